@@ -1,0 +1,30 @@
+"""Typed SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from models.audit import AuditEntry
+from models.base import Base, db
+from models.catalogue import AwardTitle, BaseSalary, Competence, ProcedureRule, RequiredDocument, RuleParameter, RuleSet
+from models.council import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Council,
+    CouncilMembership,
+    CouncilSession,
+    Poll,
+    PollParticipation,
+)
+from models.decision import Decision, NumberRegister
+from models.dossier import Document, Dossier, Initiative, Nomination, NominationRevision, Nominee, NomineeYear
+from models.holiday import Holiday
+from models.movement import Movement, MovementRegistration, UnitReport
+from models.org import ApiToken, Authority, Role, Unit, User, UserRole
+from models.outbox import Notification, OutboxMessage, WebhookSubscription
+from models.registry import RegistryEntry
+
+__all__ = [
+    "AgendaItem", "ApiToken", "Attendance", "AuditEntry", "Authority", "AwardTitle", "Ballot", "Base",
+    "BaseSalary", "Competence", "Council", "CouncilMembership", "CouncilSession", "Decision", "Document",
+    "Dossier", "Holiday", "Initiative", "Movement", "MovementRegistration", "Nomination",
+    "NominationRevision", "Nominee", "NomineeYear", "Notification", "NumberRegister", "OutboxMessage", "Poll",
+    "PollParticipation", "ProcedureRule", "RegistryEntry", "RequiredDocument", "Role", "RuleParameter",
+    "RuleSet", "Unit", "UnitReport", "User", "UserRole", "WebhookSubscription", "db",
+]

@@ -1,0 +1,79 @@
+"""Decisions (Quyết định) and the yearly number registers they draw their numbers from."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.org import Authority, User
+
+DOCUMENT_TYPES = ("QĐ", "TTr", "BB", "BC", "KH")
+
+
+class DecisionState(States):
+    DRAFT = "draft"
+    AWAITING_SIGNATURE = "awaiting_signature"
+    SIGNED = "signed"
+    PUBLISHED = "published"
+    REVOKED = "revoked"
+    ALL = (DRAFT, AWAITING_SIGNATURE, SIGNED, PUBLISHED, REVOKED)
+
+
+class NumberRegister(db.Model):
+    """The issuing body's register for one document type and calendar year (Decree 30/2020)."""
+
+    __tablename__ = "number_registers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str] = mapped_column(String(8))
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("authority_id", "year", "doc_type"),
+        one_of("doc_type", DOCUMENT_TYPES),
+        CheckConstraint("last_number >= 0", name="last_number_non_negative"),
+    )
+
+
+class Decision(Timestamped, db.Model):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    summary: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(24), default=DecisionState.DRAFT, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signer_capacity: Mapped[str | None] = mapped_column(String(16))
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    authority: Mapped[Authority] = relationship()
+    signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        DecisionState.check(),
+        UniqueConstraint("authority_id", "year", "number"),
+        CheckConstraint(
+            "(state IN ('signed', 'published', 'revoked')) = "
+            "(number IS NOT NULL AND year IS NOT NULL AND signed_on IS NOT NULL AND signer_id IS NOT NULL)",
+            name="numbered_iff_signed",
+        ),
+        CheckConstraint(
+            "signer_capacity IS NULL OR signer_capacity IN ('chairman', 'deputy')", name="signer_capacity_known"
+        ),
+    )
+
+    @property
+    def number_text(self) -> str | None:
+        """The number as Decree 30/2020 writes it, e.g. 123/QĐ-UBND."""
+        return f"{self.number}/QĐ-UBND" if self.number is not None else None

@@ -1,0 +1,250 @@
+"""Dossiers (hồ sơ đề nghị), their nominations, the nominees behind them, and uploaded documents."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.catalogue import PROCEDURES, SUBJECT_KINDS, RuleSet
+from models.movement import Movement
+from models.org import Authority, Unit, User
+
+REASON_CATEGORIES = ("wrong_subject", "criteria_not_met", "incomplete_dossier", "law_violation")
+ANNUAL_RATINGS = ("excellent", "good", "complete", "incomplete")
+DISCIPLINE_STATUSES = ("none", "under_review", "reprimand", "warning", "dismissal")
+INITIATIVE_SCOPES = ("unit", "district", "province", "national")
+
+
+class DossierState(States):
+    DRAFT = "draft"
+    AWAITING_HEAD = "awaiting_head"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    IN_COUNCIL = "in_council"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
+    FORWARDED = "forwarded"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    ALL = (DRAFT, AWAITING_HEAD, SUBMITTED, RETURNED, ACCEPTED, IN_COUNCIL, AWAITING_DECISION,
+           DECIDED, FORWARDED, CLOSED, WITHDRAWN, REJECTED)
+
+
+class NominationState(States):
+    PROPOSED = "proposed"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    APPROVED = "approved"
+    NOT_APPROVED = "not_approved"
+    AWARDED = "awarded"
+    FORWARDED = "forwarded"
+    AWARDED_BY_HIGHER = "awarded_by_higher"
+    DECLINED_BY_HIGHER = "declined_by_higher"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+    ALL = (PROPOSED, ELIGIBLE, INELIGIBLE, APPROVED, NOT_APPROVED, AWARDED, FORWARDED,
+           AWARDED_BY_HIGHER, DECLINED_BY_HIGHER, WITHDRAWN, REVOKED)
+
+
+class Dossier(Timestamped, db.Model):
+    """One unit's proposal under one procedure; the state is the process, nominations carry outcomes."""
+
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), index=True)
+    procedure: Mapped[str] = mapped_column(String(24))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(24), default=DossierState.DRAFT, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_sets.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The legal clock stops while the dossier is back with the unit; the days left are kept here.
+    clock_paused_on: Mapped[date | None] = mapped_column(Date)
+    working_days_left: Mapped[int | None] = mapped_column(Integer)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_reason: Mapped[str | None] = mapped_column(String(24))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship()
+    authority: Mapped[Authority] = relationship()
+    movement: Mapped[Movement | None] = relationship()
+    created_by: Mapped[User] = relationship()
+    rule_set: Mapped[RuleSet | None] = relationship()
+    nominations: Mapped[list[Nomination]] = relationship(back_populates="dossier", order_by="Nomination.id")
+    documents: Mapped[list[Document]] = relationship(back_populates="dossier", order_by="Document.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        DossierState.check(),
+        one_of("procedure", PROCEDURES),
+        CheckConstraint(
+            f"rejection_reason IS NULL OR rejection_reason IN ({', '.join(repr(r) for r in REASON_CATEGORIES)})",
+            name="rejection_reason_known",
+        ),
+        CheckConstraint("(state = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_iff_reason"),
+        CheckConstraint("year BETWEEN 1945 AND 2200", name="year_range"),
+    )
+
+
+class Nominee(Timestamped, db.Model):
+    """A person, collective or household whose identity stays the same across years and dossiers."""
+
+    __tablename__ = "nominees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    # The unit a collective is, or the unit a person belongs to now.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"))
+
+    unit: Mapped[Unit | None] = relationship()
+    years: Mapped[list[NomineeYear]] = relationship(back_populates="nominee", order_by="NomineeYear.year")
+
+    __table_args__ = (
+        one_of("kind", SUBJECT_KINDS),
+        one_of("gender", ("male", "female"), name="gender_known"),
+        CheckConstraint("kind = 'person' OR date_of_birth IS NULL", name="only_persons_have_birthdays"),
+    )
+
+
+class NomineeYear(db.Model):
+    """What a nominee did in one year: the facts the eligibility rules read."""
+
+    __tablename__ = "nominee_years"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    annual_rating: Mapped[str | None] = mapped_column(String(16))
+    months_of_service: Mapped[int | None] = mapped_column(Integer)
+    discipline_status: Mapped[str] = mapped_column(String(16), default="none")
+    # Collectives: member counts the collective titles' percentages are computed from.
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    members_ldtt: Mapped[int | None] = mapped_column(Integer)
+    members_cstdcs: Mapped[int | None] = mapped_column(Integer)
+
+    nominee: Mapped[Nominee] = relationship(back_populates="years")
+
+    __table_args__ = (
+        UniqueConstraint("nominee_id", "year"),
+        one_of("discipline_status", DISCIPLINE_STATUSES),
+        CheckConstraint(
+            f"annual_rating IS NULL OR annual_rating IN ({', '.join(repr(r) for r in ANNUAL_RATINGS)})",
+            name="annual_rating_known",
+        ),
+        CheckConstraint("months_of_service IS NULL OR months_of_service BETWEEN 0 AND 12", name="months_range"),
+    )
+
+
+class Initiative(Timestamped, db.Model):
+    """A recognised initiative (sáng kiến) or research work, with the scope of its effect."""
+
+    __tablename__ = "initiatives"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16), default="initiative")
+    scope: Mapped[str] = mapped_column(String(16))
+    recognised_by: Mapped[str] = mapped_column(String(200), default="")
+    recognised_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (one_of("scope", INITIATIVE_SCOPES), one_of("kind", ("initiative", "research")))
+
+
+class Nomination(Timestamped, db.Model):
+    """One nominee × one title inside a dossier; its state is the outcome."""
+
+    __tablename__ = "nominations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    title_code: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    achievement: Mapped[str] = mapped_column(Text, default="")
+    relies_on_initiative: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(24), default=NominationState.PROPOSED, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Each edit after submission makes a new revision; earlier ones stay in nomination_revisions.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    outcome_reason: Mapped[str | None] = mapped_column(String(24))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    findings: Mapped[list | None] = mapped_column(JSON)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="nominations")
+    nominee: Mapped[Nominee] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        NominationState.check(),
+        CheckConstraint(
+            f"outcome_reason IS NULL OR outcome_reason IN ({', '.join(repr(r) for r in REASON_CATEGORIES)})",
+            name="outcome_reason_known",
+        ),
+        CheckConstraint("(state = 'awarded') <= (decision_id IS NOT NULL)", name="awarded_has_decision"),
+    )
+
+
+class NominationRevision(Timestamped, db.Model):
+    """A frozen copy of a nomination as it stood before an edit: nothing submitted is overwritten."""
+
+    __tablename__ = "nomination_revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    replaced_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (UniqueConstraint("nomination_id", "revision"),)
+
+
+class Document(Timestamped, db.Model):
+    """An uploaded file, stored under UPLOAD_DIR by content hash; the user's file name is display only."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # A newer revision of the same document supersedes this one; both are kept.
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="documents")
+
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+    )

@@ -1,0 +1,86 @@
+"""Emulation movements (phong trào thi đua), unit registrations and yearly unit reports."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import States, Timestamped, UTCDateTime, db
+from models.catalogue import RuleSet
+from models.org import Authority, Unit
+
+
+class MovementState(States):
+    DRAFT = "draft"
+    LAUNCHED = "launched"
+    CLOSED = "closed"
+    ALL = (DRAFT, LAUNCHED, CLOSED)
+
+
+class ReportState(States):
+    DUE = "due"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    ALL = (DUE, SUBMITTED, REVIEWED)
+
+
+class Movement(Timestamped, db.Model):
+    __tablename__ = "movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # The plan's contents (nội dung thi đua), in order, as a list of strings.
+    contents: Mapped[list] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    pinned_rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_sets.id"))
+    state: Mapped[str] = mapped_column(String(16), default=MovementState.DRAFT, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    launched_on: Mapped[date | None] = mapped_column(Date)
+
+    authority: Mapped[Authority] = relationship()
+    pinned_rule_set: Mapped[RuleSet | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        MovementState.check(),
+        CheckConstraint("period_end >= period_start", name="period_order"),
+        UniqueConstraint("authority_id", "name"),
+    )
+
+
+class MovementRegistration(Timestamped, db.Model):
+    """A unit's registration to take part (đăng ký thi đua), with the targets it commits to."""
+
+    __tablename__ = "movement_registrations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    commitments: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit] = relationship()
+
+    __table_args__ = (UniqueConstraint("movement_id", "unit_id", "year"),)
+
+
+class UnitReport(Timestamped, db.Model):
+    """A unit's yearly report to the council; 'overdue' is computed from due_on, never stored."""
+
+    __tablename__ = "unit_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default=ReportState.DUE, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (ReportState.check(), UniqueConstraint("movement_id", "unit_id", "year"))
