@@ -1,4 +1,5 @@
 """Configuration classes. Values come from environment variables; nothing here imports our code."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+
 from models.audit import AuditEntry
 from models.base import Base, db
 from models.catalogue import AwardTitle, BaseSalary, Competence, ProcedureRule, RequiredDocument, RuleParameter, RuleSet
@@ -21,10 +22,45 @@ from models.outbox import Notification, OutboxMessage, WebhookSubscription
 from models.registry import RegistryEntry
 
 __all__ = [
-    "AgendaItem", "ApiToken", "Attendance", "AuditEntry", "Authority", "AwardTitle", "Ballot", "Base",
-    "BaseSalary", "Competence", "Council", "CouncilMembership", "CouncilSession", "Decision", "Document",
-    "Dossier", "Holiday", "Initiative", "Movement", "MovementRegistration", "Nomination",
-    "NominationRevision", "Nominee", "NomineeYear", "Notification", "NumberRegister", "OutboxMessage", "Poll",
-    "PollParticipation", "ProcedureRule", "RegistryEntry", "RequiredDocument", "Role", "RuleParameter",
-    "RuleSet", "Unit", "UnitReport", "User", "UserRole", "WebhookSubscription", "db",
+    "AgendaItem",
+    "ApiToken",
+    "Attendance",
+    "AuditEntry",
+    "Authority",
+    "AwardTitle",
+    "Ballot",
+    "Base",
+    "BaseSalary",
+    "Competence",
+    "Council",
+    "CouncilMembership",
+    "CouncilSession",
+    "Decision",
+    "Document",
+    "Dossier",
+    "Holiday",
+    "Initiative",
+    "Movement",
+    "MovementRegistration",
+    "Nomination",
+    "NominationRevision",
+    "Nominee",
+    "NomineeYear",
+    "Notification",
+    "NumberRegister",
+    "OutboxMessage",
+    "Poll",
+    "PollParticipation",
+    "ProcedureRule",
+    "RegistryEntry",
+    "RequiredDocument",
+    "Role",
+    "RuleParameter",
+    "RuleSet",
+    "Unit",
+    "UnitReport",
+    "User",
+    "UserRole",
+    "WebhookSubscription",
+    "db",
 ]

@@ -1,4 +1,5 @@
 """Declarative base, naming convention and the column helpers every aggregate shares."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

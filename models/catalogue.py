@@ -1,6 +1,7 @@
 """Rule sets as data: titles and forms, competences, procedures and their documents, parameters, base salaries.
 
 Each row belongs to a rule set with a legal period, so the law in force on any day can be read back."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """The Emulation–Commendation Council: membership, sessions, agenda, polls, ballots."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

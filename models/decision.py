@@ -1,4 +1,5 @@
 """Decisions (Quyết định) and the yearly number registers they draw their numbers from."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

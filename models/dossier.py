@@ -1,4 +1,5 @@
 """Dossiers (hồ sơ đề nghị), their nominations, the nominees behind them, and uploaded documents."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -41,8 +42,20 @@ class DossierState(States):
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     REJECTED = "rejected"
-    ALL = (DRAFT, AWAITING_HEAD, SUBMITTED, RETURNED, ACCEPTED, IN_COUNCIL, AWAITING_DECISION,
-           DECIDED, FORWARDED, CLOSED, WITHDRAWN, REJECTED)
+    ALL = (
+        DRAFT,
+        AWAITING_HEAD,
+        SUBMITTED,
+        RETURNED,
+        ACCEPTED,
+        IN_COUNCIL,
+        AWAITING_DECISION,
+        DECIDED,
+        FORWARDED,
+        CLOSED,
+        WITHDRAWN,
+        REJECTED,
+    )
 
 
 class NominationState(States):
@@ -57,8 +70,19 @@ class NominationState(States):
     DECLINED_BY_HIGHER = "declined_by_higher"
     WITHDRAWN = "withdrawn"
     REVOKED = "revoked"
-    ALL = (PROPOSED, ELIGIBLE, INELIGIBLE, APPROVED, NOT_APPROVED, AWARDED, FORWARDED,
-           AWARDED_BY_HIGHER, DECLINED_BY_HIGHER, WITHDRAWN, REVOKED)
+    ALL = (
+        PROPOSED,
+        ELIGIBLE,
+        INELIGIBLE,
+        APPROVED,
+        NOT_APPROVED,
+        AWARDED,
+        FORWARDED,
+        AWARDED_BY_HIGHER,
+        DECLINED_BY_HIGHER,
+        WITHDRAWN,
+        REVOKED,
+    )
 
 
 class Dossier(Timestamped, db.Model):

@@ -1,4 +1,5 @@
 """The working-day calendar's exceptions (DOMAIN.md §8)."""
+
 from __future__ import annotations
 
 from datetime import date

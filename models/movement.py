@@ -1,4 +1,5 @@
 """Emulation movements (phong trào thi đua), unit registrations and yearly unit reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

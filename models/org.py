@@ -1,4 +1,5 @@
 """Organisation: authorities (UBND by level), units, and the people who log in."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """The transactional outbox, in-app notifications and webhook subscriptions."""
+
 from __future__ import annotations
 
 from datetime import datetime

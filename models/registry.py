@@ -1,4 +1,5 @@
 """The award registry (sổ theo dõi khen thưởng): every award ever decided, here or imported."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

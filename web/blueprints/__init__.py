@@ -1,0 +1,11 @@
+"""Blueprints: one module per resource."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.blueprints import account, auth, home
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(home.bp)

@@ -1,0 +1,73 @@
+"""Error handlers: Vietnamese HTML pages for people, problem+json documents under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from models import db
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Yêu cầu không hợp lệ"), _("Yêu cầu gửi lên không đúng định dạng.")),
+        401: (_("Chưa đăng nhập"), _("Vui lòng đăng nhập để tiếp tục.")),
+        403: (_("Không có quyền truy cập"), _("Tài khoản của bạn không có quyền thực hiện thao tác này.")),
+        404: (_("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
+        405: (_("Phương thức không được hỗ trợ"), _("Trang này không nhận loại yêu cầu đó.")),
+        409: (_("Xung đột dữ liệu"), _("Hồ sơ đã được người khác thay đổi, vui lòng tải lại")),
+        413: (_("Tệp quá lớn"), _("Tệp gửi lên vượt quá dung lượng cho phép.")),
+        422: (_("Dữ liệu không hợp lệ"), _("Vui lòng kiểm tra lại các trường đã nhập.")),
+        500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị viên.")),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str, headers=None, **extra):
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    if headers:
+        response.headers.extend(headers)
+    return response
+
+
+def render_error(status: int, detail: str | None = None, headers=None):
+    db.session.rollback()
+    title, default_detail = _messages().get(status, (str(status), ""))
+    if wants_json():
+        return problem(status, title, detail or default_detail, headers)
+    try:
+        page = render_template("errors/error.html", status=status, title=title, detail=detail or default_detail)
+    except Exception:  # the layout itself failed: still answer the person with a plain page
+        current_app.logger.exception("error page failed to render")
+        text = escape(detail or default_detail)
+        page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{text}</p>"
+    return page, status, dict(headers or {})
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            _("Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo mật (CSRF). Vui lòng tải lại trang và thử lại."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_error(error.code or 500, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

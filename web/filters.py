@@ -1,0 +1,49 @@
+"""Template helpers: permission predicates, state labels and dates, the same everywhere."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+
+from workflow import permissions
+
+STATE_LABELS = {
+    "draft": _l("Đang soạn"),
+    "awaiting_head": _l("Chờ Thủ trưởng ký"),
+    "submitted": _l("Đã nộp"),
+    "returned": _l("Trả lại bổ sung"),
+    "accepted": _l("Đã tiếp nhận"),
+    "in_council": _l("Đang xét tại Hội đồng"),
+    "awaiting_decision": _l("Chờ quyết định"),
+    "decided": _l("Đã có quyết định"),
+    "forwarded": _l("Đã trình cấp trên"),
+    "closed": _l("Hoàn thành"),
+    "withdrawn": _l("Đã rút"),
+    "rejected": _l("Không chấp nhận"),
+}
+
+ROLE_LABELS = {
+    "unit_officer": _l("Cán bộ thi đua đơn vị"),
+    "unit_head": _l("Thủ trưởng đơn vị"),
+    "office": _l("Phòng Nội vụ (cơ quan thường trực)"),
+    "secretary": _l("Thư ký Hội đồng"),
+    "council_member": _l("Ủy viên Hội đồng"),
+    "chairman": _l("Chủ tịch UBND"),
+    "admin": _l("Quản trị hệ thống"),
+}
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def inject():
+        return {
+            "can": permissions,
+            "state_labels": STATE_LABELS,
+            "role_labels": ROLE_LABELS,
+            "get_locale": get_locale,
+        }
+
+    @app.template_filter("vndate")
+    def vndate(value):
+        return format_date(value, "dd/MM/yyyy") if value else ""
