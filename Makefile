@@ -1,0 +1,49 @@
+# Developer and CI entry points.  `make test` is what CI runs (via .ci/run);
+# extra pytest arguments: make test PYTEST_ARGS="-x -k award".
+
+SHELL  := /bin/bash
+PYTHON ?= python3.11
+VENV   := .venv
+PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
+
+.PHONY: venv venv-dev run test vendor lint translations messages
+
+# Create the virtualenv only when it does not exist yet (order-only prerequisite
+# below, so its timestamp never forces a re-install).
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the requirements file is newer than its stamp.
+$(VENV)/.stamp-run: requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt (-r), so both feed this stamp.
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.stamp-run
+
+venv-dev: $(VENV)/.stamp-dev
+
+# The English catalogue is compiled here (.mo files are build output); Vietnamese is the source language.
+translations: venv
+	$(VENV)/bin/pybabel compile -d web/translations
+
+# Refresh the catalogue after changing user-facing text, then translate the new entries.
+messages: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o web/translations/messages.pot web
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations
+
+run: venv translations
+	bash scripts/run.sh
+
+test: venv-dev translations
+	bash scripts/test.sh $(PYTEST_ARGS)
+
+vendor:
+	bash scripts/vendor.sh
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .

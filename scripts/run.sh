@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Start the app locally on the embedded SQLite database (instance/), with demo data.
+# Usage: make run        (or: bash scripts/run.sh; PORT=8000 bash scripts/run.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FLASK=.venv/bin/flask
+if [[ ! -x $FLASK ]]; then
+    echo "run.sh: $FLASK not found; run 'make venv' first." >&2
+    exit 1
+fi
+
+mkdir -p instance
+"$FLASK" --app wsgi db upgrade
+"$FLASK" --app wsgi seed-demo     # idempotent: safe on every start
+
+PORT=${PORT:-5000}
+cat <<TABLE
+
+Demo logins (password for every account: demo)
+  Login                 Role                                   Unit
+  --------------------  -------------------------------------  ------------------------------
+  admin                 Quản trị hệ thống                      —
+  noivu                 Cán bộ thường trực (standing office)   Phòng Nội vụ
+  thuky                 Thư ký Hội đồng                        Hội đồng Thi đua – Khen thưởng
+  chutich               Chủ tịch UBND huyện                    UBND huyện Ngọc Hồi
+  uyvien1 … uyvien7     Ủy viên Hội đồng                       Hội đồng Thi đua – Khen thưởng
+  canbo.pleikan         Cán bộ đơn vị                          Thị trấn Plei Kần
+  truong.pleikan        Thủ trưởng đơn vị                      Thị trấn Plei Kần
+  canbo.dakxu           Cán bộ đơn vị                          Xã Đắk Xú
+  truong.dakxu          Thủ trưởng đơn vị                      Xã Đắk Xú
+  canbo.pgddt           Cán bộ đơn vị                          Phòng Giáo dục và Đào tạo
+  truong.pgddt          Thủ trưởng đơn vị                      Phòng Giáo dục và Đào tạo
+
+Open http://127.0.0.1:${PORT}/
+TABLE
+
+exec "$FLASK" --app wsgi run --host 127.0.0.1 --port "$PORT"

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Run the whole test suite twice: on SQLite, then on a private throw-away PostgreSQL 15
+# cluster.  Nothing is skipped: Chromium (browser tests) and PostgreSQL are required and, as
+# root, installed from Debian when missing.  Both runs always execute; the script fails if
+# either fails (pytest's exit code 5, "no tests collected", is a failure too).
+#
+# Usage: make test                      (or: bash scripts/test.sh [pytest args...])
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PGBIN=/usr/lib/postgresql/15/bin
+CHROMIUM=/usr/bin/chromium
+PY=.venv/bin/python
+FIRST_PORT=55432
+PORT_TRIES=20
+
+unset TEST_DATABASE_URL
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+secs() { printf '%d.%01d s' $(( $1 / 1000 )) $(( ($1 % 1000) / 100 )); }
+
+if [[ ! -x $PY ]]; then
+    echo "test.sh: $PY not found; run 'make venv-dev' first." >&2
+    exit 1
+fi
+
+# --- prerequisites: Chromium and PostgreSQL 15 -------------------------------------------
+
+apt_updated=
+apt_install() {
+    if [[ -z $apt_updated ]]; then
+        apt-get update -qq
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# require WHAT PATH DEBIAN-PACKAGE
+require() {
+    local what=$1 path=$2 pkg=$3
+    [[ -x $path ]] && return 0
+    if is_root; then
+        echo "test.sh: $what not found at $path; installing Debian package '$pkg'"
+        apt_install "$pkg"
+        if [[ ! -x $path ]]; then
+            echo "test.sh: '$pkg' installed but $path is still missing" >&2
+            exit 1
+        fi
+        return 0
+    fi
+    {
+        echo "test.sh: $what is required at $path (tests are never skipped)."
+        echo "          Install it with:  sudo apt-get install $pkg"
+    } >&2
+    exit 1
+}
+
+require Chromium "$CHROMIUM" chromium
+
+if [[ ! -x $PGBIN/initdb ]]; then
+    require "PostgreSQL 15" "$PGBIN/initdb" postgresql-15
+    # Debian's package creates and may start a default cluster; we use our own, so stop it.
+    if command -v pg_lsclusters >/dev/null; then
+        pg_lsclusters -h 2>/dev/null | while read -r ver name _port status _rest; do
+            if [[ $status == online* ]]; then pg_ctlcluster "$ver" "$name" stop || true; fi
+        done
+    fi
+fi
+
+# --- a private, throw-away PostgreSQL cluster ---------------------------------------------
+
+PGTMP=$(mktemp -d /tmp/ci-pg.XXXXXX)
+if is_root; then chown postgres: "$PGTMP"; fi
+
+# Run a PostgreSQL binary as the cluster owner (postgres when we are root, else ourselves).
+as_pg() {
+    if is_root; then
+        (cd "$PGTMP" && runuser -u postgres -- "$@")
+    else
+        (cd "$PGTMP" && "$@")
+    fi
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ -f $PGTMP/data/postmaster.pid ]]; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 ||
+            as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 ||
+            echo "test.sh: could not stop PostgreSQL in $PGTMP/data" >&2
+    fi
+    rm -rf "$PGTMP"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() {
+    "$PY" - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
+PY
+}
+
+if ! as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+        >"$PGTMP/initdb.log" 2>&1; then
+    cat "$PGTMP/initdb.log" >&2
+    echo "test.sh: initdb failed" >&2
+    exit 1
+fi
+
+PGPORT=
+port=$FIRST_PORT
+for (( i = 0; i < PORT_TRIES; i++, port++ )); do
+    port_free "$port" || continue
+    if as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 60 \
+            -o "-p $port -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
+        PGPORT=$port
+        break
+    fi
+    # lost a race for the port, or something else: the log tells
+    tail -n 5 "$PGTMP/log" >&2 || true
+done
+if [[ -z $PGPORT ]]; then
+    echo "test.sh: could not start PostgreSQL on any port in $FIRST_PORT..$((port - 1))" >&2
+    exit 1
+fi
+as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres app_test
+PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/app_test"
+echo "test.sh: private PostgreSQL 15 on 127.0.0.1:$PGPORT (data in $PGTMP)"
+
+# --- the suite, twice -----------------------------------------------------------------------
+
+declare -a LABELS=() RCS=() TIMES=()
+
+run_suite() {  # run_suite LABEL COMMAND...
+    local label=$1; shift
+    echo
+    echo "=== $label ==="
+    local t0 rc=0
+    t0=$(now_ms)
+    "$@" || rc=$?
+    LABELS+=("$label"); RCS+=("$rc"); TIMES+=($(( $(now_ms) - t0 )))
+    echo "=== $label: exit $rc, $(secs "${TIMES[-1]}") ==="
+}
+
+run_suite SQLite     env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
+run_suite PostgreSQL env TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
+
+echo
+echo "=== Summary ==="
+failed=0 total=0
+for i in "${!LABELS[@]}"; do
+    rc=${RCS[i]}
+    case $rc in
+        0) verdict="passed" ;;
+        5) verdict="FAILED (exit 5: no tests collected)"; failed=1 ;;
+        *) verdict="FAILED (exit $rc)"; failed=1 ;;
+    esac
+    total=$(( total + TIMES[i] ))
+    printf '%-11s %-40s %s\n' "${LABELS[i]}" "$verdict" "$(secs "${TIMES[i]}")"
+done
+printf '%-11s %-40s %s\n' "Total" "" "$(secs "$total")"
+exit "$failed"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Vendor the front-end libraries into web/static/vendor/ from the npm registry.
+# Run by hand (make vendor) when upgrading; the output is committed, so neither the app
+# nor the tests need npm or a network.  Versions and tarball hashes are pinned below:
+# to upgrade, change them (npm view bootstrap@5.3 version; npm view htmx.org@2.0 version;
+# npm view PKG@VERSION dist.integrity) and re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BOOTSTRAP_VERSION=5.3.9
+BOOTSTRAP_INTEGRITY=sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w==
+HTMX_VERSION=2.0.11
+HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
+
+DEST=web/static/vendor
+
+command -v npm >/dev/null || { echo "vendor.sh: npm is required (apt-get install npm)" >&2; exit 1; }
+
+TMP=$(mktemp -d /tmp/vendor.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+sri() {  # npm-style integrity string of a file
+    node -e 'const c = require("crypto"), fs = require("fs");
+             process.stdout.write("sha512-" + c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$1"
+}
+
+fetch() {  # fetch NAME VERSION INTEGRITY -> unpacked into $TMP/NAME/package
+    local name=$1 version=$2 integrity=$3 tgz actual
+    (cd "$TMP" && npm pack --silent --cache "$TMP/npm-cache" "$name@$version" >/dev/null)
+    tgz=$TMP/$name-$version.tgz
+    actual=$(sri "$tgz")
+    if [[ $actual != "$integrity" ]]; then
+        echo "vendor.sh: $name@$version integrity mismatch: got $actual, pinned $integrity" >&2
+        exit 1
+    fi
+    mkdir -p "$TMP/$name"
+    tar -xzf "$tgz" -C "$TMP/$name"
+}
+
+fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
+fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
+
+B=$TMP/bootstrap/package
+H=$TMP/htmx.org/package
+mkdir -p "$DEST"
+
+# Drop the trailing source-map comments: the .map files are not vendored, and browsers'
+# developer tools would otherwise request them (404).
+sed '/^\/\*# sourceMappingURL=.*\*\/$/d' "$B/dist/css/bootstrap.min.css" >"$DEST/bootstrap.min.css"
+sed '/^\/\/# sourceMappingURL=/d' "$B/dist/js/bootstrap.bundle.min.js" >"$DEST/bootstrap.bundle.min.js"
+sed '/^\/\/# sourceMappingURL=/d' "$H/dist/htmx.min.js" >"$DEST/htmx.min.js"
+cp "$B/LICENSE" "$DEST/LICENSE-bootstrap.txt"
+cp "$H/LICENSE" "$DEST/LICENSE-htmx.txt"
+
+# Nothing may be fetched from elsewhere at runtime: no @import, no url() to a remote host.
+# (The http://www.w3.org/2000/svg strings are XML namespaces inside data: URIs, not fetches.)
+if grep -Eiq '@import|url\(["'"'"']?(https?:)?//' "$DEST/bootstrap.min.css"; then
+    echo "vendor.sh: $DEST/bootstrap.min.css references external resources" >&2
+    exit 1
+fi
+if grep -q 'sourceMappingURL' "$DEST"/*.css "$DEST"/*.js; then
+    echo "vendor.sh: a sourceMappingURL comment survived" >&2
+    exit 1
+fi
+
+{
+    echo "# Vendored by scripts/vendor.sh from the npm registry. Do not edit by hand."
+    echo "# Trailing sourceMappingURL comments are removed; otherwise the files are as published."
+    echo "bootstrap $BOOTSTRAP_VERSION $BOOTSTRAP_INTEGRITY"
+    echo "htmx.org $HTMX_VERSION $HTMX_INTEGRITY"
+    echo
+    echo "# sha256 of the vendored files"
+    (cd "$DEST" && sha256sum bootstrap.min.css bootstrap.bundle.min.js htmx.min.js \
+        LICENSE-bootstrap.txt LICENSE-htmx.txt)
+} >"$DEST/VERSIONS.txt"
+
+echo "vendor.sh: bootstrap $BOOTSTRAP_VERSION and htmx.org $HTMX_VERSION in $DEST/"
+ls -l "$DEST"
