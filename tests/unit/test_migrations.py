@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from models import Base
+from models import Base, db
 from tests.conftest import make_config
 from web import create_app
 
@@ -32,6 +32,8 @@ def empty_database_url(_app, tmp_path):
 def test_flask_db_upgrade_builds_the_schema_on_an_empty_database(empty_database_url, tmp_path):
     app = create_app(make_config(empty_database_url, tmp_path / "uploads"))
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    with app.app_context():
+        db.engine.dispose()
     assert result.exit_code == 0, result.output
 
     engine = create_engine(empty_database_url)
@@ -47,8 +49,6 @@ def test_flask_db_upgrade_builds_the_schema_on_an_empty_database(empty_database_
 
 
 def test_check_constraints_reach_the_database(app):
-    from models import db
-
     with pytest.raises(Exception, match="(?i)check"):
         db.session.execute(
             text(
