@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import States, Timestamped, UTCDateTime, db, one_of
 from models.org import User
 
-CHANNELS = ("inapp", "email", "webhook", "hook")
+# "event": one row per transition, written with it; the dispatcher fans it out into the delivery channels.
+CHANNELS = ("event", "email", "webhook")
 
 
 class OutboxState(States):
@@ -57,9 +58,12 @@ class Notification(Timestamped, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(300), default="")
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), unique=True)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
 
     user: Mapped[User] = relationship()
+
+    # Delivering the same event twice must not notify the same person twice.
+    __table_args__ = (UniqueConstraint("outbox_message_id", "user_id"),)
 
 
 class WebhookSubscription(Timestamped, db.Model):

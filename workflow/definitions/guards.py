@@ -1,0 +1,62 @@
+"""Guards: pure functions `guard(row, data) -> list[str]` returning the failure messages (empty when it passes).
+
+They read the row and the event data only; anything that needs a query (the document checklist, the agenda
+results) is computed by the service and passed in `data`. The engine runs every guard of a transition and
+reports all failures at once."""
+from __future__ import annotations
+
+from models.dossier import REASON_CATEGORIES, NominationState
+
+FINAL_NOMINATION_STATES = {
+    NominationState.INELIGIBLE, NominationState.NOT_APPROVED, NominationState.AWARDED,
+    NominationState.AWARDED_BY_HIGHER, NominationState.DECLINED_BY_HIGHER, NominationState.WITHDRAWN,
+    NominationState.REVOKED,
+}
+
+
+def has_nominations(row, data) -> list[str]:
+    live = [n for n in row.nominations if n.state != NominationState.WITHDRAWN]
+    return [] if live else ["Hồ sơ chưa có người/tập thể nào được đề nghị."]
+
+
+def has_required_documents(row, data) -> list[str]:
+    checklist = data.get("checklist")
+    if checklist is None:
+        return ["Chưa kiểm tra được thành phần hồ sơ."]
+    return [f"Thiếu tài liệu: {item.label}" for item in checklist.missing]
+
+
+def head_signed_off(row, data) -> list[str]:
+    return [] if data.get("sign_off") is True else ["Thủ trưởng đơn vị cần xác nhận đã ký tờ trình."]
+
+
+def has_comment(row, data) -> list[str]:
+    return [] if (data.get("comment") or "").strip() else ["Vui lòng ghi rõ lý do."]
+
+
+def has_missing_items(row, data) -> list[str]:
+    items = [i for i in (data.get("missing_items") or []) if str(i).strip()]
+    return [] if items else ["Cần nêu đầy đủ các nội dung hồ sơ còn thiếu (ít nhất một mục)."]
+
+
+def has_reason_category(row, data) -> list[str]:
+    if data.get("reason") in REASON_CATEGORIES:
+        return []
+    return ["Cần chọn lý do không chấp nhận: sai đối tượng, không đạt tiêu chuẩn, hồ sơ không đầy đủ "
+            "hoặc vi phạm pháp luật."]
+
+
+def council_review_optional(row, data) -> list[str]:
+    if data.get("council_review_optional") is True:
+        return []
+    return ["Chỉ hồ sơ theo thủ tục đơn giản mới được trình quyết định mà không qua Hội đồng."]
+
+
+def every_agenda_nomination_has_result(row, data) -> list[str]:
+    pending = data.get("nominations_without_result", [])
+    return [f"Chưa có kết quả xét cho: {name}" for name in pending]
+
+
+def every_nomination_final(row, data) -> list[str]:
+    open_ = [n for n in row.nominations if n.state not in FINAL_NOMINATION_STATES]
+    return [] if not open_ else [f"Còn {len(open_)} trường hợp chưa có kết quả cuối cùng."]

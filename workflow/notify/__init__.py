@@ -1,0 +1,1 @@
+"""Notifications: the outbox written inside each transition, and its delivery after commit."""
