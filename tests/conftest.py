@@ -3,16 +3,19 @@
 The schema is built once per run by the real Alembic migrations; every test then starts from empty tables."""
 from __future__ import annotations
 
+import io
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from config import TestingConfig
-from models import Base, db
+from models import Base, Dossier, Nomination, User, db
 from web import create_app
 
 
@@ -34,6 +37,17 @@ def reset_postgres_schema(app) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, so its own `g` and database session, as in production.
+
+    Without it the request would reuse the test's open app context: one client's cached user and CSRF token
+    would leak into the next client's requests."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("db")
@@ -42,6 +56,7 @@ def _app(tmp_path_factory):
         reset_postgres_schema(app)
     with app.app_context():
         upgrade()
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -115,3 +130,78 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+# A minimal but real PDF: uploads are recognised by content, so tests send real file headers.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def user(app):
+    """Look up a (demo) user by username."""
+
+    def find(username: str) -> User:
+        found = db.session.scalar(select(User).where(User.username == username))
+        assert found is not None, f"no user {username}"
+        return found
+
+    return find
+
+
+@pytest.fixture
+def make_dossier(app, demo, user):
+    """A dossier made through the services, as a unit officer would make it; `complete` uploads every
+    document the checklist asks for."""
+    from workflow import dossiers as service
+
+    def make(
+        officer: str = "canbo.pleikan",
+        nominees: tuple[str, ...] = ("Nguyễn Văn An", "Trần Thị Bình"),
+        complete: bool = True,
+        procedure: str = "regular",
+        year: int = 2025,
+    ) -> Dossier:
+        actor = user(officer)
+        dossier = service.create_dossier(
+            db.session, actor=actor, procedure=procedure, year=year, title=f"Đề nghị khen thưởng năm {year}"
+        )
+        for i, name in enumerate(nominees):
+            service.add_nomination(
+                db.session,
+                dossier,
+                actor=actor,
+                data=service.NomineeInput(
+                    kind="person",
+                    full_name=name,
+                    title_code="LDTT",
+                    date_of_birth=date(1980 + i, 1 + i, 10),
+                    position="Chuyên viên",
+                    annual_rating="good",
+                    months_of_service=12,
+                ),
+            )
+        if complete:
+            upload_missing(dossier, actor)
+        db.session.commit()
+        return dossier
+
+    return make
+
+
+def upload_missing(dossier: Dossier, actor: User) -> None:
+    from flask import current_app
+
+    from workflow import dossiers as service
+
+    for item in service.checklist(db.session, dossier).missing:
+        nomination = db.session.get(Nomination, item.nomination_id) if item.nomination_id else None
+        service.add_document(
+            db.session,
+            dossier,
+            actor=actor,
+            kind=item.kind,
+            stream=io.BytesIO(PDF_BYTES),
+            filename=f"{item.kind}.pdf",
+            upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+            nomination=nomination,
+        )

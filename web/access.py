@@ -29,6 +29,7 @@ def permission_required(predicate: Predicate, load: Callable[..., object] | None
             return view(*args, **kwargs)
 
         guarded.permission = predicate
+        guarded.load = load
         return guarded
 
     return decorate

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from workflow import permissions
@@ -21,6 +21,27 @@ STATE_LABELS = {
     "closed": _l("Hoàn thành"),
     "withdrawn": _l("Đã rút"),
     "rejected": _l("Không chấp nhận"),
+}
+
+NOMINATION_LABELS = {
+    "proposed": _l("Đề nghị"),
+    "eligible": _l("Đủ điều kiện"),
+    "ineligible": _l("Không đủ điều kiện"),
+    "approved": _l("Hội đồng thông qua"),
+    "not_approved": _l("Hội đồng không thông qua"),
+    "awarded": _l("Được khen thưởng"),
+    "forwarded": _l("Trình cấp trên"),
+    "awarded_by_higher": _l("Cấp trên khen thưởng"),
+    "declined_by_higher": _l("Cấp trên không khen thưởng"),
+    "withdrawn": _l("Đã rút"),
+    "revoked": _l("Bị hủy khen thưởng"),
+}
+
+REASON_LABELS = {
+    "wrong_subject": _l("Sai đối tượng"),
+    "criteria_not_met": _l("Không đạt tiêu chuẩn"),
+    "incomplete_dossier": _l("Hồ sơ không đầy đủ"),
+    "law_violation": _l("Vi phạm pháp luật"),
 }
 
 ROLE_LABELS = {
@@ -41,9 +62,16 @@ def register(app: Flask) -> None:
             "can": permissions,
             "state_labels": STATE_LABELS,
             "role_labels": ROLE_LABELS,
+            "nomination_labels": NOMINATION_LABELS,
+            "reason_labels": REASON_LABELS,
             "get_locale": get_locale,
         }
 
     @app.template_filter("vndate")
     def vndate(value):
         return format_date(value, "dd/MM/yyyy") if value else ""
+
+    @app.template_filter("vndatetime")
+    def vndatetime(value):
+        """In Vietnam's time zone (Babel's configured zone), whatever the server's."""
+        return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""

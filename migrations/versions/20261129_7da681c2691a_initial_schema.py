@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ebe1d73a58a7
+Revision ID: 7da681c2691a
 Revises: 
-Create Date: 2026-11-29 06:15:18.170315
+Create Date: 2026-11-29 06:19:01.392662
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ebe1d73a58a7'
+revision = '7da681c2691a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -409,7 +409,6 @@ def upgrade():
 
     op.create_table('dossiers',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('authority_id', sa.Integer(), nullable=False),
     sa.Column('movement_id', sa.Integer(), nullable=True),
@@ -439,8 +438,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['movement_id'], ['movements.id'], name=op.f('fk_dossiers_movement_id_movements')),
     sa.ForeignKeyConstraint(['rule_set_id'], ['rule_sets.id'], name=op.f('fk_dossiers_rule_set_id_rule_sets')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_dossiers_unit_id_units')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_dossiers')),
-    sa.UniqueConstraint('code', name=op.f('uq_dossiers_code'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dossiers'))
     )
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossiers_authority_id'), ['authority_id'], unique=False)

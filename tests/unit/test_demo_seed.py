@@ -1,0 +1,116 @@
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
+from workflow.accounts import authenticate
+from workflow.demo import seed_demo
+
+LOGINS = [
+    ("admin", {"admin"}, "VP-HDND-UBND"),
+    ("noivu", {"office"}, "P-NOIVU"),
+    ("thuky", {"secretary"}, "P-NOIVU"),
+    ("chutich", {"chairman", "council_member"}, "VP-HDND-UBND"),
+    ("uyvien1", {"council_member"}, "P-NOIVU"),
+    ("uyvien2", {"council_member"}, "MTTQ"),
+    ("uyvien3", {"council_member"}, "LDLD"),
+    ("uyvien4", {"council_member"}, "P-TCKH"),
+    ("uyvien5", {"council_member"}, "P-LDTBXH"),
+    ("uyvien6", {"council_member"}, "P-VHTT"),
+    ("uyvien7", {"council_member"}, "VP-HDND-UBND"),
+    ("canbo.pleikan", {"unit_officer"}, "TT-PLEIKAN"),
+    ("truong.pleikan", {"unit_head"}, "TT-PLEIKAN"),
+    ("canbo.dakxu", {"unit_officer"}, "XA-DAKXU"),
+    ("truong.dakxu", {"unit_head"}, "XA-DAKXU"),
+    ("canbo.pgddt", {"unit_officer"}, "P-GDDT"),
+    ("truong.pgddt", {"unit_head"}, "P-GDDT"),
+]
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table, so a comparison catches a changed value as well as a new row."""
+    return {
+        table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def unit(code: str) -> Unit:
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+@pytest.mark.parametrize(("username", "roles", "unit_code"), LOGINS)
+def test_each_demo_login_has_its_roles_and_unit(demo, username, roles, unit_code):
+    user = db.session.scalar(select(User).where(User.username == username))
+
+    assert user.roles == roles
+    assert user.unit.code == unit_code
+    assert user.full_name
+
+
+def test_demo_logins_use_the_password_demo(demo):
+    assert authenticate(db.session, "canbo.pleikan", "demo") is not None
+    assert authenticate(db.session, "canbo.pleikan", "sai") is None
+
+
+def test_council_has_a_chair_seven_members_and_a_secretary(demo):
+    council = db.session.scalar(select(Council))
+
+    roles = Counter(m.role_in_council for m in council.memberships)
+    assert roles["chair"] == 1
+    assert roles["standing_member"] + roles["member"] == 7
+    assert roles["secretary"] == 1
+    chair = next(m for m in council.memberships if m.role_in_council == "chair")
+    assert chair.user.username == "chutich"
+    assert council.standing_office.code == "P-NOIVU"
+    assert council.authority.code == "UBND-NGOCHOI"
+    assert (council.quorum_ratio, council.pass_ratio, council.secret_ballot) == (None, None, True)
+    assert {(m.term_from, m.term_to) for m in council.memberships} == {(date(2020, 1, 1), date(2025, 6, 30))}
+
+
+def test_movement_is_launched_with_its_seven_contents_and_three_registrations(demo):
+    movement = db.session.scalar(select(Movement))
+
+    assert movement.name == "Phong trào thi đua yêu nước giai đoạn 2020–2025"
+    assert movement.state == "launched"
+    assert (movement.period_start, movement.period_end) == (date(2020, 1, 1), date(2025, 6, 30))
+    assert len(movement.contents) == 7
+    registrations = db.session.scalars(select(MovementRegistration).where(MovementRegistration.year == 2024))
+    assert {r.unit.code for r in registrations} == {"TT-PLEIKAN", "XA-DAKXU", "P-GDDT"}
+
+
+def test_district_bodies_end_with_the_district_and_communes_live_on(demo):
+    assert unit("P-NOIVU").valid_to == date(2025, 6, 30)
+    assert unit("XA-DAKXU").valid_to is None
+    assert unit("TT-PLEIKAN").kind == "township"
+    assert unit("TH-DAKXU").parent_unit.code == "P-GDDT"
+    assert unit("P-NOIVU").authority.code == "UBND-NGOCHOI"
+
+
+def test_seed_loads_the_rule_sets_and_attaches_the_kon_tum_override(demo):
+    codes = set(db.session.scalars(select(RuleSet.code)))
+    layer = db.session.scalar(select(RuleSet).where(RuleSet.code == "kon-tum"))
+
+    assert codes == {"2018-2023", "2024-2025", "2025-07", "kon-tum"}
+    assert layer.override_for_authority_id is not None
+
+
+def test_first_seed_reports_what_it_created(demo):
+    assert demo.created_anything
+    assert demo.created["users"] == len(LOGINS)
+    assert demo.created["rule_sets"] == 4
+
+
+def test_second_seed_changes_nothing(demo):
+    before = snapshot()
+    hashes = dict(db.session.execute(select(User.username, User.password_hash)).all())
+
+    report = seed_demo(db.session)
+    db.session.commit()
+
+    assert not report.created_anything
+    assert report.summary() == "Dữ liệu mẫu đã có đủ, không tạo thêm gì."
+    assert snapshot() == before
+    assert dict(db.session.execute(select(User.username, User.password_hash)).all()) == hashes
