@@ -30,7 +30,7 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
 
-    from web import errors, filters
+    from web import cli_calendar, errors, filters
     from web.blueprints import register_blueprints
     from web.cli import register_cli
 
@@ -38,6 +38,7 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     errors.register(app)
     filters.register(app)
     register_cli(app)
+    cli_calendar.register(app)
     _enable_sqlite_foreign_keys(app)
     return app
 
