@@ -90,7 +90,6 @@ class Dossier(Timestamped, db.Model):
 
     __tablename__ = "dossiers"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     movement_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), index=True)
@@ -130,6 +129,11 @@ class Dossier(Timestamped, db.Model):
         CheckConstraint("(state = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_iff_reason"),
         CheckConstraint("year BETWEEN 1945 AND 2200", name="year_range"),
     )
+
+    @property
+    def code(self) -> str:
+        """The reference people quote on the phone: year and number, e.g. HS-2024-00042."""
+        return f"HS-{self.year}-{self.id:05d}"
 
 
 class Nominee(Timestamped, db.Model):
@@ -267,6 +271,7 @@ class Document(Timestamped, db.Model):
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
+    nomination: Mapped[Nomination | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("size_bytes > 0", name="size_positive"),

@@ -2,8 +2,24 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+def options(mapping: dict) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects (tuples are deprecated, lazy labels are not plain strings)."""
+    return [SelectChoice(value=value, label=label) for value, label in mapping.items()]
 
 
 class LoginForm(FlaskForm):
@@ -14,4 +30,81 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Ngôn ngữ"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    language = SelectField(_l("Ngôn ngữ"), choices=options({"vi": "Tiếng Việt", "en": "English"}))
+
+
+PROCEDURE_CHOICES = {
+    "regular": _l("Danh hiệu thi đua thường xuyên (LĐTT, CSTĐCS, TLĐTT, TLĐXS)"),
+    "giay_khen_periodic": _l("Giấy khen theo đợt"),
+    "giay_khen_thematic": _l("Giấy khen theo chuyên đề"),
+    "simplified": _l("Thủ tục đơn giản"),
+}
+KIND_CHOICES = {"person": _l("Cá nhân"), "collective": _l("Tập thể"), "household": _l("Hộ gia đình")}
+RATING_CHOICES = {
+    "": _l("— Chưa có —"),
+    "excellent": _l("Hoàn thành xuất sắc nhiệm vụ"),
+    "good": _l("Hoàn thành tốt nhiệm vụ"),
+    "complete": _l("Hoàn thành nhiệm vụ"),
+    "incomplete": _l("Không hoàn thành nhiệm vụ"),
+}
+DISCIPLINE_CHOICES = {
+    "none": _l("Không bị kỷ luật"),
+    "under_review": _l("Đang bị xem xét kỷ luật, điều tra, thanh tra"),
+    "reprimand": _l("Khiển trách"),
+    "warning": _l("Cảnh cáo"),
+    "dismissal": _l("Cách chức / buộc thôi việc"),
+}
+REASON_CHOICES = {
+    "": _l("— Chọn lý do —"),
+    "wrong_subject": _l("Sai đối tượng"),
+    "criteria_not_met": _l("Không đạt tiêu chuẩn"),
+    "incomplete_dossier": _l("Hồ sơ không đầy đủ"),
+    "law_violation": _l("Vi phạm pháp luật"),
+}
+
+
+class DossierForm(FlaskForm):
+    procedure = SelectField(_l("Thủ tục"), choices=options(PROCEDURE_CHOICES))
+    year = IntegerField(_l("Năm thành tích"), validators=[InputRequired(_l("Vui lòng nhập năm thành tích."))])
+    title = StringField(
+        _l("Trích yếu"),
+        validators=[DataRequired(_l("Vui lòng nhập trích yếu hồ sơ.")), Length(max=300)],
+    )
+
+
+class NominationForm(FlaskForm):
+    kind = SelectField(_l("Loại đối tượng"), choices=options(KIND_CHOICES))
+    full_name = StringField(
+        _l("Họ tên / tên tập thể"), validators=[DataRequired(_l("Vui lòng nhập họ tên.")), Length(max=200)]
+    )
+    date_of_birth = DateField(_l("Ngày sinh"), validators=[Optional()])
+    national_id = StringField(_l("Số định danh cá nhân"), validators=[Optional(), Length(max=12)])
+    gender = SelectField(_l("Giới tính"), choices=options({"": "—", "male": _l("Nam"), "female": _l("Nữ")}))
+    position = StringField(_l("Chức vụ, đơn vị công tác"), validators=[Length(max=200)])
+    title_code = SelectField(_l("Danh hiệu / hình thức đề nghị"), choices=[])
+    annual_rating = SelectField(_l("Xếp loại mức độ hoàn thành nhiệm vụ trong năm"), choices=options(RATING_CHOICES))
+    months_of_service = IntegerField(
+        _l("Số tháng công tác trong năm"), validators=[Optional(), NumberRange(0, 12, _l("Từ 0 đến 12 tháng."))]
+    )
+    discipline_status = SelectField(_l("Tình trạng kỷ luật"), choices=options(DISCIPLINE_CHOICES))
+    relies_on_initiative = BooleanField(_l("Có sáng kiến / đề tài được công nhận làm căn cứ"))
+    achievement = TextAreaField(_l("Tóm tắt thành tích"), validators=[Length(max=5000)])
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Loại tài liệu"), choices=[])
+    nomination_id = SelectField(_l("Của người/tập thể"), choices=[], validate_choice=False)
+    file = FileField(
+        _l("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))]
+    )
+
+
+class TransitionForm(FlaskForm):
+    """One form for every workflow action; each action's guards decide which fields it needs."""
+
+    version = IntegerField(validators=[Optional()])
+    comment = TextAreaField(_l("Ý kiến / lý do"), validators=[Length(max=2000)])
+    missing_items = SelectMultipleField(_l("Nội dung còn thiếu"), choices=[], validate_choice=False)
+    other_missing = TextAreaField(_l("Nội dung khác còn thiếu (mỗi dòng một mục)"), validators=[Length(max=2000)])
+    reason = SelectField(_l("Lý do không chấp nhận"), choices=options(REASON_CHOICES))
+    sign_off = BooleanField(_l("Tôi đã ký tờ trình đề nghị của đơn vị"))

@@ -88,7 +88,7 @@ def append(
         hash=entry_hash(prev_hash, fields),
     )
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     return entry
 
 

@@ -33,11 +33,13 @@ def fire(
     actor: User,
     data: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> AuditEntry:
     """Fire `trigger` on `row`. `data` is audited and seen by guards; `context` (computed facts such as the
-    document checklist) is seen by guards only. Raises TransitionNotAllowed, PermissionDenied, StaleObject,
-    GuardFailed."""
+    document checklist) is seen by guards only; `changes` are column values written in the same UPDATE as the
+    new state (CHECK constraints may tie them together). Raises TransitionNotAllowed, PermissionDenied,
+    StaleObject, GuardFailed."""
     data = data or {}
     spec = workflow.specs.get(trigger)
     if spec is None or trigger not in workflow.triggers_from(row.state):
@@ -56,9 +58,11 @@ def fire(
         workflow.machine.events[trigger].trigger(row)
     except MachineError:
         raise TransitionNotAllowed(trigger, row.state, available_triggers(workflow, row, actor)) from None
+    for column, value in (changes or {}).items():
+        setattr(row, column, value)
     session = object_session(row)
     try:
-        session.flush([row])
+        session.flush()
     except StaleDataError:
         raise StaleObject() from None
     except OperationalError as error:

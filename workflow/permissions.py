@@ -67,6 +67,13 @@ def _authority_member(user: User | None, obj, *roles: str) -> bool:
     )
 
 
+def can_list_dossiers(user: User | None, obj: object = None) -> bool:
+    return _active(user) and (
+        (user.unit_id is not None and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD))
+        or user.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+    )
+
+
 def can_create_dossier(user: User | None, obj: object = None) -> bool:
     return _active(user) and user.unit_id is not None and user.has_role(Role.UNIT_OFFICER)
 

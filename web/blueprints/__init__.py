@@ -4,8 +4,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.blueprints import account, auth, home
+    from web.blueprints import account, auth, dossiers, holidays, home
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(dossiers.bp)
+    app.register_blueprint(holidays.bp)

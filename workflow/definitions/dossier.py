@@ -28,7 +28,8 @@ TRANSITIONS = [
      "label": "Tiếp nhận hồ sơ", "permission": p.can_review_dossier,
      "guards": [g.has_required_documents],
      "topic": "dossier.accepted", "notify": ["unit_officers", "unit_heads"]},
-    {"trigger": "return_for_supplement", "source": S.SUBMITTED, "dest": S.RETURNED,
+    # Also from accepted: appraisal can still find a gap; the legal clock then pauses (workflow/deadlines.py).
+    {"trigger": "return_for_supplement", "source": [S.SUBMITTED, S.ACCEPTED], "dest": S.RETURNED,
      "label": "Trả lại để bổ sung", "permission": p.can_review_dossier,
      "guards": [g.has_missing_items],
      "topic": "dossier.returned", "notify": ["unit_officers", "unit_heads"]},

@@ -1,0 +1,229 @@
+"""Dossier pages: list, create, the editor (nominations, documents, checklist, actions) and the timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import Document, Dossier, Nomination, db
+from web.access import permission_required
+from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, options
+from web.pagination import paginate
+from web.presenters import dossier_page_context, nomination_form_data, nominee_input, timeline_rows
+from workflow import dossiers as service
+from workflow.documents import content_path
+from workflow.errors import InvalidInput
+from workflow.permissions import (
+    can_create_dossier,
+    can_edit_dossier,
+    can_list_dossiers,
+    can_view_dossier,
+)
+
+bp = Blueprint("dossiers", __name__)
+ID = "int(max=2147483647)"
+
+
+def load_dossier(dossier_id: int, **_) -> Dossier:
+    return db.get_or_404(Dossier, dossier_id)
+
+
+def load_nomination(nomination_id: int, **_) -> Nomination:
+    return db.get_or_404(Nomination, nomination_id)
+
+
+def load_document(document_id: int, **_) -> Document:
+    return db.get_or_404(Document, document_id)
+
+
+def load_action(dossier_id: int, trigger: str) -> service.DossierAction:
+    return service.DossierAction(load_dossier(dossier_id), trigger)
+
+
+@bp.get("/dossiers")
+@permission_required(can_list_dossiers)
+def index():
+    state = request.args.get("state") or None
+    year = request.args.get("year", type=int)
+    page = paginate(db.session, service.visible_dossiers(db.session, current_user, state=state, year=year))
+    return render_template("dossiers/index.html", page=page, state=state, year=year)
+
+
+@bp.route("/dossiers/new", methods=["GET", "POST"])
+@permission_required(can_create_dossier)
+def new():
+    form = DossierForm()
+    if form.validate_on_submit():
+        try:
+            dossier = service.create_dossier(
+                db.session,
+                actor=current_user,
+                procedure=form.procedure.data,
+                year=form.year.data,
+                title=form.title.data,
+            )
+        except InvalidInput as error:
+            return _with_errors("dossiers/new.html", form, error)
+        db.session.commit()
+        flash(_("Đã tạo hồ sơ %(code)s.", code=dossier.code), "success")
+        return redirect(url_for(".show", dossier_id=dossier.id))
+    return render_template("dossiers/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get(f"/dossiers/<{ID}:dossier_id>")
+@permission_required(can_view_dossier, load=load_dossier)
+def show(dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    return render_template("dossiers/show.html", **dossier_page_context(db.session, dossier, current_user))
+
+
+@bp.post(f"/dossiers/<{ID}:dossier_id>/nominations")
+@permission_required(can_edit_dossier, load=load_dossier)
+def add_nomination(dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    form = _nomination_form(dossier)
+    if form.validate_on_submit():
+        try:
+            service.add_nomination(db.session, dossier, actor=current_user, data=nominee_input(form))
+        except InvalidInput as error:
+            return _show_with_errors(dossier, nomination_form=form, error=error)
+        db.session.commit()
+        flash(_("Đã thêm người/tập thể được đề nghị."), "success")
+        return redirect(url_for(".show", dossier_id=dossier.id, _anchor="nominations"))
+    return _show_with_errors(dossier, nomination_form=form)
+
+
+@bp.route(f"/nominations/<{ID}:nomination_id>/edit", methods=["GET", "POST"])
+@permission_required(can_edit_dossier, load=load_nomination)
+def edit_nomination(nomination_id: int):
+    nomination = load_nomination(nomination_id)
+    form = _nomination_form(nomination.dossier, obj=nomination_form_data(db.session, nomination))
+    if form.validate_on_submit():
+        try:
+            service.update_nomination(db.session, nomination, actor=current_user, data=nominee_input(form))
+        except InvalidInput as error:
+            return _with_errors("dossiers/nomination_edit.html", form, error, nomination=nomination)
+        db.session.commit()
+        flash(_("Đã lưu thay đổi."), "success")
+        return redirect(url_for(".show", dossier_id=nomination.dossier_id, _anchor="nominations"))
+    status = 422 if form.errors else 200
+    return render_template("dossiers/nomination_edit.html", form=form, nomination=nomination), status
+
+
+@bp.post(f"/nominations/<{ID}:nomination_id>/remove")
+@permission_required(can_edit_dossier, load=load_nomination)
+def remove_nomination(nomination_id: int):
+    nomination = load_nomination(nomination_id)
+    dossier_id = nomination.dossier_id
+    if TransitionForm().validate_on_submit():
+        service.remove_nomination(db.session, nomination, actor=current_user)
+        db.session.commit()
+        flash(_("Đã bỏ người/tập thể khỏi hồ sơ."), "success")
+    return redirect(url_for(".show", dossier_id=dossier_id, _anchor="nominations"))
+
+
+@bp.post(f"/dossiers/<{ID}:dossier_id>/documents")
+@permission_required(can_edit_dossier, load=load_dossier)
+def upload(dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    form = _document_form(dossier)
+    if form.validate_on_submit():
+        nomination = db.session.get(Nomination, int(form.nomination_id.data)) if form.nomination_id.data else None
+        try:
+            service.add_document(
+                db.session,
+                dossier,
+                actor=current_user,
+                kind=form.kind.data,
+                stream=form.file.data.stream,
+                filename=form.file.data.filename,
+                upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+                nomination=nomination,
+            )
+        except InvalidInput as error:
+            return _show_with_errors(dossier, document_form=form, error=error)
+        db.session.commit()
+        flash(_("Đã tải lên tài liệu."), "success")
+        return redirect(url_for(".show", dossier_id=dossier.id, _anchor="documents"))
+    return _show_with_errors(dossier, document_form=form)
+
+
+@bp.get(f"/documents/<{ID}:document_id>")
+@permission_required(can_view_dossier, load=load_document)
+def download(document_id: int):
+    document = load_document(document_id)
+    path = content_path(Path(current_app.config["UPLOAD_DIR"]), document.content_hash)
+    return send_file(path, mimetype=document.media_type, download_name=document.original_name, as_attachment=True)
+
+
+@bp.post(f"/dossiers/<{ID}:dossier_id>/actions/<string(maxlength=40):trigger>")
+@permission_required(service.can_perform, load=load_action)
+def act(dossier_id: int, trigger: str):
+    dossier = load_dossier(dossier_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return _show_with_errors(dossier, transition_form=form)
+    missing = list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines()
+    service.perform(
+        db.session,
+        dossier,
+        trigger,
+        actor=current_user,
+        version=form.version.data,
+        comment=form.comment.data,
+        missing_items=missing,
+        reason=form.reason.data or None,
+        sign_off=form.sign_off.data,
+    )
+    db.session.commit()
+    flash(_("Đã thực hiện: %(action)s.", action=service.action_label(trigger)), "success")
+    return redirect(url_for(".show", dossier_id=dossier.id))
+
+
+@bp.get(f"/dossiers/<{ID}:dossier_id>/timeline")
+@permission_required(can_view_dossier, load=load_dossier)
+def timeline(dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    return render_template("dossiers/timeline.html", dossier=dossier, rows=timeline_rows(db.session, dossier))
+
+
+def _nomination_form(dossier: Dossier, obj=None) -> NominationForm:
+    form = NominationForm(data=obj) if obj else NominationForm()
+    form.title_code.choices = options({t.code: t.name_vi for t in service.titles_for(db.session, dossier)})
+    return form
+
+
+def _document_form(dossier: Dossier) -> DocumentForm:
+    form = DocumentForm()
+    form.kind.choices = options(dict(service.document_kind_choices(db.session, dossier)))
+    form.nomination_id.choices = options(
+        {"": _("— Cả hồ sơ —")} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
+    )
+    return form
+
+
+def _with_errors(template: str, form, error: InvalidInput, **context):
+    for field, messages in error.errors.items():
+        target = getattr(form, field, None)
+        if target is not None:
+            target.errors = list(target.errors) + messages
+        else:
+            flash("; ".join(messages), "danger")
+    db.session.rollback()
+    return render_template(template, form=form, **context), 422
+
+
+def _show_with_errors(dossier: Dossier, error: InvalidInput | None = None, **forms):
+    db.session.rollback()
+    if error is not None:
+        form = next(iter(forms.values()))
+        for field, messages in error.errors.items():
+            target = getattr(form, field, None)
+            if target is not None:
+                target.errors = list(target.errors) + messages
+    context = dossier_page_context(db.session, dossier, current_user)
+    context.update(forms)
+    return render_template("dossiers/show.html", **context), 422

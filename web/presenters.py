@@ -1,0 +1,133 @@
+"""What the dossier pages show, gathered in one place so the views stay a handful of lines."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Dossier, User
+from web.forms import DocumentForm, NominationForm, TransitionForm, options
+from workflow import audit
+from workflow import dossiers as service
+from workflow.engine import available_triggers
+from workflow.machines import DOSSIER, NOMINATION
+from workflow.permissions import can_edit_dossier
+
+# Which fields each action's dialog asks for; the guards in workflow/ decide which are required.
+ACTION_FIELDS = {
+    "submit_to_head": ("comment",),
+    "send_back": ("comment",),
+    "approve_submission": ("sign_off", "comment"),
+    "accept": ("comment",),
+    "return_for_supplement": ("missing_items", "other_missing", "comment"),
+    "resubmit": ("comment",),
+    "withdraw": ("comment",),
+    "reject": ("reason", "comment"),
+}
+ACTION_STYLES = {
+    "reject": "danger",
+    "withdraw": "outline-danger",
+    "send_back": "outline-secondary",
+    "return_for_supplement": "warning",
+}
+
+OTHER_ACTIONS = {
+    "create": _l("Tạo hồ sơ"),
+    "nomination_added": _l("Thêm người/tập thể được đề nghị"),
+    "nomination_changed": _l("Sửa thông tin người/tập thể được đề nghị"),
+    "nomination_removed": _l("Bỏ người/tập thể khỏi hồ sơ"),
+    "document_uploaded": _l("Tải lên tài liệu"),
+    "deadline_reminder": _l("Nhắc sắp đến hạn giải quyết"),
+    "overdue_escalation": _l("Quá hạn giải quyết — báo lãnh đạo Phòng Nội vụ"),
+}
+
+
+def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict:
+    titles = {t.code: t.name_vi for t in service.titles_for(session, dossier)}
+    nomination_form = NominationForm()
+    nomination_form.title_code.choices = options(titles)
+    document_form = DocumentForm()
+    document_form.kind.choices = options(dict(service.document_kind_choices(session, dossier)))
+    document_form.nomination_id.choices = options(
+        {"": "—"} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
+    )
+    checklist = service.checklist(session, dossier)
+    transition_form = TransitionForm(version=dossier.version)
+    transition_form.missing_items.choices = options({i.label: i.label for i in checklist.items})
+    actions = [
+        {
+            "trigger": trigger,
+            "label": DOSSIER.specs[trigger]["label"],
+            "fields": ACTION_FIELDS.get(trigger, ("comment",)),
+            "style": ACTION_STYLES.get(trigger, "primary"),
+        }
+        for trigger in available_triggers(DOSSIER, dossier, user)
+    ]
+    return {
+        "dossier": dossier,
+        "titles": titles,
+        "checklist": checklist,
+        "actions": actions,
+        "can_edit": can_edit_dossier(user, dossier),
+        "nomination_form": nomination_form,
+        "document_form": document_form,
+        "transition_form": transition_form,
+        "last_return": _last_return(session, dossier),
+    }
+
+
+def _last_return(session: Session, dossier: Dossier):
+    returns = [e for e in audit.dossier_timeline(session, dossier.id) if e.action == "return_for_supplement"]
+    return returns[-1] if returns else None
+
+
+def nomination_form_data(session: Session, nomination) -> dict:
+    """The edit form's starting values: the nomination as it stands now."""
+    data = service.nomination_snapshot(session, nomination)
+    data["date_of_birth"] = nomination.nominee.date_of_birth
+    data["national_id"] = nomination.nominee.national_id or ""
+    data["gender"] = nomination.nominee.gender or ""
+    data["annual_rating"] = data["annual_rating"] or ""
+    return data
+
+
+def nominee_input(form: NominationForm) -> service.NomineeInput:
+    return service.NomineeInput(
+        kind=form.kind.data,
+        full_name=form.full_name.data or "",
+        title_code=form.title_code.data,
+        date_of_birth=form.date_of_birth.data,
+        national_id=(form.national_id.data or "").strip() or None,
+        gender=form.gender.data or None,
+        position=form.position.data or "",
+        annual_rating=form.annual_rating.data or None,
+        months_of_service=form.months_of_service.data,
+        discipline_status=form.discipline_status.data,
+        achievement=form.achievement.data or "",
+        relies_on_initiative=bool(form.relies_on_initiative.data),
+    )
+
+
+def action_label(entity_type: str, action: str) -> str:
+    workflow = {"dossier": DOSSIER, "nomination": NOMINATION}.get(entity_type)
+    if workflow is not None and action in workflow.specs:
+        return workflow.specs[action]["label"]
+    return str(OTHER_ACTIONS.get(action, action))
+
+
+def timeline_rows(session: Session, dossier: Dossier) -> list[dict]:
+    entries = audit.dossier_timeline(session, dossier.id)
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    names = (
+        dict(session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    )
+    return [
+        {
+            "entry": entry,
+            "actor": names.get(entry.actor_id),
+            "label": action_label(entry.entity_type, entry.action),
+            "data": entry.data or {},
+        }
+        for entry in entries
+    ]
