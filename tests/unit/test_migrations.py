@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from models import Base, db
 from tests.conftest import make_config
@@ -49,7 +50,7 @@ def test_flask_db_upgrade_builds_the_schema_on_an_empty_database(empty_database_
 
 
 def test_check_constraints_reach_the_database(app):
-    with pytest.raises(Exception, match="(?i)check"):
+    with pytest.raises(IntegrityError, match=r"(?i)check"):
         db.session.execute(
             text(
                 "INSERT INTO authorities (code, name, short_name, level, place_name, valid_from) "
