@@ -17,3 +17,22 @@ def register_cli(app: Flask) -> None:
         report = seed_demo(db.session)
         db.session.commit()
         click.echo(report.summary())
+
+    @app.cli.group("audit")
+    def audit_group():
+        """The hash-chained audit log."""
+
+    @audit_group.command("verify")
+    def audit_verify_command():
+        """Recompute the chain; exit 1 and name the first broken entry if anything was altered."""
+        from sqlalchemy import func, select
+
+        from models import AuditEntry
+        from workflow.audit import verify_chain
+
+        broken = verify_chain(db.session)
+        if broken is not None:
+            click.echo(f"Nhật ký bị sửa đổi: mục #{broken.entry_id} — {broken.reason}", err=True)
+            raise SystemExit(1)
+        count = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        click.echo(f"Nhật ký toàn vẹn: {count} mục, chuỗi băm khớp.")

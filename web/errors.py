@@ -6,9 +6,11 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
+from workflow.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -40,13 +42,17 @@ def problem(status: int, title: str, detail: str, headers=None, **extra):
     return response
 
 
-def render_error(status: int, detail: str | None = None, headers=None):
+def render_error(status: int, detail: str | None = None, headers=None, **extra):
+    """Roll back whatever the request wrote, then answer with a page or a problem document.
+    `extra` (field errors, failed guards, allowed triggers) goes into both."""
     db.session.rollback()
     title, default_detail = _messages().get(status, (str(status), ""))
     if wants_json():
-        return problem(status, title, detail or default_detail, headers)
+        return problem(status, title, detail or default_detail, headers, **extra)
     try:
-        page = render_template("errors/error.html", status=status, title=title, detail=detail or default_detail)
+        page = render_template(
+            "errors/error.html", status=status, title=title, detail=detail or default_detail, extra=extra
+        )
     except Exception:  # the layout itself failed: still answer the person with a plain page
         current_app.logger.exception("error page failed to render")
         text = escape(detail or default_detail)
@@ -61,6 +67,30 @@ def register(app: Flask) -> None:
             400,
             _("Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo mật (CSRF). Vui lòng tải lại trang và thử lại."),
         )
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied):
+        return render_error(403, error.message)
+
+    @app.errorhandler(TransitionNotAllowed)
+    def not_allowed(error: TransitionNotAllowed):
+        return render_error(409, error.message, state=error.state, allowed_triggers=error.allowed)
+
+    @app.errorhandler(StaleObject)
+    def stale(error: StaleObject):
+        return render_error(409, error.message)
+
+    @app.errorhandler(GuardFailed)
+    def guard_failed(error: GuardFailed):
+        return render_error(422, _("Chưa thể thực hiện thao tác:"), failures=error.failures)
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(error: InvalidInput):
+        return render_error(422, None, errors=error.errors)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error: StaleDataError):
+        return render_error(409, StaleObject.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -6,6 +6,7 @@ Saturdays each year, so the package only seeds the table and an administrator's 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,8 +39,10 @@ class NotAnOverride(DomainError):
     message = "Chỉ xóa được điều chỉnh do quản trị viên thêm; ngày theo quy định chung không xóa được."
 
 
+@functools.lru_cache(maxsize=8)
 def package_days(first_year: int, last_year: int) -> dict[date, tuple[str, str]]:
-    """What the package knows for these years, as {day: (kind, Vietnamese name)}: observed days off
+    """(Cached: the package's answer never changes while the process runs; callers must not mutate it.)
+    What the package knows for these years, as {day: (kind, Vietnamese name)}: observed days off
     (Tết, the observed "nghỉ bù" days, the government's swapped days off) and the swapped working Saturdays."""
     vietnam = holidays.country_holidays("VN", language="vi", years=range(first_year, last_year + 1))
     days = {day: (DAY_OFF, name[:NAME_MAX]) for day, name in vietnam.items()}

@@ -149,6 +149,7 @@ KIND_LABELS = {
     "movement_registrations": "đăng ký thi đua",
     "rule_sets": "bộ quy định",
     "base_salaries": "mức lương cơ sở",
+    "holidays": "ngày nghỉ, ngày làm bù",
 }
 
 

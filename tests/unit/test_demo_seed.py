@@ -114,3 +114,13 @@ def test_second_seed_changes_nothing(demo):
     assert report.summary() == "Dữ liệu mẫu đã có đủ, không tạo thêm gì."
     assert snapshot() == before
     assert dict(db.session.execute(select(User.username, User.password_hash)).all()) == hashes
+
+
+def test_flask_seed_demo_command_reports_and_a_second_run_creates_nothing(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "tài khoản" in first.output and "ngày nghỉ" in first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "không tạo thêm" in second.output
