@@ -1,6 +1,7 @@
 """Shared fixtures. The database is TEST_DATABASE_URL (PostgreSQL in `make test`) or a SQLite file.
 
 The schema is built once per run by the real Alembic migrations; every test then starts from empty tables."""
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,12 @@ def make_config(database_url: str, upload_dir: Path) -> type[TestingConfig]:
     return type(
         "RunConfig",
         (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(upload_dir)},
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_DIR": str(upload_dir),
+            # Room for the concurrency tests' twenty simultaneous transactions.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 25, "max_overflow": 5},
+        },
     )
 
 

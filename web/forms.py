@@ -106,5 +106,5 @@ class TransitionForm(FlaskForm):
     comment = TextAreaField(_l("Ý kiến / lý do"), validators=[Length(max=2000)])
     missing_items = SelectMultipleField(_l("Nội dung còn thiếu"), choices=[], validate_choice=False)
     other_missing = TextAreaField(_l("Nội dung khác còn thiếu (mỗi dòng một mục)"), validators=[Length(max=2000)])
-    reason = SelectField(_l("Lý do không chấp nhận"), choices=options(REASON_CHOICES))
+    reason = SelectField(_l("Lý do không chấp nhận"), choices=options(REASON_CHOICES), validate_choice=False)
     sign_off = BooleanField(_l("Tôi đã ký tờ trình đề nghị của đơn vị"))

@@ -149,7 +149,7 @@ def upload_document(
     if previous is not None:
         previous.superseded = True
     document = Document(
-        dossier_id=dossier.id,
+        dossier=dossier,
         nomination_id=nomination.id if nomination else None,
         kind=kind,
         revision=(previous.revision + 1) if previous else 1,

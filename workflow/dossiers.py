@@ -352,7 +352,6 @@ def approve_submission(
 def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
     """The standing office accepts a complete dossier; the legal clock starts (or keeps running after a pause)."""
     today = local_today()
-    working_days = time_limit(session, dossier)
     entry = fire(
         DOSSIER,
         dossier,
@@ -363,7 +362,7 @@ def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = ""
         changes={"accepted_on": today},
         expected_version=version,
     )
-    deadlines.start_clock(session, dossier, today, working_days)
+    deadlines.start_clock(session, dossier, today, time_limit(session, dossier))
     session.flush()
     return entry
 

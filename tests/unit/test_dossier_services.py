@@ -1,0 +1,221 @@
+"""The unit → head → standing office path through the services, as the pages and the API use them."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from models import AuditEntry, Document, NominationRevision, OutboxMessage, db
+from tests.conftest import PDF_BYTES
+from tests.workflow_helpers import audit_and_outbox_counts
+from workflow import dossiers as service
+from workflow.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+
+
+def _upload(dossier, actor, data: bytes, filename: str, kind: str = "to_trinh"):
+    return service.add_document(
+        db.session,
+        dossier,
+        actor=actor,
+        kind=kind,
+        stream=io.BytesIO(data),
+        filename=filename,
+        upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+    )
+
+
+def _stored_files() -> set[Path]:
+    root = Path(current_app.config["UPLOAD_DIR"])
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_submitting_without_documents_lists_every_missing_item_at_once(make_dossier, user):
+    dossier = make_dossier(complete=False)
+    before = audit_and_outbox_counts()
+    with pytest.raises(GuardFailed) as refused:
+        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    db.session.rollback()
+    failures = refused.value.failures
+    # tờ trình, biên bản họp xét, and one báo cáo thành tích per nominee (two nominees)
+    assert len(failures) == 4
+    assert all(f.startswith("Thiếu tài liệu:") for f in failures)
+    assert sum("Nguyễn Văn An" in f for f in failures) == 1 and sum("Trần Thị Bình" in f for f in failures) == 1
+    assert db.session.get(type(dossier), dossier.id).state == "draft"
+    assert audit_and_outbox_counts() == before
+
+
+def test_a_dossier_without_nominations_cannot_be_submitted(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=True)
+    with pytest.raises(GuardFailed) as refused:
+        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    assert "Hồ sơ chưa có người/tập thể nào được đề nghị." in refused.value.failures
+
+
+def test_the_path_from_unit_to_office_writes_one_audit_entry_and_one_event_per_step(make_dossier, user):
+    dossier = make_dossier()
+    before_audit, before_outbox = audit_and_outbox_counts()
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    service.accept(db.session, dossier, actor=user("noivu"))
+    db.session.commit()
+    assert dossier.state == "accepted"
+    assert dossier.rule_set is not None and dossier.due_on is not None and dossier.accepted_on is not None
+    after_audit, after_outbox = audit_and_outbox_counts()
+    assert (after_audit - before_audit, after_outbox - before_outbox) == (3, 3)
+    topics = list(db.session.scalars(select(OutboxMessage.topic).order_by(OutboxMessage.id)))
+    assert topics[-3:] == ["dossier.submitted_to_head", "dossier.submitted", "dossier.accepted"]
+
+
+def test_head_must_confirm_the_signature(make_dossier, user):
+    dossier = make_dossier()
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    db.session.commit()
+    with pytest.raises(GuardFailed) as refused:
+        service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=False)
+    assert "Thủ trưởng đơn vị cần xác nhận đã ký tờ trình." in refused.value.failures
+
+
+def test_officer_cannot_sign_off_and_other_units_cannot_act(make_dossier, user):
+    dossier = make_dossier()
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        service.approve_submission(db.session, dossier, actor=user("canbo.pleikan"), sign_off=True)
+    with pytest.raises(PermissionDenied):
+        service.approve_submission(db.session, dossier, actor=user("truong.dakxu"), sign_off=True)
+
+
+def test_wrong_step_names_the_steps_allowed_now(make_dossier, user):
+    dossier = make_dossier()
+    with pytest.raises(TransitionNotAllowed) as refused:
+        service.accept(db.session, dossier, actor=user("noivu"))
+    assert refused.value.allowed == []  # nothing noivu may do to a draft
+    with pytest.raises(TransitionNotAllowed) as refused:
+        service.perform(db.session, dossier, "accept", actor=user("canbo.pleikan"))
+    assert refused.value.allowed == ["submit_to_head", "withdraw"]
+
+
+def test_a_stale_version_is_refused_with_the_reload_message(make_dossier, user):
+    dossier = make_dossier()
+    seen = dossier.version
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"), version=seen)
+    db.session.commit()
+    with pytest.raises(StaleObject) as refused:
+        service.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Sửa lại", version=seen)
+    assert refused.value.message == "Hồ sơ đã được người khác thay đổi, vui lòng tải lại"
+
+
+def test_return_needs_missing_items_and_reject_needs_a_reason(make_dossier, user):
+    dossier = make_dossier()
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    db.session.commit()
+    with pytest.raises(GuardFailed):
+        service.return_for_supplement(db.session, dossier, actor=user("noivu"), missing_items=["  ", ""])
+    db.session.rollback()
+    with pytest.raises(GuardFailed):
+        service.reject(db.session, dossier, actor=user("noivu"), reason="không thích")
+    db.session.rollback()
+    service.reject(db.session, dossier, actor=user("noivu"), reason="criteria_not_met", comment="Không đạt LĐTT")
+    db.session.commit()
+    assert (dossier.state, dossier.rejection_reason) == ("rejected", "criteria_not_met")
+
+
+def test_return_and_resubmit_keep_every_earlier_revision(make_dossier, user):
+    officer, office = user("canbo.pleikan"), user("noivu")
+    dossier = make_dossier()
+    service.submit_to_head(db.session, dossier, actor=officer)
+    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    service.return_for_supplement(db.session, dossier, actor=office, missing_items=["Tờ trình có chữ ký"])
+    db.session.commit()
+
+    nomination = dossier.nominations[0]
+    old_achievement = nomination.achievement
+    data = service.NomineeInput(
+        kind="person",
+        full_name=nomination.nominee.full_name,
+        title_code="LDTT",
+        date_of_birth=nomination.nominee.date_of_birth,
+        annual_rating="excellent",
+        months_of_service=12,
+        achievement="Hoàn thành xuất sắc nhiệm vụ được giao",
+    )
+    service.update_nomination(db.session, nomination, actor=officer, data=data)
+    old_document = next(d for d in dossier.documents if d.kind == "to_trinh")
+    _upload(dossier, officer, PDF_BYTES + b"% signed\n", "to-trinh-co-chu-ky.pdf")
+    service.resubmit(db.session, dossier, actor=officer)
+    db.session.commit()
+
+    revision = db.session.scalar(select(NominationRevision).where(NominationRevision.nomination_id == nomination.id))
+    assert nomination.revision == 2 and revision.revision == 1
+    assert revision.snapshot["achievement"] == old_achievement and revision.snapshot["annual_rating"] == "good"
+    documents = [d for d in dossier.documents if d.kind == "to_trinh"]
+    assert [(d.revision, d.superseded) for d in documents] == [(1, True), (2, False)]
+    assert old_document.content_hash != documents[1].content_hash
+    assert dossier.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("../../etc/passwd.pdf", PDF_BYTES, "không được chứa đường dẫn"),
+        ("chuong-trinh.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64, "chỉ nhận PDF, DOCX, XLSX, JPG, PNG"),
+        ("elf.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "chỉ nhận PDF, DOCX, XLSX, JPG, PNG"),
+        ("lon.pdf", PDF_BYTES + b"0" * (30 * 1024 * 1024), "20 MB"),
+    ],
+    ids=["path-traversal-name", "exe-renamed-pdf", "elf-renamed-pdf", "30-MB"],
+)
+def test_bad_uploads_are_refused_with_the_reason_and_nothing_is_stored(make_dossier, user, filename, data, message):
+    dossier = make_dossier(complete=False)
+    files_before = _stored_files()
+    documents_before = db.session.scalar(select(db.func.count()).select_from(Document))
+    with pytest.raises(InvalidInput) as refused:
+        _upload(dossier, user("canbo.pleikan"), data, filename)
+    db.session.rollback()
+    assert message in " ".join(refused.value.errors["file"])
+    assert _stored_files() == files_before
+    assert db.session.scalar(select(db.func.count()).select_from(Document)) == documents_before
+
+
+def test_an_office_document_is_recognised_by_content(make_dossier, user, tmp_path):
+    import zipfile
+
+    docx = tmp_path / "bao-cao.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    dossier = make_dossier(complete=False)
+    document = _upload(
+        dossier, user("canbo.pleikan"), docx.read_bytes(), "Báo cáo thành tích.docx", kind="bien_ban_hop_xet"
+    )
+    assert document.media_type.endswith("wordprocessingml.document")
+    assert document.original_name == "Báo cáo thành tích.docx"
+
+
+def test_unit_isolation_in_listing(make_dossier, user):
+    mine = make_dossier()
+    other = make_dossier(officer="canbo.dakxu")
+    listed = lambda name: set(db.session.scalars(service.visible_dossiers(db.session, user(name))))  # noqa: E731
+    assert listed("canbo.pleikan") == {mine}
+    assert listed("truong.dakxu") == {other}
+    assert listed("noivu") == {mine, other}
+    assert listed("uyvien3") == set()
+
+
+def test_every_step_is_in_the_timeline_with_its_comment(make_dossier, user):
+    from workflow.audit import dossier_timeline
+
+    dossier = make_dossier()
+    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    service.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Bổ sung số liệu")
+    db.session.commit()
+    actions = [(e.action, e.data.get("comment")) for e in dossier_timeline(db.session, dossier.id)]
+    assert actions[0] == ("create", None)
+    assert actions[-2:] == [("submit_to_head", ""), ("send_back", "Bổ sung số liệu")]
+    assert db.session.scalar(
+        select(db.func.count()).select_from(AuditEntry).where(AuditEntry.dossier_id == dossier.id)
+    ) == len(actions)
