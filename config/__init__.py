@@ -48,6 +48,14 @@ class BaseConfig:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "thiduakhenthuong@localhost")
 
+    # The outbox worker: retry backoff base (doubling, capped at an hour), attempts before a dead letter, and
+    # whether development delivers right after each commit instead of waiting for `flask outbox run`.
+    OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_FLUSH_AFTER_COMMIT = False
+    # Absolute links in e-mails.
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+
     TESTING = False
     DEBUG = False
 
@@ -58,6 +66,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     DEBUG = _env_bool("FLASK_DEBUG", False)
+    OUTBOX_FLUSH_AFTER_COMMIT = _env_bool("OUTBOX_FLUSH_AFTER_COMMIT", True)
 
 
 class TestingConfig(BaseConfig):

@@ -13,6 +13,8 @@ fi
 mkdir -p instance
 "$FLASK" --app wsgi db upgrade
 "$FLASK" --app wsgi seed-demo     # idempotent: safe on every start
+# Deliver the demo's notifications (the bell) now rather than waiting for a worker.
+"$FLASK" --app wsgi outbox run --once 2>/dev/null   # no SMTP in the demo: e-mails wait for retry
 
 PORT=${PORT:-5000}
 cat <<TABLE

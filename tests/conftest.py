@@ -95,7 +95,7 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The Ngọc Hồi demo data, loaded exactly as `flask seed-demo` loads it."""
+    """The Ngọc Hồi demo as `flask seed-demo` loads it, without its demo dossiers (tests make their own)."""
     from workflow.demo import seed_demo
 
     report = seed_demo(db.session)

@@ -30,15 +30,17 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
 
-    from web import cli_calendar, errors, filters
-    from web.blueprints import register_blueprints
+    from web import cli_calendar, cli_outbox, errors, filters
+    from web.blueprints import notifications, register_blueprints
     from web.cli import register_cli
 
     register_blueprints(app)
     errors.register(app)
     filters.register(app)
+    notifications.register_context(app)
     register_cli(app)
     cli_calendar.register(app)
+    cli_outbox.register(app)
     _enable_sqlite_foreign_keys(app)
     return app
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from models import db
 
@@ -14,7 +16,7 @@ def register_cli(app: Flask) -> None:
         """Load the Ngọc Hồi demo (idempotent: a second run changes nothing)."""
         from workflow.demo import seed_demo
 
-        report = seed_demo(db.session)
+        report = seed_demo(db.session, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
         db.session.commit()
         click.echo(report.summary())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from models import (
 from models.movement import MovementState
 from workflow.accounts import create_user
 from workflow.calendar import seed_holidays
+from workflow.demo_dossiers import seed_demo_dossiers
 from workflow.rulesets import LoadReport, load_rulesets
 
 DEMO_PASSWORD = "demo"
@@ -150,6 +152,7 @@ KIND_LABELS = {
     "rule_sets": "bộ quy định",
     "base_salaries": "mức lương cơ sở",
     "holidays": "ngày nghỉ, ngày làm bù",
+    "dossiers": "hồ sơ mẫu",
 }
 
 
@@ -264,8 +267,9 @@ def _movement(session: Session, report: SeedReport, district: Authority, units: 
         )
 
 
-def seed_demo(session: Session) -> SeedReport:
-    """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files."""
+def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
+    """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files.
+    With an upload folder, also the demo dossiers (made through the services, documents included)."""
     report = SeedReport()
     district = _authorities(session, report)
     # After the authorities, so the Kon Tum override layer finds its province.
@@ -278,4 +282,6 @@ def seed_demo(session: Session) -> SeedReport:
     _movement(session, report, district, units)
     report.created["holidays"] += seed_holidays(session, *HOLIDAY_YEARS)
     session.flush()
+    if upload_dir is not None:
+        report.created["dossiers"] += seed_demo_dossiers(session, upload_dir)
     return report

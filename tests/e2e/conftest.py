@@ -1,4 +1,5 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served from a thread."""
+
 from __future__ import annotations
 
 import threading

@@ -2,7 +2,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
 from workflow.accounts import authenticate
@@ -116,11 +116,29 @@ def test_second_seed_changes_nothing(demo):
     assert dict(db.session.execute(select(User.username, User.password_hash)).all()) == hashes
 
 
-def test_flask_seed_demo_command_reports_and_a_second_run_creates_nothing(app):
+def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_only_once(app):
+    from models import AuditEntry, Dossier, OutboxMessage
+    from workflow.audit import verify_chain
+
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "tài khoản" in first.output and "ngày nghỉ" in first.output
+    assert "tài khoản" in first.output and "ngày nghỉ" in first.output and "21 hồ sơ mẫu" in first.output
+
+    states = ("draft", "awaiting_head", "submitted", "returned", "accepted", "withdrawn", "rejected")
+    for unit_code in ("TT-PLEIKAN", "XA-DAKXU", "P-GDDT"):
+        dossiers = db.session.scalars(select(Dossier).join(Unit).where(Unit.code == unit_code)).all()
+        assert sorted(d.state for d in dossiers) == sorted(states)
+    accepted = db.session.scalars(select(Dossier).where(Dossier.state == "accepted")).first()
+    assert accepted.due_on is not None
+    transitions = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.from_state.is_not(None))
+    )
+    assert transitions == db.session.scalar(select(func.count()).select_from(OutboxMessage)) > 0
+    assert verify_chain(db.session) is None
+
+    counts = {t: db.session.scalar(select(func.count()).select_from(t)) for t in (Dossier, AuditEntry, OutboxMessage)}
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert "không tạo thêm" in second.output
+    assert counts == {t: db.session.scalar(select(func.count()).select_from(t)) for t in counts}

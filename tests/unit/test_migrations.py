@@ -1,4 +1,5 @@
 """The schema comes from the Alembic revisions, on SQLite and PostgreSQL alike."""
+
 import uuid
 
 import pytest

@@ -33,9 +33,9 @@ def active(code: str) -> RuleSet:
 
 def title(code: str, title_code: str) -> AwardTitle:
     return db.session.scalar(
-        select(AwardTitle).join(AwardTitle.rule_set).where(
-            RuleSet.code == code, RuleSet.active.is_(True), AwardTitle.code == title_code
-        )
+        select(AwardTitle)
+        .join(AwardTitle.rule_set)
+        .where(RuleSet.code == code, RuleSet.active.is_(True), AwardTitle.code == title_code)
     )
 
 
@@ -109,7 +109,10 @@ def test_giay_khen_money_is_listed_as_configurable(app):
     configurable = parameter("2024-2025", "configurable_money_titles")
     assert configurable.configurable is True
     assert set(configurable.value) == {
-        "GIAY_KHEN_CT_HUYEN", "GIAY_KHEN_CT_HUYEN_TAP_THE", "GIAY_KHEN_CT_XA", "GIAY_KHEN_CT_XA_TAP_THE",
+        "GIAY_KHEN_CT_HUYEN",
+        "GIAY_KHEN_CT_HUYEN_TAP_THE",
+        "GIAY_KHEN_CT_XA",
+        "GIAY_KHEN_CT_XA_TAP_THE",
     }
 
 
@@ -275,8 +278,13 @@ def test_province_override_waits_for_its_authority(app):
     first = load_rulesets(db.session)
     assert "kon-tum" in first.skipped
     province = Authority(
-        code="UBND-KONTUM", name="Ủy ban nhân dân tỉnh Kon Tum", short_name="UBND tỉnh Kon Tum",
-        level="province", place_name="Kon Tum", valid_from=date(1991, 8, 12), valid_to=date(2025, 6, 30),
+        code="UBND-KONTUM",
+        name="Ủy ban nhân dân tỉnh Kon Tum",
+        short_name="UBND tỉnh Kon Tum",
+        level="province",
+        place_name="Kon Tum",
+        valid_from=date(1991, 8, 12),
+        valid_to=date(2025, 6, 30),
     )
     db.session.add(province)
     db.session.flush()

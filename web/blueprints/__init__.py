@@ -4,10 +4,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.blueprints import account, auth, dossiers, holidays, home
+    from web.blueprints import account, auth, dossiers, holidays, home, notifications, webhooks_admin
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(holidays.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(webhooks_admin.bp)

@@ -1,0 +1,77 @@
+"""Who is told of an event: the audiences named in the workflow definitions' `notify` lists.
+
+Each audience is one query (the dossier's unit or authority is a subquery, never a loop over users). Only
+active users are told, and never the actor of the event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, lazyload
+
+from models import Council, Dossier, Role, Unit, User, UserRole
+
+
+class UnknownAudience(ValueError):
+    """A definition names an audience nobody implemented: a bug, so the event fails visibly."""
+
+
+def _with_role(role: str) -> Select:
+    # lazyload: the roles are not needed here, and their selectin load would be a second query.
+    return (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, User.active)
+        .options(lazyload(User.role_rows))
+    )
+
+
+def _in_dossier_unit(role: str, dossier_id: int) -> Select:
+    unit_id = select(Dossier.unit_id).where(Dossier.id == dossier_id).scalar_subquery()
+    return _with_role(role).where(User.unit_id == unit_id)
+
+
+def _in_dossier_authority(role: str, dossier_id: int) -> Select:
+    authority_id = select(Dossier.authority_id).where(Dossier.id == dossier_id).scalar_subquery()
+    return _with_role(role).join(Unit, Unit.id == User.unit_id).where(Unit.authority_id == authority_id)
+
+
+def _office_head(dossier_id: int) -> Select:
+    authority_id = select(Dossier.authority_id).where(Dossier.id == dossier_id).scalar_subquery()
+    standing_offices = select(Council.standing_office_unit_id).where(Council.authority_id == authority_id)
+    return _with_role(Role.UNIT_HEAD).where(User.unit_id.in_(standing_offices))
+
+
+AUDIENCES: dict[str, Callable[[int], Select]] = {
+    "unit_officers": lambda dossier_id: _in_dossier_unit(Role.UNIT_OFFICER, dossier_id),
+    "unit_heads": lambda dossier_id: _in_dossier_unit(Role.UNIT_HEAD, dossier_id),
+    "office": lambda dossier_id: _in_dossier_authority(Role.OFFICE, dossier_id),
+    "chairman": lambda dossier_id: _in_dossier_authority(Role.CHAIRMAN, dossier_id),
+    "office_head": _office_head,
+}
+
+
+def resolve(session: Session, audience: str, payload: dict[str, Any]) -> list[User]:
+    """The active users in `audience` for this event, the actor left out. Raises UnknownAudience."""
+    query = AUDIENCES.get(audience)
+    if query is None:
+        raise UnknownAudience(f"unknown audience {audience!r}")
+    dossier_id = payload.get("dossier_id")
+    if dossier_id is None:
+        return []
+    statement = query(dossier_id).order_by(User.id)
+    actor_id = payload.get("actor_id")
+    if actor_id is not None:
+        statement = statement.where(User.id != actor_id)
+    return list(session.scalars(statement))
+
+
+def recipients(session: Session, audiences: Iterable[str], payload: dict[str, Any]) -> list[User]:
+    """Everyone in any of the audiences, each once, in audience order (someone may hold two roles)."""
+    seen: dict[int, User] = {}
+    for audience in audiences:
+        for user in resolve(session, audience, payload):
+            seen.setdefault(user.id, user)
+    return list(seen.values())
