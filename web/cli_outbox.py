@@ -19,6 +19,7 @@ from models import OutboxMessage, db
 from models.base import utcnow
 from models.outbox import OutboxState
 from workflow.notify.dispatcher import OutboxSettings, dead_letters, dispatch_pending
+from workflow.notify.outbox import WRITTEN_FLAG
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def dead_command() -> None:
 
 # --- development: flush after commit -----------------------------------------------------------------------------
 
-_WRITTEN = "outbox_written"
+_WRITTEN = WRITTEN_FLAG
 _COMMITTED = "outbox_committed"
 
 

@@ -5,14 +5,20 @@ commit, so a rolled-back transition never notifies anyone."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from models import AuditEntry, OutboxMessage
 from models.outbox import OutboxState
 
+# Set in Session.info when an outbox row was written; web/cli_outbox.py delivers after such a commit.
+WRITTEN_FLAG = "outbox_written"
+
 
 def enqueue_event(session: Session, *, topic: str, entry: AuditEntry, audiences: list[str]) -> OutboxMessage:
-    message = OutboxMessage(
+    """Write the event row with a plain INSERT (the hot path of every transition) and flag the session, so the
+    development flush knows to deliver after commit."""
+    values = dict(
         topic=topic,
         channel="event",
         recipient="*",
@@ -33,7 +39,13 @@ def enqueue_event(session: Session, *, topic: str, entry: AuditEntry, audiences:
         # The audit hash is unique per transition, so a replayed event can never be enqueued twice.
         idempotency_key=f"event:{entry.hash}",
         state=OutboxState.PENDING,
+        version=1,
         next_attempt_at=entry.occurred_at,
     )
+    message_id = session.execute(insert(OutboxMessage).values(values).returning(OutboxMessage.id)).scalar_one()
+    session.info[WRITTEN_FLAG] = True
+    message = OutboxMessage(id=message_id, **values)
+    # Attach the row as already persistent: no SELECT, and callers can still refresh or query it.
+    make_transient_to_detached(message)
     session.add(message)
     return message
