@@ -3,7 +3,10 @@
 # Run by hand (make vendor) when upgrading; the output is committed, so neither the app
 # nor the tests need npm or a network.  Versions and tarball hashes are pinned below:
 # to upgrade, change them (npm view bootstrap@5.3 version; npm view htmx.org@2.0 version;
+# npm view swagger-ui-dist@5 version; npm view mermaid@12 version;
 # npm view PKG@VERSION dist.integrity) and re-run.
+# swagger-ui-dist draws the API docs page (/api/v1/docs); mermaid draws the workflow diagrams
+# on the administration page (/admin/workflows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +14,10 @@ BOOTSTRAP_VERSION=5.3.9
 BOOTSTRAP_INTEGRITY=sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w==
 HTMX_VERSION=2.0.11
 HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
+SWAGGER_UI_VERSION=5.35.0
+SWAGGER_UI_INTEGRITY=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==
+MERMAID_VERSION=12.3.0
+MERMAID_INTEGRITY=sha512-4113TdXeLAsMruJ79OpFL5O8+LTFXhQqZ260rF3tgUmiNAtRm4Uume04I+65PRN6yZ69J4f8rVYWW8zRk65UYw==
 
 DEST=web/static/vendor
 
@@ -39,9 +46,13 @@ fetch() {  # fetch NAME VERSION INTEGRITY -> unpacked into $TMP/NAME/package
 
 fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
 fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
+fetch swagger-ui-dist "$SWAGGER_UI_VERSION" "$SWAGGER_UI_INTEGRITY"
+fetch mermaid "$MERMAID_VERSION" "$MERMAID_INTEGRITY"
 
 B=$TMP/bootstrap/package
 H=$TMP/htmx.org/package
+S=$TMP/swagger-ui-dist/package
+M=$TMP/mermaid/package
 mkdir -p "$DEST"
 
 # Drop the trailing source-map comments: the .map files are not vendored, and browsers'
@@ -49,13 +60,25 @@ mkdir -p "$DEST"
 sed '/^\/\*# sourceMappingURL=.*\*\/$/d' "$B/dist/css/bootstrap.min.css" >"$DEST/bootstrap.min.css"
 sed '/^\/\/# sourceMappingURL=/d' "$B/dist/js/bootstrap.bundle.min.js" >"$DEST/bootstrap.bundle.min.js"
 sed '/^\/\/# sourceMappingURL=/d' "$H/dist/htmx.min.js" >"$DEST/htmx.min.js"
+sed '/^\/\*# sourceMappingURL=.*\*\/$/d' "$S/swagger-ui.css" >"$DEST/swagger-ui.css"
+sed '/^\/\/# sourceMappingURL=/d' "$S/swagger-ui-bundle.js" >"$DEST/swagger-ui-bundle.js"
+sed '/^\/\/# sourceMappingURL=/d' "$M/dist/mermaid.min.js" >"$DEST/mermaid.min.js"
 cp "$B/LICENSE" "$DEST/LICENSE-bootstrap.txt"
 cp "$H/LICENSE" "$DEST/LICENSE-htmx.txt"
+cat "$S/LICENSE" "$S/NOTICE" >"$DEST/LICENSE-swagger-ui.txt"
+cp "$M/LICENSE" "$DEST/LICENSE-mermaid.txt"
 
 # Nothing may be fetched from elsewhere at runtime: no @import, no url() to a remote host.
 # (The http://www.w3.org/2000/svg strings are XML namespaces inside data: URIs, not fetches.)
-if grep -Eiq '@import|url\(["'"'"']?(https?:)?//' "$DEST/bootstrap.min.css"; then
-    echo "vendor.sh: $DEST/bootstrap.min.css references external resources" >&2
+for css in bootstrap.min.css swagger-ui.css; do
+    if grep -Eiq '@import|url\(["'"'"']?(https?:)?//' "$DEST/$css"; then
+        echo "vendor.sh: $DEST/$css references external resources" >&2
+        exit 1
+    fi
+done
+# mermaid loads diagram code with import() in its ESM builds; the IIFE build must hold all of it.
+if grep -q 'import(' "$DEST/mermaid.min.js"; then
+    echo "vendor.sh: $DEST/mermaid.min.js loads code at runtime" >&2
     exit 1
 fi
 if grep -q 'sourceMappingURL' "$DEST"/*.css "$DEST"/*.js; then
@@ -68,11 +91,15 @@ fi
     echo "# Trailing sourceMappingURL comments are removed; otherwise the files are as published."
     echo "bootstrap $BOOTSTRAP_VERSION $BOOTSTRAP_INTEGRITY"
     echo "htmx.org $HTMX_VERSION $HTMX_INTEGRITY"
+    echo "swagger-ui-dist $SWAGGER_UI_VERSION $SWAGGER_UI_INTEGRITY"
+    echo "mermaid $MERMAID_VERSION $MERMAID_INTEGRITY"
     echo
     echo "# sha256 of the vendored files"
     (cd "$DEST" && sha256sum bootstrap.min.css bootstrap.bundle.min.js htmx.min.js \
-        LICENSE-bootstrap.txt LICENSE-htmx.txt)
+        swagger-ui.css swagger-ui-bundle.js mermaid.min.js \
+        LICENSE-bootstrap.txt LICENSE-htmx.txt LICENSE-swagger-ui.txt LICENSE-mermaid.txt)
 } >"$DEST/VERSIONS.txt"
 
-echo "vendor.sh: bootstrap $BOOTSTRAP_VERSION and htmx.org $HTMX_VERSION in $DEST/"
+echo "vendor.sh: bootstrap $BOOTSTRAP_VERSION, htmx.org $HTMX_VERSION, swagger-ui-dist $SWAGGER_UI_VERSION" \
+    "and mermaid $MERMAID_VERSION in $DEST/"
 ls -l "$DEST"

@@ -31,10 +31,12 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
 
     from web import cli_calendar, cli_outbox, errors, filters
+    from web.api import init_api
     from web.blueprints import notifications, register_blueprints
     from web.cli import register_cli
 
     register_blueprints(app)
+    init_api(app)
     errors.register(app)
     filters.register(app)
     notifications.register_context(app)

@@ -60,6 +60,26 @@ def render_error(status: int, detail: str | None = None, headers=None, **extra):
     return page, status, dict(headers or {})
 
 
+def request_field_errors(error: HTTPException) -> dict:
+    """The API's request parser (webargs) attaches marshmallow's messages nested under the request location,
+    e.g. {"json": {"data": {"reason": [...]}}}; clients get them keyed by field path: {"data.reason": [...]}."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not isinstance(messages, dict):
+        return {}
+    flat: dict[str, list[str]] = {}
+
+    def walk(path: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{path}.{key}" if path else str(key), inner)
+        else:
+            flat.setdefault(path or "_schema", []).extend(value if isinstance(value, list) else [value])
+
+    for located in messages.values():
+        walk("", located)
+    return {"errors": flat}
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -95,7 +115,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-        return render_error(error.code or 500, headers=headers)
+        return render_error(error.code or 500, headers=headers, **request_field_errors(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,5 +1,7 @@
 """Every registered route: a view without an explicit permission check fails here;
-anonymous users are sent to the login page; a role without the permission gets 403."""
+anonymous users are sent to the login page (API callers without a token get a 401 problem);
+a role without the permission gets 403."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +12,9 @@ from config import TestingConfig
 from models import User, db
 from tests.conftest import csrf_token_from
 from web import create_app
+from workflow.tokens import issue_token
 
-PUBLIC_ENDPOINTS = {"static", "auth.login"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 # Flask's own static file view cannot carry an attribute; every other view must.
 FRAMEWORK_ENDPOINTS = {"static"}
 
@@ -29,20 +32,22 @@ def sample_args(make_dossier) -> dict[str, object]:
         "notification_id": 1,
         "message_id": 1,
         "subscription_id": 1,
+        "name": "dossier",
     }
 
 
-def _routes() -> list[tuple[str, str]]:
+def _routes(api: bool) -> list[tuple[str, str]]:
     app = create_app(TestingConfig)
     return sorted(
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
-        if rule.endpoint not in PUBLIC_ENDPOINTS
+        if rule.endpoint not in PUBLIC_ENDPOINTS and rule.rule.startswith("/api/") == api
     )
 
 
-ROUTES = _routes()
+ROUTES = _routes(api=False)
+API_ROUTES = _routes(api=True)
 
 
 def test_every_view_declares_its_permission(app):
@@ -57,6 +62,7 @@ def test_every_view_declares_its_permission(app):
 
 def test_routes_were_found():
     assert len(ROUTES) >= 8
+    assert len(API_ROUTES) >= 8
 
 
 def _args(app, endpoint: str, samples: dict[str, object]) -> dict[str, object]:
@@ -111,4 +117,43 @@ def test_each_role_gets_403_exactly_where_its_permission_says_no(app, sample_arg
             denied_somewhere = True
             assert response.status_code == 403, (user.username, url, response.status_code)
     # Routes open to every signed-in user have no role to refuse; all others must refuse someone.
+    assert denied_somewhere or view.permission.__name__ in {"can_view_home", "can_change_own_settings"}
+
+
+def _api_call(client, method: str, url: str, token: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    # An empty body: allowed callers get a field error at worst, and nothing changes the sample objects.
+    response = client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize(("endpoint", "method"), API_ROUTES)
+def test_anonymous_api_caller_gets_a_401_problem(app, client, sample_args, endpoint, method):
+    response = _api_call(client, method, _url(app, endpoint, _args(app, endpoint, sample_args)))
+    assert response.status_code == 401
+    assert response.content_type == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(("endpoint", "method"), API_ROUTES)
+def test_each_role_gets_403_from_the_api_exactly_where_its_permission_says_no(app, sample_args, endpoint, method):
+    view = app.view_functions[endpoint]
+    args = _args(app, endpoint, sample_args)
+    url = _url(app, endpoint, args)
+    obj = view.load(**args) if view.load else None
+    users = list(db.session.scalars(select(User).order_by(User.username)))
+    verdicts = {user.username: view.permission(user, obj) for user in users}
+    tokens = {user.username: issue_token(db.session, user).token for user in users}
+    db.session.commit()
+    denied_somewhere = False
+    for user in sorted(users, key=lambda u: verdicts[u.username]):
+        response = _api_call(app.test_client(), method, url, tokens[user.username])
+        if verdicts[user.username]:
+            assert response.status_code not in (401, 403), (user.username, url)
+            assert response.status_code < 500, (user.username, url)
+        else:
+            denied_somewhere = True
+            assert response.status_code == 403, (user.username, url, response.status_code)
+            assert response.content_type == "application/problem+json"
     assert denied_somewhere or view.permission.__name__ in {"can_view_home", "can_change_own_settings"}

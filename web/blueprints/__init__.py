@@ -4,7 +4,16 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.blueprints import account, auth, dossiers, holidays, home, notifications, webhooks_admin
+    from web.blueprints import (
+        account,
+        auth,
+        dossiers,
+        holidays,
+        home,
+        notifications,
+        webhooks_admin,
+        workflows_admin,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -13,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(holidays.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(webhooks_admin.bp)
+    app.register_blueprint(workflows_admin.bp)

@@ -1,0 +1,185 @@
+"""Dossier endpoints: the services behind the HTML pages, answered in JSON. Each view parses with a schema, calls
+one service, commits once and dumps; domain errors become problem documents in web/errors.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, url_for
+from sqlalchemy.orm import selectinload
+
+from models import Dossier, Nomination, db
+from web.api.auth import api_permission_required, current_actor
+from web.api.blueprint import ID, ApiBlueprint
+from web.api.schemas import (
+    DocumentSchema,
+    DocumentUploadSchema,
+    DossierCreateSchema,
+    DossierPageSchema,
+    DossierQuerySchema,
+    DossierSchema,
+    NominationCreateSchema,
+    NominationSchema,
+    TimelineEntrySchema,
+    TransitionRequestSchema,
+)
+from web.pagination import paginate
+from web.presenters import timeline_rows
+from workflow import dossiers as service
+from workflow.checklist import ChecklistItem
+from workflow.engine import available_triggers
+from workflow.errors import InvalidInput
+from workflow.machines import DOSSIER
+from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
+
+blp = ApiBlueprint(
+    "api_dossiers",
+    __name__,
+    url_prefix="/api/v1/dossiers",
+    description="Hồ sơ đề nghị khen thưởng: tạo, thêm người được đề nghị và tài liệu, chuyển trạng thái.",
+)
+
+
+def load_dossier(dossier_id: int, **_) -> Dossier:
+    return db.get_or_404(Dossier, dossier_id)
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    """A dossier plus what depends on the caller (the triggers they may fire now) and on rule data (the
+    checklist); every other attribute is the dossier's own."""
+
+    dossier: Dossier
+    available_triggers: list[str]
+    checklist: list[ChecklistItem]
+
+    def __getattr__(self, name: str):
+        return getattr(self.dossier, name)
+
+
+def detail(dossier: Dossier) -> DossierDetail:
+    return DossierDetail(
+        dossier,
+        available_triggers(DOSSIER, dossier, current_actor()),
+        service.checklist(db.session, dossier).items,
+    )
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(
+    summary="Danh sách hồ sơ",
+    description="Chỉ các hồ sơ người gọi được xem (đơn vị thấy hồ sơ của đơn vị mình), mới nhất trước. "
+    "Phân trang bằng `page` và `per_page` (tối đa 100); `meta` cho biết tổng số.",
+)
+@blp.problems(401, 403)
+@api_permission_required(can_list_dossiers)
+@blp.arguments(DossierQuerySchema, location="query")
+@blp.response(200, DossierPageSchema)
+def list_dossiers(query: dict):
+    filters = {key: query.get(key) for key in ("state", "year", "unit_id")}
+    dossiers = service.visible_dossiers(db.session, current_actor(), **filters).options(selectinload(Dossier.unit))
+    page = paginate(db.session, dossiers, per_page=query["per_page"])
+    return {"items": page.items, "meta": page}
+
+
+@blp.route("", methods=["POST"], endpoint="create_dossier")
+@blp.doc(summary="Tạo hồ sơ", description="Hồ sơ nháp của đơn vị người gọi (cán bộ thi đua đơn vị).")
+@blp.problems(401, 403)
+@api_permission_required(can_create_dossier)
+@blp.arguments(DossierCreateSchema)
+@blp.response(201, DossierSchema)
+def create_dossier(data: dict):
+    dossier = service.create_dossier(db.session, actor=current_actor(), **data)
+    db.session.commit()
+    return detail(dossier), {"Location": url_for(".get_dossier", dossier_id=dossier.id)}
+
+
+@blp.route(f"/<{ID}:dossier_id>", methods=["GET"])
+@blp.doc(
+    summary="Xem hồ sơ",
+    description="Trạng thái, phiên bản, thao tác được phép, hạn, người được đề nghị, "
+    "tài liệu và thành phần hồ sơ còn thiếu.",
+)
+@blp.problems(401, 403, 404)
+@api_permission_required(can_view_dossier, load=load_dossier)
+@blp.response(200, DossierSchema)
+def get_dossier(dossier_id: int):
+    return detail(load_dossier(dossier_id))
+
+
+@blp.route(f"/<{ID}:dossier_id>/nominations", methods=["POST"])
+@blp.doc(summary="Thêm người/tập thể được đề nghị", description="Chỉ khi hồ sơ đang ở đơn vị (nháp hoặc bị trả lại).")
+@blp.problems(401, 403, 404)
+@api_permission_required(can_edit_dossier, load=load_dossier)
+@blp.arguments(NominationCreateSchema)
+@blp.response(201, NominationSchema)
+def add_nomination(data: dict, dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    nomination = service.add_nomination(db.session, dossier, actor=current_actor(), data=service.NomineeInput(**data))
+    db.session.commit()
+    return nomination
+
+
+@blp.route(f"/<{ID}:dossier_id>/documents", methods=["POST"])
+@blp.doc(
+    summary="Tải lên tài liệu",
+    description="multipart/form-data: `kind`, `file`, và `nomination_id` cho tài liệu riêng của một người. "
+    "Tệp được kiểm tra theo nội dung (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB), không theo tên.",
+)
+@blp.problems(401, 403, 404, 413)
+@api_permission_required(can_edit_dossier, load=load_dossier)
+@blp.arguments(DocumentUploadSchema, location="form_and_files")
+@blp.response(201, DocumentSchema)
+def upload_document(form: dict, dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    document = service.add_document(
+        db.session,
+        dossier,
+        actor=current_actor(),
+        kind=form["kind"],
+        stream=form["file"].stream,
+        filename=form["file"].filename,
+        upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+        nomination=_nomination_in(dossier, form["nomination_id"]),
+    )
+    db.session.commit()
+    return document
+
+
+def _nomination_in(dossier: Dossier, nomination_id: int | None) -> Nomination | None:
+    if nomination_id is None:
+        return None
+    found = next((n for n in dossier.nominations if n.id == nomination_id), None)
+    if found is None:
+        raise InvalidInput({"nomination_id": ["Người được đề nghị không thuộc hồ sơ này."]})
+    return found
+
+
+@blp.route(f"/<{ID}:dossier_id>/transitions", methods=["POST"])
+@blp.doc(
+    summary="Chuyển trạng thái hồ sơ",
+    description="`trigger` là một trong `available_triggers`; `version` là phiên bản người gọi đã thấy. "
+    "409: thao tác không được phép ở trạng thái hiện tại (`allowed_triggers`) hoặc hồ sơ đã bị người khác "
+    "thay đổi; 422: `failures` liệt kê mọi điều kiện chưa thỏa, `errors` các trường sai.",
+)
+@blp.problems(401, 403, 404, 409)
+@api_permission_required(can_view_dossier, load=load_dossier)
+@blp.arguments(TransitionRequestSchema)
+@blp.response(200, DossierSchema)
+def transition(body: dict, dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    service.perform(
+        db.session, dossier, body["trigger"], actor=current_actor(), version=body["version"], **body["data"]
+    )
+    db.session.commit()
+    return detail(dossier)
+
+
+@blp.route(f"/<{ID}:dossier_id>/timeline", methods=["GET"])
+@blp.doc(summary="Nhật ký hồ sơ", description="Mọi việc đã xảy ra với hồ sơ, cũ nhất trước, từ nhật ký kiểm toán.")
+@blp.problems(401, 403, 404)
+@api_permission_required(can_view_dossier, load=load_dossier)
+@blp.response(200, TimelineEntrySchema(many=True))
+def timeline(dossier_id: int):
+    return timeline_rows(db.session, load_dossier(dossier_id))
