@@ -48,7 +48,8 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
     nomination_form = NominationForm()
     nomination_form.title_code.choices = options(titles)
     document_form = DocumentForm()
-    document_form.kind.choices = options(dict(service.document_kind_choices(session, dossier)))
+    kind_labels = dict(service.document_kind_choices(session, dossier))
+    document_form.kind.choices = options(kind_labels)
     document_form.nomination_id.choices = options(
         {"": "—"} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
     )
@@ -74,6 +75,7 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
         "document_form": document_form,
         "transition_form": transition_form,
         "last_return": _last_return(session, dossier),
+        "kind_labels": kind_labels,
     }
 
 
