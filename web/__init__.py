@@ -30,7 +30,7 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
 
-    from web import cli_calendar, cli_outbox, errors, filters
+    from web import cli_calendar, cli_outbox, cli_rules, errors, filters
     from web.api import init_api
     from web.blueprints import notifications, register_blueprints
     from web.cli import register_cli
@@ -43,6 +43,7 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     register_cli(app)
     cli_calendar.register(app)
     cli_outbox.register(app)
+    cli_rules.register(app)
     _enable_sqlite_foreign_keys(app)
     return app
 

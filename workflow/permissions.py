@@ -125,3 +125,8 @@ def can_manage_council_review(user: User | None, obj) -> bool:
 
 def can_decide(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.CHAIRMAN)
+
+
+def can_view_rulesets(user: User | None, obj: object = None) -> bool:
+    """The people who maintain or apply the rules read them; only the administrator changes anything."""
+    return _active(user) and user.has_role(Role.ADMIN, Role.OFFICE, Role.SECRETARY)

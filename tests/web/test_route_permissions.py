@@ -33,6 +33,8 @@ def sample_args(make_dossier) -> dict[str, object]:
         "message_id": 1,
         "subscription_id": 1,
         "name": "dossier",
+        "rule_set_id": 1,
+        "period": "2024-2025",
     }
 
 

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         holidays,
         home,
         notifications,
+        rulesets_admin,
         webhooks_admin,
         workflows_admin,
     )
@@ -23,3 +24,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(workflows_admin.bp)
+    app.register_blueprint(rulesets_admin.bp)
