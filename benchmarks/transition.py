@@ -34,6 +34,7 @@ from config import TestingConfig
 from models import Dossier, User, db
 from web import create_app
 from workflow import dossiers as service
+from workflow.accounts import load_user
 from workflow.demo import seed_demo
 from workflow.demo_dossiers import seed_demo_dossiers
 
@@ -82,7 +83,7 @@ def service_us(app, n: int, trigger: str) -> float:
 def _one(trigger: str, dossier_id: int, actor_id: int) -> None:
     """What a request does: a fresh session, load the user and the dossier, one service call, commit."""
     session = db.session
-    actor = session.get(User, actor_id)
+    actor = load_user(session, actor_id)
     dossier = session.get(Dossier, dossier_id)
     if trigger == "send_back":
         service.send_back(session, dossier, actor=actor, comment="Bổ sung số liệu", version=dossier.version)

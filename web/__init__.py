@@ -10,7 +10,7 @@ from flask_login import current_user
 from config import BaseConfig, config_from_env
 from models import User, db
 from web.extensions import babel, csrf, login_manager, migrate
-from workflow.accounts import configure_password_hashing
+from workflow.accounts import configure_password_hashing, load_user
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -57,10 +57,7 @@ def _select_locale() -> str:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    return load_user(db.session, int(user_id)) if user_id.isdigit() else None
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Role, User, UserRole
@@ -21,6 +21,12 @@ def configure_password_hashing(method: str) -> None:
 
 def set_password(user: User, raw: str) -> None:
     user.password_hash = generate_password_hash(raw, method=_settings["method"])
+
+
+def load_user(session: Session, user_id: int) -> User | None:
+    """The signed-in user with their roles in one query (every request does this)."""
+    user = session.get(User, user_id, options=[joinedload(User.role_rows)])
+    return user if user is not None and user.active else None
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

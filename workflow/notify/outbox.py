@@ -5,12 +5,13 @@ commit, so a rolled-back transition never notifies anyone."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from models import AuditEntry, OutboxMessage
 from models.outbox import OutboxState
 
+# Built once: every transition writes one event.
+_INSERT = OutboxMessage.__table__.insert().returning(OutboxMessage.__table__.c.id)
 # Set in Session.info when an outbox row was written; web/cli_outbox.py delivers after such a commit.
 WRITTEN_FLAG = "outbox_written"
 
@@ -42,7 +43,7 @@ def enqueue_event(session: Session, *, topic: str, entry: AuditEntry, audiences:
         version=1,
         next_attempt_at=entry.occurred_at,
     )
-    message_id = session.execute(insert(OutboxMessage).values(values).returning(OutboxMessage.id)).scalar_one()
+    message_id = session.execute(_INSERT, values).scalar_one()
     session.info[WRITTEN_FLAG] = True
     message = OutboxMessage(id=message_id, **values)
     # Attach the row as already persistent: no SELECT, and callers can still refresh or query it.
