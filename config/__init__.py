@@ -56,6 +56,9 @@ class BaseConfig:
     # Absolute links in e-mails.
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
 
+    # Which rule set judges a nomination (DOMAIN.md §2): reached_authority (default), review or achievement_year.
+    RULE_SET_BASIS = os.environ.get("RULE_SET_BASIS", "reached_authority")
+
     TESTING = False
     DEBUG = False
 

@@ -15,6 +15,7 @@ from models.council import (
 )
 from models.decision import Decision, NumberRegister
 from models.dossier import Document, Dossier, Initiative, Nomination, NominationRevision, Nominee, NomineeYear
+from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
 from models.movement import Movement, MovementRegistration, UnitReport
 from models.org import ApiToken, Authority, Role, Unit, User, UserRole
@@ -38,6 +39,7 @@ __all__ = [
     "Decision",
     "Document",
     "Dossier",
+    "EligibilityOverride",
     "Holiday",
     "Initiative",
     "Movement",

@@ -224,7 +224,8 @@ class Nomination(Timestamped, db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     outcome_reason: Mapped[str | None] = mapped_column(String(24))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
-    findings: Mapped[list | None] = mapped_column(JSON)
+    # The last appraisal (workflow/eligibility): rule set, route and findings with their legal sources.
+    findings: Mapped[dict | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship(back_populates="nominations")
     nominee: Mapped[Nominee] = relationship()

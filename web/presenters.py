@@ -38,6 +38,9 @@ OTHER_ACTIONS = {
     "nomination_changed": _l("Sửa thông tin người/tập thể được đề nghị"),
     "nomination_removed": _l("Bỏ người/tập thể khỏi hồ sơ"),
     "document_uploaded": _l("Tải lên tài liệu"),
+    "eligibility_appraised": _l("Thẩm định điều kiện: còn cảnh báo chờ ý kiến"),
+    "eligibility_override": _l("Phòng Nội vụ chấp nhận cảnh báo điều kiện"),
+    "registry_recorded": _l("Ghi vào sổ theo dõi khen thưởng"),
     "deadline_reminder": _l("Nhắc sắp đến hạn giải quyết"),
     "overdue_escalation": _l("Quá hạn giải quyết — báo lãnh đạo Phòng Nội vụ"),
 }

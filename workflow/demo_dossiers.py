@@ -69,8 +69,27 @@ def _tell(session, state, title, officer, head, office, people, index, upload_di
                 date_of_birth=date(1978 + 3 * n + index, 1 + n, 5 + index),
                 position="Công chức" if n else "Viên chức",
                 annual_rating="good" if n else "excellent",
-                months_of_service=12,
+                # One nominee short of the months of service, so appraisal shows a block (E2) with its source.
+                months_of_service=5 if state == "submitted" and n == 2 else 12,
                 achievement=f"Hoàn thành tốt nhiệm vụ năm {year}; tích cực tham gia phong trào thi đua.",
+            ),
+        )
+    if state == "accepted":
+        # A CSTĐCS beside three LĐTT goes over the 15 % quota: a warning the office must answer in writing (E5).
+        service.add_nomination(
+            session,
+            dossier,
+            actor=officer,
+            data=service.NomineeInput(
+                kind="person",
+                full_name=people[0],
+                title_code="CSTDCS",
+                date_of_birth=date(1978 + index, 1, 5 + index),
+                position="Viên chức",
+                annual_rating="excellent",
+                months_of_service=12,
+                relies_on_initiative=True,
+                achievement=f"Hoàn thành xuất sắc nhiệm vụ năm {year}; có sáng kiến được công nhận.",
             ),
         )
     if state == "draft":

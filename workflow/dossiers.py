@@ -15,7 +15,7 @@ from models import AwardTitle, Document, Dossier, Nomination, NominationRevision
 from models.base import utcnow
 from models.catalogue import ProcedureRule
 from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, DossierState, NominationState
-from workflow import audit, deadlines
+from workflow import audit, deadlines, identity
 from workflow.checklist import Checklist, dossier_checklist, rule_set_for
 from workflow.clock import local_today
 from workflow.documents import upload_document
@@ -128,34 +128,16 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
 
 
 def _find_or_create_nominee(session: Session, dossier: Dossier, data: NomineeInput) -> Nominee:
-    """The same person or collective keeps one identity across years: by national ID, else by name, birth date
-    and unit."""
-    if data.national_id:
-        found = session.scalar(select(Nominee).where(Nominee.national_id == data.national_id))
-    else:
-        found = session.scalar(
-            select(Nominee).where(
-                Nominee.kind == data.kind,
-                Nominee.full_name == data.full_name.strip(),
-                Nominee.date_of_birth.is_(None)
-                if data.date_of_birth is None
-                else Nominee.date_of_birth == data.date_of_birth,
-                Nominee.unit_id == dossier.unit_id,
-                Nominee.merged_into_id.is_(None),
-            )
-        )
-    if found is None:
-        found = Nominee(
-            kind=data.kind,
-            full_name=data.full_name.strip(),
-            date_of_birth=data.date_of_birth,
-            national_id=data.national_id or None,
-            gender=data.gender,
-            unit_id=dossier.unit_id,
-        )
-        session.add(found)
-        session.flush()
-    return found
+    """The same person or collective keeps one identity across years and units (workflow/identity.py)."""
+    return identity.find_or_create_nominee(
+        session,
+        kind=data.kind,
+        full_name=data.full_name,
+        date_of_birth=data.date_of_birth,
+        national_id=data.national_id,
+        gender=data.gender,
+        unit_id=dossier.unit_id,
+    )
 
 
 def _record_year(session: Session, nominee: Nominee, year: int, unit_id: int, data: NomineeInput) -> None:

@@ -34,6 +34,7 @@ def sample_args(make_dossier) -> dict[str, object]:
         "subscription_id": 1,
         "name": "dossier",
         "rule_set_id": 1,
+        "nominee_id": dossier.nominations[0].nominee_id,
         "period": "2024-2025",
     }
 

@@ -6,11 +6,14 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from web.blueprints import (
         account,
+        appraisal,
         auth,
         dossiers,
         holidays,
         home,
+        imports,
         notifications,
+        registry,
         rulesets_admin,
         webhooks_admin,
         workflows_admin,
@@ -25,3 +28,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(workflows_admin.bp)
     app.register_blueprint(rulesets_admin.bp)
+    app.register_blueprint(appraisal.bp)
+    app.register_blueprint(registry.bp)
+    app.register_blueprint(imports.bp)

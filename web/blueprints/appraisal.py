@@ -1,0 +1,142 @@
+"""The standing office's appraisal page (thẩm định) of one nomination: findings E1–E14 with their legal sources,
+the rule set that judged them and why, the route (decide here or forward), the nominee's registry history and
+the money estimate; the appraise button and one override dialog per open warning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from models import Nomination, db
+from web.access import permission_required
+from workflow.clock import local_today
+from workflow.eligibility import appraisal as service
+from workflow.eligibility.basis import BASIS_LABELS, DEFAULT_BASIS
+from workflow.errors import GuardFailed, InvalidInput
+from workflow.money import nomination_amount, vnd
+from workflow.permissions import can_appraise
+from workflow.registry import person_history, title_names
+
+bp = Blueprint("appraisal", __name__)
+ID = "int(max=2147483647)"
+
+OUTCOMES = {
+    "eligible": (_l("Đã thẩm định: đủ điều kiện."), "success"),
+    "ineligible": (_l("Đã thẩm định: không đủ điều kiện; đơn vị được thông báo lý do."), "warning"),
+    "pending": (_l("Đã lưu kết quả thẩm định; còn cảnh báo chờ ý kiến của Phòng Nội vụ."), "info"),
+}
+
+
+class AppraiseForm(FlaskForm):
+    version = IntegerField(validators=[Optional()])
+    comment = TextAreaField(_l("Lý do thẩm định lại"), validators=[Length(max=2000)])
+
+
+class OverrideForm(FlaskForm):
+    version = IntegerField(validators=[Optional()])
+    rule = HiddenField()
+    reason = TextAreaField(_l("Lý do chấp nhận cảnh báo"), validators=[Length(max=2000)])
+
+
+def load_nomination(nomination_id: int, **_) -> Nomination:
+    return db.get_or_404(Nomination, nomination_id)
+
+
+def _basis() -> str:
+    return current_app.config.get("RULE_SET_BASIS", DEFAULT_BASIS)
+
+
+@bp.get(f"/nominations/<{ID}:nomination_id>/appraisal")
+@permission_required(can_appraise, load=load_nomination)
+def show(nomination_id: int):
+    return _page(load_nomination(nomination_id))
+
+
+@bp.post(f"/nominations/<{ID}:nomination_id>/appraisal")
+@permission_required(can_appraise, load=load_nomination)
+def appraise(nomination_id: int):
+    nomination = load_nomination(nomination_id)
+    form = AppraiseForm()
+    if not form.validate_on_submit():
+        return _page(nomination, status=422, appraise_form=form)
+    try:
+        verdict = service.appraise(
+            db.session,
+            nomination,
+            actor=current_user,
+            today=local_today(),
+            basis=_basis(),
+            comment=form.comment.data or "",
+            version=form.version.data,
+        )
+    except GuardFailed as error:
+        form.comment.errors = list(form.comment.errors) + error.failures
+        return _page(nomination, status=422, appraise_form=form)
+    db.session.commit()
+    message, category = OUTCOMES[verdict.outcome]
+    flash(message, category)
+    return redirect(url_for(".show", nomination_id=nomination.id))
+
+
+@bp.post(f"/nominations/<{ID}:nomination_id>/overrides")
+@permission_required(can_appraise, load=load_nomination)
+def override(nomination_id: int):
+    nomination = load_nomination(nomination_id)
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        return _page(nomination, status=422, override_form=form)
+    try:
+        verdict = service.override_warning(
+            db.session,
+            nomination,
+            rule=form.rule.data or "",
+            reason=form.reason.data or "",
+            actor=current_user,
+            today=local_today(),
+            basis=_basis(),
+            version=form.version.data,
+        )
+    except InvalidInput as error:
+        form.reason.errors = list(form.reason.errors) + error.errors.get("reason", [])
+        form.rule.errors = list(form.rule.errors) + error.errors.get("rule", [])
+        return _page(nomination, status=422, override_form=form)
+    except GuardFailed as error:
+        form.rule.errors = list(form.rule.errors) + error.failures
+        return _page(nomination, status=422, override_form=form)
+    db.session.commit()
+    message, category = OUTCOMES[verdict.outcome]
+    flash(message, category)
+    return redirect(url_for(".show", nomination_id=nomination.id))
+
+
+def _page(nomination: Nomination, status: int = 200, **forms):
+    """The page as it stands now: a fresh evaluation (nothing written), beside the last stored appraisal."""
+    db.session.rollback()
+    today = local_today()
+    verdict = service.evaluate(db.session, nomination, today=today, basis=_basis())
+    money = nomination_amount(db.session, nomination, on=today)
+    stored = nomination.findings
+    context = {
+        "nomination": nomination,
+        "verdict": verdict,
+        "basis_label": BASIS_LABELS[verdict.rule_set["basis"]],
+        "stored": stored,
+        "stored_at": datetime.fromisoformat(stored["evaluated_at"]) if stored else None,
+        "history": person_history(db.session, nomination.nominee_id),
+        "titles": title_names(db.session),
+        "money": money,
+        "money_text": vnd(money.amount_vnd) if money.amount_vnd is not None else None,
+        "appraise_form": forms.get("appraise_form") or AppraiseForm(version=nomination.version),
+        # A refused override reopens the dialog of its own rule with the error; the others start empty.
+        "override_form": OverrideForm(version=nomination.version),
+        "failed_override": forms.get("override_form"),
+        "appraisable": service.appraisable(nomination),
+        "needs_comment": nomination.state in service.REAPPRAISED_STATES,
+    }
+    return render_template("appraisal/show.html", **context), status

@@ -1,0 +1,134 @@
+"""Registry pages (sổ theo dõi khen thưởng): search, a person's full history, and the duplicates list with the
+merge form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from models import Nominee, Unit, db
+from web.access import permission_required
+from web.pagination import paginate
+from workflow import identity, registry
+from workflow.errors import InvalidInput
+from workflow.identity import can_merge_nominees
+from workflow.registry import can_import_registry, can_search_registry, can_view_registry_person
+
+bp = Blueprint("registry", __name__)
+MAX_ID = 2147483647
+ID = f"int(max={MAX_ID})"
+
+
+class MergeForm(FlaskForm):
+    keep_id = IntegerField(
+        _l("Mã đối tượng giữ lại"), validators=[InputRequired(_l("Vui lòng nhập mã.")), NumberRange(1, MAX_ID)]
+    )
+    duplicate_id = IntegerField(
+        _l("Mã đối tượng gộp vào"), validators=[InputRequired(_l("Vui lòng nhập mã.")), NumberRange(1, MAX_ID)]
+    )
+
+
+def load_nominee(nominee_id: int, **_) -> Nominee:
+    return db.get_or_404(Nominee, nominee_id)
+
+
+def _int_arg(name: str, low: int, high: int) -> int | None:
+    """A whole-number filter, ignored when out of range (a huge number would overflow the database's integers)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and low <= value <= high else None
+
+
+@bp.get("/registry")
+@permission_required(can_search_registry)
+def index():
+    filters = {
+        "name": request.args.get("name", "").strip()[:200] or None,
+        "unit_id": _int_arg("unit_id", 1, MAX_ID),
+        "title_code": request.args.get("title", "").strip()[:40] or None,
+        "year": _int_arg("year", registry.FIRST_YEAR, registry.LAST_YEAR),
+    }
+    page = paginate(db.session, registry.search(db.session, actor=current_user, **filters))
+    return render_template(
+        "registry/index.html",
+        page=page,
+        filters=filters,
+        units=registry.visible_units(db.session, current_user),
+        titles=registry.title_names(db.session),
+        can_merge=can_merge_nominees(current_user),
+        can_import=can_import_registry(current_user),
+    )
+
+
+@bp.get(f"/registry/nominees/<{ID}:nominee_id>")
+@permission_required(can_view_registry_person, load=load_nominee)
+def nominee(nominee_id: int):
+    person = load_nominee(nominee_id)
+    survivor = identity.surviving(db.session, person)
+    if survivor.id != person.id:
+        flash(_("Bản ghi này đã được gộp; đây là hồ sơ của đối tượng được giữ lại."), "info")
+        return redirect(url_for(".nominee", nominee_id=survivor.id))
+    unit_ids = {y.unit_id for y in person.years if y.unit_id}
+    return render_template(
+        "registry/nominee.html",
+        nominee=person,
+        history=registry.person_history(db.session, person.id),
+        merged=list(db.session.scalars(select(Nominee).where(Nominee.merged_into_id == person.id))),
+        unit_names=dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all()),
+        titles=registry.title_names(db.session),
+        can_merge=can_merge_nominees(current_user),
+    )
+
+
+@bp.get("/registry/duplicates")
+@permission_required(can_merge_nominees)
+def duplicates():
+    return _duplicates_page(MergeForm())
+
+
+@bp.post("/registry/merge")
+@permission_required(can_merge_nominees)
+def merge():
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _duplicates_page(form, 422)
+    keep, duplicate = load_nominee(form.keep_id.data), load_nominee(form.duplicate_id.data)
+    try:
+        report = identity.merge_nominees(db.session, keep=keep, duplicate=duplicate, actor=current_user)
+    except InvalidInput as error:
+        db.session.rollback()
+        form.duplicate_id.errors = [m for messages in error.errors.values() for m in messages]
+        return _duplicates_page(form, 422)
+    db.session.commit()
+    flash(
+        _(
+            "Đã gộp mã %(merged)s vào mã %(kept)s: chuyển %(nominations)s đề nghị, %(entries)s khen thưởng, "
+            "%(initiatives)s sáng kiến, %(years)s năm dữ liệu.",
+            merged=report.merged_id,
+            kept=report.kept_id,
+            nominations=len(report.nominations),
+            entries=len(report.registry_entries),
+            initiatives=len(report.initiatives),
+            years=len(report.years_moved),
+        ),
+        "success",
+    )
+    if report.year_conflicts:
+        years = ", ".join(str(y) for y in sorted(report.year_conflicts))
+        flash(
+            _("Cả hai bản ghi cùng có dữ liệu các năm %(years)s: giữ dữ liệu của bản ghi được giữ lại.", years=years),
+            "warning",
+        )
+    return redirect(url_for(".nominee", nominee_id=keep.id))
+
+
+def _duplicates_page(form: MergeForm, status: int = 200):
+    pairs = identity.duplicate_candidates(db.session)
+    unit_ids = {n.unit_id for pair in pairs for n in (pair.keep, pair.duplicate) if n.unit_id}
+    unit_names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
+    return render_template("registry/duplicates.html", pairs=pairs, form=form, unit_names=unit_names), status

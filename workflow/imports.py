@@ -1,0 +1,693 @@
+"""Excel (.xlsx) imports: past awards into the registry, and a nominee list into a dossier.
+
+Each has a template to download (openpyxl, Vietnamese headers, a note row, drop-down lists, an example on the guide
+sheet). An import reads every row and collects every problem (Excel row, column letter and header, reason) before
+anything counts as written; writing is all-or-nothing inside a savepoint, so a file with one bad row leaves the
+database as it was and the report lists all of them. Files are checked by content, size and row count first."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Authority, AwardTitle, Dossier, Unit, User
+from workflow import dossiers, identity, registry
+from workflow.documents import MEDIA_TYPES, sniff_media_type
+from workflow.errors import InvalidInput, PermissionDenied
+from workflow.identity import clean_name, name_key
+from workflow.permissions import can_edit_dossier
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+# A 5 MB .xlsx can unpack to gigabytes; a sheet of 2,000 rows needs nothing near this.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# The header row is looked for among the first rows, so a title or note above it is fine.
+HEADER_SEARCH_ROWS = 10
+DATA_SHEET = "Dữ liệu"
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+XLSX = MEDIA_TYPES["xlsx"]
+
+KINDS = {"Cá nhân": "person", "Tập thể": "collective", "Hộ gia đình": "household"}
+BASES = {"Thường xuyên": "regular", "Đột xuất": "sudden", "Chuyên đề": "thematic"}
+GENDERS = {"Nam": "male", "Nữ": "female"}
+RATINGS = {
+    "Hoàn thành xuất sắc nhiệm vụ": "excellent",
+    "Hoàn thành tốt nhiệm vụ": "good",
+    "Hoàn thành nhiệm vụ": "complete",
+    "Không hoàn thành nhiệm vụ": "incomplete",
+}
+DISCIPLINES = {
+    "Không": "none",
+    "Đang xem xét kỷ luật": "under_review",
+    "Khiển trách": "reprimand",
+    "Cảnh cáo": "warning",
+    "Cách chức, buộc thôi việc": "dismissal",
+}
+YES_NO = {"Có": True, "Không": False}
+
+
+class _Bad(ValueError):
+    """One cell that cannot be read; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    header: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import read and wrote; `errors` non-empty means nothing was written."""
+
+    rows_read: int = 0
+    rows_written: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    hint: str = ""
+    example: Any = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    width: int = 18
+    as_text: bool = False
+
+
+# --- cell readers --------------------------------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def read(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = clean_name(str(value))
+        if len(text) > limit:
+            raise _Bad(f"Tối đa {limit} ký tự (đang có {len(text)}).")
+        return text
+
+    return read
+
+
+def _long_text(limit: int) -> Callable[[Any], str]:
+    """Like _text, but line breaks inside the cell are kept."""
+
+    def read(value: Any) -> str:
+        text = str(value).strip()
+        if len(text) > limit:
+            raise _Bad(f"Tối đa {limit} ký tự (đang có {len(text)}).")
+        return text
+
+    return read
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for layout in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(text, layout).date()
+            except ValueError:
+                continue
+    raise _Bad("Ngày không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/01/1980.")
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Bad("Phải là một số nguyên.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise _Bad("Phải là một số nguyên.")
+
+
+def _number_between(low: int, high: int) -> Callable[[Any], int]:
+    def read(value: Any) -> int:
+        number = _whole(value)
+        if not low <= number <= high:
+            raise _Bad(f"Phải từ {low} đến {high}.")
+        return number
+
+    return read
+
+
+def _money(value: Any) -> int:
+    if isinstance(value, str):
+        # 1.880.000 or 1,880,000 or "1 880 000 đồng"
+        value = value.lower().replace("đồng", "").replace("vnđ", "").replace("đ", "")
+        value = "".join(ch for ch in value if ch not in "., \u00a0")
+    try:
+        amount = _whole(value)
+    except _Bad:
+        raise _Bad("Số tiền phải là số đồng, ví dụ 1880000 hoặc 1.880.000.") from None
+    if amount < 0:
+        raise _Bad("Số tiền không được âm.")
+    return amount
+
+
+def _national_id(value: Any) -> str:
+    # Excel drops the leading zero of a number typed into a General cell; every ID has 12 digits.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12:
+        value = f"{value:012d}"
+    text = str(value).strip().replace(" ", "")
+    if not (text.isdigit() and len(text) == identity.NATIONAL_ID_LENGTH):
+        raise _Bad("Số định danh cá nhân gồm 12 chữ số.")
+    return text
+
+
+def _choice(mapping: dict[str, Any]) -> Callable[[Any], Any]:
+    keys = {name_key(label): code for label, code in mapping.items()}
+    keys.update({name_key(str(code)): code for code in mapping.values() if isinstance(code, str)})
+
+    def read(value: Any) -> Any:
+        found = keys.get(name_key(str(value)), _Bad)
+        if found is _Bad:
+            raise _Bad("Giá trị phải là một trong: " + ", ".join(mapping) + ".")
+        return found
+
+    return read
+
+
+def _yes_no(value: Any) -> bool:
+    return value if isinstance(value, bool) else _choice(YES_NO)(value)
+
+
+def _code_key(value: str) -> str:
+    """Codes as people type them: any case, Đ for D (LĐTT → LDTT, CSTĐCS → CSTDCS)."""
+    return clean_name(value).upper().replace("Đ", "D")
+
+
+def _title_reader(titles: Iterable[AwardTitle], where: str) -> Callable[[Any], str]:
+    lookup: dict[str, str | None] = {}
+    for title in titles:
+        lookup[_code_key(title.code)] = title.code
+        known = lookup.get(name_key(title.name_vi), title.code)
+        # One name, two codes (in different rule sets): only the code can say which.
+        lookup[name_key(title.name_vi)] = title.code if known == title.code else None
+
+    def read(value: Any) -> str:
+        text = str(value)
+        code = lookup.get(_code_key(text)) or lookup.get(name_key(text))
+        if code is None:
+            raise _Bad(f"Danh hiệu/hình thức “{clean_name(text)}” không có trong {where}; ghi mã như trang “Danh mục”.")
+        return code
+
+    return read
+
+
+def _unit_reader(session: Session) -> Callable[[Any], Any]:
+    lookup = registry.unit_lookup(session)
+
+    def read(value: Any) -> Any:
+        text = str(value)
+        unit = lookup.get(clean_name(text).upper()) or lookup.get(name_key(text))
+        if unit is None:
+            raise _Bad(f"Không có đơn vị “{clean_name(text)}”; ghi mã hoặc tên đúng như trang “Danh mục”.")
+        return unit
+
+    return read
+
+
+def _authority_reader(session: Session) -> Callable[[Any], tuple[str, int | None]]:
+    """A known authority (by code, name or short name) is linked; any other body (a ministry, the Prime Minister)
+    is kept as written."""
+    lookup: dict[str, Authority] = {}
+    for authority in session.scalars(select(Authority)):
+        lookup[authority.code.upper()] = authority
+        lookup[name_key(authority.name)] = authority
+        lookup[name_key(authority.short_name)] = authority
+    as_text = _text(200)
+
+    def read(value: Any) -> tuple[str, int | None]:
+        text = as_text(value)
+        authority = lookup.get(text.upper()) or lookup.get(name_key(text))
+        return (authority.name, authority.id) if authority else (text, None)
+
+    return read
+
+
+# --- the two kinds of import: their columns ------------------------------------------------------------------------
+
+KIND_COLUMN = dict(header="Loại đối tượng", required=True, choices=tuple(KINDS), example="Cá nhân", width=16)
+NAME_HINT = "Họ tên cá nhân, hoặc tên tập thể / hộ gia đình."
+BIRTH_HINT = "Bắt buộc với cá nhân; để trống với tập thể, hộ gia đình. Dạng ngày/tháng/năm."
+ID_HINT = "Căn cước công dân, 12 chữ số; không bắt buộc."
+
+
+def registry_columns(session: Session) -> list[Column]:
+    titles = session.scalars(select(AwardTitle).order_by(AwardTitle.id))
+    return [
+        Column("full_name", "Họ tên", _text(200), True, NAME_HINT, "Nguyễn Văn An", width=28),
+        Column("date_of_birth", "Ngày sinh", _date, hint=BIRTH_HINT, example=date(1985, 3, 12), width=14),
+        Column("national_id", "Số định danh cá nhân", _national_id, hint=ID_HINT, example="062085001234", as_text=True),
+        Column("unit", "Đơn vị", _unit_reader(session), True, "Mã hoặc tên đơn vị như trang “Danh mục”.", "TT-PLEIKAN"),
+        Column("kind", parse=_choice(KINDS), hint="Cá nhân, Tập thể hoặc Hộ gia đình.", **KIND_COLUMN),
+        Column(
+            "title_code",
+            "Danh hiệu",
+            _title_reader(titles, "bộ quy định nào"),
+            True,
+            "Mã (ví dụ LDTT, CSTDCS) hoặc tên danh hiệu/hình thức như trang “Danh mục”.",
+            "LDTT",
+        ),
+        Column("year", "Năm", _number_between(1945, 2200), True, "Năm của thành tích được khen.", 2023, width=8),
+        Column("decision_number", "Số quyết định", _text(40), True, "Ví dụ 125/QĐ-UBND.", "125/QĐ-UBND"),
+        Column("decision_date", "Ngày quyết định", _date, True, "Dạng ngày/tháng/năm.", date(2024, 1, 15), width=14),
+        Column(
+            "deciding_authority",
+            "Cơ quan quyết định",
+            _authority_reader(session),
+            True,
+            "Tên cơ quan ký quyết định, ví dụ UBND huyện Ngọc Hồi.",
+            "UBND huyện Ngọc Hồi",
+            width=28,
+        ),
+        Column(
+            "basis",
+            "Căn cứ",
+            _choice(BASES),
+            hint="Thường xuyên, Đột xuất hoặc Chuyên đề; để trống là Thường xuyên.",
+            example="Thường xuyên",
+            choices=tuple(BASES),
+            default="regular",
+            width=14,
+        ),
+        Column("money_vnd", "Số tiền", _money, hint="Tiền thưởng (đồng); không bắt buộc.", example=540000, width=14),
+    ]
+
+
+def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
+    titles = dossiers.titles_for(session, dossier)
+    return [
+        Column("kind", parse=_choice(KINDS), hint="Cá nhân, Tập thể hoặc Hộ gia đình.", **KIND_COLUMN),
+        Column("full_name", "Họ tên", _text(200), True, NAME_HINT, "Nguyễn Văn An", width=28),
+        Column("date_of_birth", "Ngày sinh", _date, hint=BIRTH_HINT, example=date(1985, 3, 12), width=14),
+        Column("national_id", "Số định danh cá nhân", _national_id, hint=ID_HINT, example="062085001234", as_text=True),
+        Column("gender", "Giới tính", _choice(GENDERS), hint="Nam hoặc Nữ.", example="Nam", choices=tuple(GENDERS)),
+        Column("position", "Chức vụ", _text(200), hint="Chức vụ, đơn vị công tác.", example="Chuyên viên", default=""),
+        Column(
+            "title_code",
+            "Danh hiệu đề nghị",
+            _title_reader(titles, "bộ quy định áp dụng cho hồ sơ này"),
+            True,
+            "Mã hoặc tên danh hiệu/hình thức như trang “Danh mục”.",
+            "LDTT",
+        ),
+        Column(
+            "annual_rating",
+            "Xếp loại",
+            _choice(RATINGS),
+            hint="Mức độ hoàn thành nhiệm vụ trong năm.",
+            example="Hoàn thành tốt nhiệm vụ",
+            choices=tuple(RATINGS),
+            width=28,
+        ),
+        Column(
+            "months_of_service", "Số tháng công tác", _number_between(0, 12), hint="Từ 0 đến 12.", example=12, width=10
+        ),
+        Column(
+            "discipline_status",
+            "Kỷ luật",
+            _choice(DISCIPLINES),
+            hint="Để trống là không bị kỷ luật.",
+            example="Không",
+            choices=tuple(DISCIPLINES),
+            default="none",
+        ),
+        Column(
+            "relies_on_initiative",
+            "Có sáng kiến",
+            _yes_no,
+            hint="Có nếu đề nghị dựa trên sáng kiến/đề tài được công nhận; để trống là Không.",
+            example="Không",
+            choices=tuple(YES_NO),
+            default=False,
+            width=12,
+        ),
+        Column(
+            "achievement",
+            "Tóm tắt thành tích",
+            _long_text(5000),
+            hint="Không bắt buộc.",
+            example="Hoàn thành tốt nhiệm vụ được giao.",
+            default="",
+            width=40,
+        ),
+    ]
+
+
+# --- reading a workbook --------------------------------------------------------------------------------------------
+
+
+def _file_error(message: str) -> InvalidInput:
+    return InvalidInput({"file": [message]})
+
+
+def _read_upload(stream: BinaryIO) -> bytes:
+    data = stream.read(MAX_BYTES + 1)
+    if not data:
+        raise _file_error("Tệp rỗng.")
+    if len(data) > MAX_BYTES:
+        raise _file_error("Tệp vượt quá dung lượng tối đa 5 MB; hãy chia thành nhiều tệp.")
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        path = Path(folder) / "upload"
+        path.write_bytes(data)
+        is_xlsx = sniff_media_type(path) == XLSX
+    if not is_xlsx:
+        raise _file_error(
+            "Tệp không phải bảng tính Excel .xlsx (kiểm tra theo nội dung tệp, không theo tên); "
+            "hãy dùng tệp mẫu và lưu dưới dạng Excel Workbook (.xlsx)."
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise _file_error("Tệp Excel giải nén ra quá lớn; hãy chia thành nhiều tệp.")
+    return data
+
+
+def _header_key(value: Any) -> str:
+    return name_key(str(value)).rstrip("*").strip() if not _blank(value) else ""
+
+
+def _sheet_rows(data: bytes) -> list[tuple[int, tuple]]:
+    """Every row of the data sheet with its Excel row number (blank rows dropped), read in one pass."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # an untrusted file: whatever openpyxl trips over, the answer is the same
+        raise _file_error("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
+    try:
+        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if any(not _blank(v) for v in values):
+                rows.append((number, values))
+                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    break
+        return rows
+    except Exception:
+        raise _file_error("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
+    finally:
+        workbook.close()
+
+
+def _locate_columns(rows: list[tuple[int, tuple]], columns: list[Column]) -> tuple[int, dict[int, Column]]:
+    """The header row (its index in `rows`) and which column index holds which field."""
+    by_header = {name_key(c.header): c for c in columns}
+    required = {name_key(c.header) for c in columns if c.required}
+    for index, (_, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = [_header_key(v) for v in values]
+        if required <= set(keys):
+            return index, {i: by_header[k] for i, k in enumerate(keys) if k in by_header}
+    names = ", ".join(c.header for c in columns if c.required)
+    raise _file_error(f"Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: {names}. Hãy dùng tệp mẫu.")
+
+
+def _parse_row(
+    number: int, values: tuple, positions: dict[int, Column], columns: list[Column], report: ImportReport
+) -> dict | None:
+    """The row's values by field (defaults for blank cells and absent optional columns), or None when any cell
+    is bad; each bad cell is added to the report."""
+    parsed: dict[str, Any] = {c.key: c.default for c in columns}
+    before = len(report.errors)
+    for index, column in positions.items():
+        value = values[index] if index < len(values) else None
+        letter = get_column_letter(index + 1)
+        if _blank(value):
+            if column.required:
+                report.errors.append(RowError(number, letter, column.header, "Bắt buộc nhập."))
+            continue
+        try:
+            parsed[column.key] = column.parse(value)
+        except _Bad as bad:
+            report.errors.append(RowError(number, letter, column.header, str(bad)))
+    return parsed if len(report.errors) == before else None
+
+
+def _read(stream: BinaryIO, columns: list[Column]) -> tuple[list[tuple[int, tuple]], dict[int, Column]]:
+    rows = _sheet_rows(_read_upload(stream))
+    header_index, positions = _locate_columns(rows, columns)
+    data_rows = rows[header_index + 1 :]
+    if not data_rows:
+        raise _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    if len(data_rows) > MAX_ROWS:
+        raise _file_error(f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(",", "."))
+    return data_rows, positions
+
+
+def _row_errors(number: int, errors: dict[str, list[str]], positions: dict[int, Column]) -> list[RowError]:
+    """A service's field errors as the cells they are about (or the row, for a field with no column)."""
+    by_key = {c.key: (get_column_letter(i + 1), c.header) for i, c in positions.items()}
+    return [
+        RowError(number, *by_key.get(key, ("", "")), message)
+        for key, messages in errors.items()
+        for message in messages
+    ]
+
+
+def _import(session: Session, stream: BinaryIO, columns: list[Column], write: Callable[[dict], None]) -> ImportReport:
+    """Read and check every row, try to write every good one so the services can refuse it too (a duplicate, a
+    title of the wrong kind), and keep the writing only when no row at all was refused. A refused row may leave
+    a new nominee behind until then; the savepoint's rollback takes it away with everything else."""
+    rows, positions = _read(stream, columns)
+    report = ImportReport(rows_read=len(rows))
+    parsed_rows = [(number, _parse_row(number, values, positions, columns, report)) for number, values in rows]
+    everything = session.begin_nested()
+    for number, parsed in parsed_rows:
+        if parsed is None:
+            continue
+        try:
+            write(parsed)
+        except InvalidInput as refused:
+            report.errors.extend(_row_errors(number, refused.errors, positions))
+    if report.errors:
+        everything.rollback()
+        report.errors.sort(key=lambda e: (e.row, len(e.column), e.column))
+    else:
+        everything.commit()
+        report.rows_written = len(rows)
+    return report
+
+
+def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> ImportReport:
+    """Past awards into the registry, all or nothing. Raises PermissionDenied, InvalidInput (the file itself:
+    not .xlsx, over 5 MB or 2,000 rows, no header row); bad rows are in the report."""
+    if not registry.can_import_registry(actor):
+        raise PermissionDenied()
+
+    def write(row: dict) -> None:
+        if row["kind"] == "person" and row["date_of_birth"] is None and not row["national_id"]:
+            raise InvalidInput({"date_of_birth": ["Cá nhân cần có ngày sinh hoặc số định danh cá nhân."]})
+        nominee = identity.find_or_create_nominee(
+            session,
+            kind=row["kind"],
+            full_name=row["full_name"],
+            date_of_birth=row["date_of_birth"],
+            national_id=row["national_id"],
+            gender=None,
+            unit_id=row["unit"].id,
+        )
+        authority_name, authority_id = row["deciding_authority"]
+        registry.record_entry(
+            session,
+            nominee=nominee,
+            title_code=row["title_code"],
+            year=row["year"],
+            decision_number=row["decision_number"],
+            decision_date=row["decision_date"],
+            deciding_authority=authority_name,
+            authority_id=authority_id,
+            money_vnd=row["money_vnd"],
+            basis=row["basis"],
+            source="import",
+            actor=actor,
+        )
+        identity.record_unit_history(session, nominee, year=row["year"], unit_id=row["unit"].id)
+
+    return _import(session, stream, registry_columns(session), write)
+
+
+def import_nominees(session: Session, dossier: Dossier, stream: BinaryIO, *, actor: User) -> ImportReport:
+    """A nominee list into a dossier the actor may edit, one nomination per row, all or nothing. Raises
+    PermissionDenied, InvalidInput (the file itself); bad rows, including those add_nomination refuses, are in
+    the report."""
+    if not can_edit_dossier(actor, dossier):
+        raise PermissionDenied()
+
+    def write(row: dict) -> None:
+        dossiers.add_nomination(
+            session,
+            dossier,
+            actor=actor,
+            data=dossiers.NomineeInput(
+                kind=row["kind"],
+                full_name=row["full_name"],
+                title_code=row["title_code"],
+                date_of_birth=row["date_of_birth"],
+                national_id=row["national_id"],
+                gender=row["gender"],
+                position=row["position"],
+                annual_rating=row["annual_rating"],
+                months_of_service=row["months_of_service"],
+                discipline_status=row["discipline_status"],
+                achievement=row["achievement"],
+                relies_on_initiative=row["relies_on_initiative"],
+            ),
+        )
+
+    return _import(session, stream, nominee_columns(session, dossier), write)
+
+
+# --- templates -----------------------------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+NOTE = (
+    "Nhập từ dòng 3 trở đi, mỗi dòng một {what}; cột có dấu * là bắt buộc. Cách ghi từng cột và một dòng ví dụ "
+    "ở trang “Hướng dẫn”; mã đơn vị và mã danh hiệu ở trang “Danh mục”. Ngày ghi dạng ngày/tháng/năm. "
+    "Tối đa {rows} dòng, tệp không quá 5 MB. Nếu có dòng sai, hệ thống không ghi dòng nào và liệt kê mọi dòng sai."
+)
+
+
+def _header(column: Column) -> str:
+    return column.header + (" *" if column.required else "")
+
+
+def _write_lists(sheet, titles: list[tuple[str, str, str]], units: list[tuple[str, str]]) -> dict[str, str]:
+    """The reference lists; returns the drop-down formula for each list it wrote."""
+    headings = ("Mã danh hiệu", "Tên danh hiệu / hình thức", "Đối tượng", None, "Mã đơn vị", "Tên đơn vị")
+    for col, text in enumerate(headings, start=1):
+        sheet.cell(row=1, column=col, value=text).font = Font(bold=True)
+    for row, values in enumerate(titles, start=2):
+        for col, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=col, value=value)
+    for row, (code, name) in enumerate(units, start=2):
+        sheet.cell(row=row, column=5, value=code)
+        sheet.cell(row=row, column=6, value=name)
+    for letter, width in zip("ABCDEF", (22, 40, 12, 4, 18, 44), strict=True):
+        sheet.column_dimensions[letter].width = width
+    formulas = {"title_code": f"'{LISTS_SHEET}'!$A$2:$A${len(titles) + 1}"}
+    if units:
+        formulas["unit"] = f"'{LISTS_SHEET}'!$E$2:$E${len(units) + 1}"
+    return formulas
+
+
+def _template(columns: list[Column], what: str, titles, units) -> bytes:
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    data.title = DATA_SHEET
+    last = get_column_letter(len(columns))
+    data.merge_cells(f"A1:{last}1")
+    data["A1"] = NOTE.format(what=what, rows=f"{MAX_ROWS:,}".replace(",", "."))
+    data["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    data.row_dimensions[1].height = 48
+    lists = _write_lists(workbook.create_sheet(LISTS_SHEET), titles, units)
+    last_row = MAX_ROWS + 2
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = data.cell(row=2, column=index, value=_header(column))
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        data.column_dimensions[letter].width = column.width
+        if column.as_text:
+            data.column_dimensions[letter].number_format = "@"
+        formula = f'"{",".join(column.choices)}"' if column.choices else lists.get(column.key)
+        if formula:
+            # Lists of codes only warn, so a unit or title may also be written by its name.
+            check = DataValidation(
+                type="list",
+                formula1=formula,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop" if column.choices else "warning",
+                error="Chọn một giá trị trong danh sách.",
+            )
+            data.add_data_validation(check)
+            check.add(f"{letter}3:{letter}{last_row}")
+    data.freeze_panes = "A3"
+    _write_guide(workbook.create_sheet(GUIDE_SHEET, 1), columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_guide(sheet, columns: list[Column]) -> None:
+    sheet["A1"] = "Cách ghi từng cột"
+    sheet["A1"].font = Font(bold=True, size=13)
+    for col, text in enumerate(("Cột", "Bắt buộc", "Cách ghi"), start=1):
+        sheet.cell(row=2, column=col, value=text).font = Font(bold=True)
+    for row, column in enumerate(columns, start=3):
+        sheet.cell(row=row, column=1, value=column.header)
+        sheet.cell(row=row, column=2, value="Có" if column.required else "")
+        sheet.cell(row=row, column=3, value=column.hint)
+    example_row = len(columns) + 4
+    sheet.cell(row=example_row, column=1, value="Ví dụ một dòng (không nhập dòng này vào trang “Dữ liệu”)").font = Font(
+        bold=True
+    )
+    for index, column in enumerate(columns, start=1):
+        sheet.cell(row=example_row + 1, column=index, value=_header(column)).font = Font(bold=True)
+        cell = sheet.cell(row=example_row + 2, column=index, value=column.example)
+        if isinstance(column.example, date):
+            cell.number_format = "DD/MM/YYYY"
+    for index, width in enumerate((24, 10, 70), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _title_rows(titles: Iterable[AwardTitle]) -> list[tuple[str, str, str]]:
+    kinds = {code: label for label, code in KINDS.items()}
+    rows: dict[str, tuple[str, str, str]] = {}
+    for title in titles:
+        rows[title.code] = (title.code, title.name_vi, kinds[title.subject_kind])
+    return list(rows.values())
+
+
+def registry_template(session: Session) -> bytes:
+    """The past-awards template: every title any rule set knows and every unit, in the lists sheet."""
+    titles = session.scalars(select(AwardTitle).order_by(AwardTitle.rule_set_id, AwardTitle.id))
+    units = [(u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.code))]
+    return _template(registry_columns(session), "khen thưởng đã có quyết định", _title_rows(titles), units)
+
+
+def nominee_template(session: Session, dossier: Dossier) -> bytes:
+    """The nominee-list template of one dossier: the titles of the rule set that judges it."""
+    titles = _title_rows(dossiers.titles_for(session, dossier))
+    return _template(nominee_columns(session, dossier), "người/tập thể được đề nghị", titles, [])

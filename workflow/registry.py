@@ -1,0 +1,391 @@
+"""The award registry (sổ theo dõi khen thưởng): every award ever decided, by this system or imported, on the
+nominee's stable identity. Recording validates and audits each entry; searching and a person's history respect
+unit isolation (a unit sees its own people, the standing office, secretary and chairman their authority's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy.orm import Session, object_session, selectinload
+
+from models import Authority, AwardTitle, Nomination, Nominee, NomineeYear, RegistryEntry, Role, RuleSet, Unit, User
+from workflow import audit
+from workflow.clock import local_today
+from workflow.errors import InvalidInput
+from workflow.identity import clean_name, merged_ids, name_key, person_units, surviving
+from workflow.permissions import can_view_home
+
+BASES = ("regular", "sudden", "thematic")
+SOURCES = ("system", "import")
+# Who reads the whole registry of their authority (and of the authorities under it).
+AUTHORITY_READERS = (Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+UNIT_READERS = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+FIRST_YEAR, LAST_YEAR = 1945, 2200
+MAX_ID = 2147483647
+
+
+# --- who may see what ----------------------------------------------------------------------------------------------
+
+
+def can_search_registry(user: User | None, obj: object = None) -> bool:
+    return can_view_home(user) and (
+        user.has_role(Role.ADMIN) or (user.unit_id is not None and user.has_role(*AUTHORITY_READERS, *UNIT_READERS))
+    )
+
+
+def can_import_registry(user: User | None, obj: object = None) -> bool:
+    """Past awards enter the registry through the standing office, which keeps it, or the administrator."""
+    return can_view_home(user) and user.has_role(Role.OFFICE, Role.ADMIN)
+
+
+def _authority_chain(authority: Authority | None) -> set[int]:
+    ids = set()
+    while authority is not None and authority.id not in ids:
+        ids.add(authority.id)
+        authority = authority.parent
+    return ids
+
+
+def can_view_registry_person(user: User | None, nominee: object) -> bool:
+    """A unit's users see the people who belong or belonged to their unit; the standing office, secretary and
+    chairman see anyone whose unit is under their authority."""
+    if not isinstance(nominee, Nominee) or not can_search_registry(user):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    units = person_units(nominee)
+    if user.has_role(*AUTHORITY_READERS):
+        session = object_session(nominee)
+        return any(user.unit.authority_id in _authority_chain(session.get(Unit, uid).authority) for uid in units)
+    return user.unit_id in units
+
+
+def _authority_tree(session: Session, root_id: int) -> set[int]:
+    ids, frontier = {root_id}, {root_id}
+    while frontier:
+        frontier = set(session.scalars(select(Authority.id).where(Authority.parent_id.in_(frontier)))) - ids
+        ids |= frontier
+    return ids
+
+
+def _visible_unit_ids(session: Session, actor: User):
+    """None for everything (the administrator), else the ids (a list or a subquery) of the units the actor's
+    registry covers; the same rule as can_view_registry_person, written as SQL."""
+    if actor.has_role(Role.ADMIN):
+        return None
+    if actor.unit is None:
+        return []
+    if actor.has_role(*AUTHORITY_READERS):
+        return select(Unit.id).where(Unit.authority_id.in_(_authority_tree(session, actor.unit.authority_id)))
+    if actor.has_role(*UNIT_READERS):
+        return [actor.unit_id]
+    return []
+
+
+def _visible(session: Session, actor: User) -> ColumnElement[bool]:
+    if not can_search_registry(actor):
+        return false()
+    units = _visible_unit_ids(session, actor)
+    if units is None:
+        return true()
+    return or_(
+        Nominee.unit_id.in_(units),
+        Nominee.id.in_(select(NomineeYear.nominee_id).where(NomineeYear.unit_id.in_(units))),
+    )
+
+
+def visible_units(session: Session, actor: User) -> list[Unit]:
+    """The units the actor may filter the registry by."""
+    units = _visible_unit_ids(session, actor)
+    query = select(Unit).order_by(Unit.name)
+    if units is not None:
+        query = query.where(Unit.id.in_(units))
+    return list(session.scalars(query)) if can_search_registry(actor) else []
+
+
+# --- reference data ------------------------------------------------------------------------------------------------
+
+
+def title_names(session: Session) -> dict[str, str]:
+    """Every title code any rule set knows, with its Vietnamese name as the newest rule set writes it."""
+    rows = session.execute(
+        select(AwardTitle.code, AwardTitle.name_vi)
+        .join(RuleSet, AwardTitle.rule_set_id == RuleSet.id)
+        .order_by(RuleSet.effective_from, RuleSet.revision, AwardTitle.id)
+    )
+    return dict(rows.all())
+
+
+def unit_lookup(session: Session) -> dict[str, Unit]:
+    """Units by code (upper case) and by name (case and spacing aside), as people write them in a spreadsheet."""
+    lookup: dict[str, Unit] = {}
+    for unit in session.scalars(select(Unit).order_by(Unit.id)):
+        lookup.setdefault(name_key(unit.name), unit)
+        lookup[unit.code.upper()] = unit
+    return lookup
+
+
+def find_unit(session: Session, value: str) -> Unit | None:
+    """A unit by id, code or exact name."""
+    value = value.strip()
+    if value.isdigit():
+        # A number past the id column's range names no unit (and would overflow SQLite's integers).
+        return session.get(Unit, int(value)) if int(value) <= MAX_ID else None
+    lookup = unit_lookup(session)
+    return lookup.get(value.upper()) or lookup.get(name_key(value))
+
+
+# --- recording -----------------------------------------------------------------------------------------------------
+
+
+def _text_error(value: str, limit: int, missing: str) -> list[str]:
+    if not value:
+        return [missing]
+    if len(value) > limit:
+        return [f"Tối đa {limit} ký tự."]
+    return []
+
+
+def _duplicate_error(
+    session: Session, nominee: Nominee, title: _Title, year: int, decision_number: str, basis: str
+) -> str | None:
+    """One achievement is rewarded once: the same decision is never entered twice, and a yearly title given on
+    the regular basis exists once per subject and year (forms such as Giấy khen may be given several times).
+    Entries always sit on the surviving identity (merging moves them), so the nominee's own rows are all."""
+    existing = session.scalars(
+        select(RegistryEntry).where(
+            RegistryEntry.nominee_id == nominee.id,
+            RegistryEntry.title_code == title.code,
+            RegistryEntry.year == year,
+            RegistryEntry.revoked_at.is_(None),
+        )
+    ).all()
+    for entry in existing:
+        if entry.decision_number.casefold() == decision_number.casefold():
+            return (
+                f"Đã có trong sổ theo dõi: {title.code} năm {year}, quyết định số {entry.decision_number} "
+                f"ngày {entry.decision_date:%d/%m/%Y}."
+            )
+    if basis == "regular" and title.yearly:
+        for entry in existing:
+            if entry.basis == "regular":
+                return (
+                    f"Danh hiệu {title.code} năm {year} đã được ghi nhận (quyết định số {entry.decision_number}); "
+                    "mỗi danh hiệu chỉ được tặng một lần trong năm."
+                )
+    return None
+
+
+@dataclass(frozen=True)
+class _Title:
+    """What the registry needs to know of a title code across every rule set that defines it."""
+
+    code: str
+    subject_kinds: frozenset[str]
+    yearly: bool
+
+    @classmethod
+    def load(cls, session: Session, code: str) -> _Title:
+        rows = session.execute(select(AwardTitle.subject_kind, AwardTitle.category).where(AwardTitle.code == code))
+        kinds, categories = set(), set()
+        for kind, category in rows:
+            kinds.add(kind)
+            categories.add(category)
+        return cls(code, frozenset(kinds), "title" in categories)
+
+
+def _validate(
+    session: Session,
+    *,
+    nominee: Nominee,
+    title_code: str,
+    year: int,
+    decision_number: str,
+    decision_date: date | None,
+    deciding_authority: str,
+    authority_id: int | None,
+    nomination_id: int | None,
+    money_vnd: int | None,
+    basis: str,
+    source: str,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    title = _Title.load(session, title_code)
+    if not title.subject_kinds:
+        errors["title_code"] = [f"Danh hiệu/hình thức “{title_code}” không có trong bộ quy định nào."]
+    elif nominee.kind not in title.subject_kinds:
+        errors["title_code"] = ["Danh hiệu/hình thức này không dành cho loại đối tượng này."]
+    if not (isinstance(year, int) and FIRST_YEAR <= year <= LAST_YEAR):
+        errors["year"] = [f"Năm thành tích phải từ {FIRST_YEAR} đến {LAST_YEAR}."]
+    if problems := _text_error(decision_number, 40, "Vui lòng nhập số quyết định."):
+        errors["decision_number"] = problems
+    if decision_date is None:
+        errors["decision_date"] = ["Vui lòng nhập ngày quyết định."]
+    elif decision_date > local_today():
+        errors["decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    elif "year" not in errors and decision_date.year < year:
+        errors["decision_date"] = [f"Quyết định khen thưởng thành tích năm {year} không thể ký trước năm đó."]
+    if problems := _text_error(deciding_authority, 200, "Vui lòng nhập cơ quan quyết định."):
+        errors["deciding_authority"] = problems
+    if authority_id is not None and session.get(Authority, authority_id) is None:
+        errors["authority_id"] = ["Không có cơ quan này."]
+    if money_vnd is not None and money_vnd < 0:
+        errors["money_vnd"] = ["Số tiền không được âm."]
+    if basis not in BASES:
+        errors["basis"] = ["Căn cứ khen thưởng phải là thường xuyên, đột xuất hoặc chuyên đề."]
+    if source not in SOURCES:
+        errors["source"] = ["Nguồn phải là hệ thống hoặc nhập từ tệp."]
+    if nomination_id is not None and session.scalar(
+        select(exists().where(RegistryEntry.nomination_id == nomination_id))
+    ):
+        errors["nomination_id"] = ["Đề nghị này đã được ghi vào sổ theo dõi."]
+    if not errors:
+        duplicate = _duplicate_error(session, nominee, title, year, decision_number, basis)
+        if duplicate:
+            errors["title_code"] = [duplicate]
+    return errors
+
+
+def record_entry(
+    session: Session,
+    *,
+    nominee: Nominee,
+    title_code: str,
+    year: int,
+    decision_number: str,
+    decision_date: date | None,
+    deciding_authority: str,
+    authority_id: int | None = None,
+    decision_id: int | None = None,
+    nomination_id: int | None = None,
+    money_vnd: int | None = None,
+    basis: str = "regular",
+    source: str = "system",
+    actor: User,
+) -> RegistryEntry:
+    """Write one award into the registry, on the surviving identity of a merged nominee; audited. The caller
+    decides who may record (a signed decision, an office import). Raises InvalidInput with every problem."""
+    nominee = surviving(session, nominee)
+    decision_number = clean_name(decision_number or "")
+    deciding_authority = clean_name(deciding_authority or "")
+    errors = _validate(
+        session,
+        nominee=nominee,
+        title_code=title_code,
+        year=year,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        deciding_authority=deciding_authority,
+        authority_id=authority_id,
+        nomination_id=nomination_id,
+        money_vnd=money_vnd,
+        basis=basis,
+        source=source,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    entry = RegistryEntry(
+        nominee=nominee,
+        title_code=title_code,
+        year=year,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        deciding_authority=deciding_authority,
+        authority_id=authority_id,
+        decision_id=decision_id,
+        nomination_id=nomination_id,
+        money_vnd=money_vnd,
+        basis=basis,
+        source=source,
+    )
+    session.add(entry)
+    session.flush()
+    nomination = session.get(Nomination, nomination_id) if nomination_id is not None else None
+    audit.append(
+        session,
+        entity_type="registry_entry",
+        entity_id=entry.id,
+        dossier_id=nomination.dossier_id if nomination else None,
+        action="registry_recorded",
+        actor_id=actor.id,
+        data={
+            "nominee_id": nominee.id,
+            "nominee": nominee.full_name,
+            "title_code": title_code,
+            "year": year,
+            "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(),
+            "deciding_authority": deciding_authority,
+            "basis": basis,
+            "source": source,
+            "money_vnd": money_vnd,
+        },
+    )
+    return entry
+
+
+# --- reading -------------------------------------------------------------------------------------------------------
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _name_matches(name: str) -> ColumnElement[bool]:
+    """Case-insensitive on both databases: SQLite's ILIKE folds ASCII letters only, so the usual spellings of a
+    Vietnamese name (as typed, lower, Title Case, UPPER) are tried as well."""
+    term = clean_name(name)
+    variants = {term, term.casefold(), term.title(), term.upper()}
+    return or_(*(Nominee.full_name.ilike(_like(v), escape="\\") for v in sorted(variants)))
+
+
+def search(
+    session: Session,
+    *,
+    actor: User,
+    name: str | None = None,
+    unit_id: int | None = None,
+    title_code: str | None = None,
+    year: int | None = None,
+) -> Select:
+    """Registry entries the actor may see, newest first, as a query to page through. `unit_id` finds the awards
+    of people in that unit now or in the year of the award."""
+    query = (
+        select(RegistryEntry)
+        .join(RegistryEntry.nominee)
+        .where(_visible(session, actor))
+        .options(selectinload(RegistryEntry.nominee).selectinload(Nominee.unit))
+    )
+    if name and clean_name(name):
+        query = query.where(_name_matches(name))
+    if unit_id is not None:
+        in_unit_that_year = exists().where(
+            NomineeYear.nominee_id == RegistryEntry.nominee_id,
+            NomineeYear.year == RegistryEntry.year,
+            NomineeYear.unit_id == unit_id,
+        )
+        query = query.where(or_(Nominee.unit_id == unit_id, in_unit_that_year))
+    if title_code:
+        query = query.where(RegistryEntry.title_code == title_code)
+    if year is not None:
+        query = query.where(RegistryEntry.year == year)
+    return query.order_by(RegistryEntry.year.desc(), RegistryEntry.decision_date.desc(), RegistryEntry.id.desc())
+
+
+def person_history(session: Session, nominee_id: int) -> list[RegistryEntry]:
+    """Every award of the nominee, including those recorded on rows later merged into it, oldest first; revoked
+    entries are included (their `revoked_at` is set)."""
+    nominee = session.get(Nominee, nominee_id)
+    if nominee is None:
+        return []
+    ids = merged_ids(session, surviving(session, nominee).id)
+    return list(
+        session.scalars(
+            select(RegistryEntry)
+            .where(RegistryEntry.nominee_id.in_(ids))
+            .order_by(RegistryEntry.year, RegistryEntry.decision_date, RegistryEntry.id)
+        )
+    )
