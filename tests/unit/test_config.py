@@ -1,6 +1,10 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
-from config import ConfigError, DevelopmentConfig, ProductionConfig
+from config import ROOT, ConfigError, ProductionConfig
 from web import create_app
 
 
@@ -46,8 +50,16 @@ def test_production_starts_with_both_set(clean_env):
 
 
 def test_default_database_is_a_sqlite_file_under_instance():
-    assert DevelopmentConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
-    assert "/instance/" in DevelopmentConfig.SQLALCHEMY_DATABASE_URI or "DATABASE_URL" in __import__("os").environ
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    printed = subprocess.run(
+        [sys.executable, "-c", "import config; print(config.DevelopmentConfig.SQLALCHEMY_DATABASE_URI)"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert printed == f"sqlite:///{ROOT / 'instance' / 'app.db'}"
 
 
 def test_session_cookie_is_http_only_and_same_site_lax(app):
