@@ -85,6 +85,8 @@ as_pg() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    # A run still going (interrupted) must not outlive its database.
+    jobs -p | xargs -r kill 2>/dev/null || true
     if [[ -f $PGTMP/data/postmaster.pid ]]; then
         as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 ||
             as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 ||
@@ -141,23 +143,36 @@ echo "test.sh: private PostgreSQL 15 on 127.0.0.1:$PGPORT (data in $PGTMP)"
 
 declare -a LABELS=() RCS=() TIMES=()
 
-run_suite() {  # run_suite LABEL COMMAND...
+# The two databases run side by side, one per core; each run's output is printed whole when both are done.
+start_suite() {  # start_suite LABEL COMMAND...  (sets STARTED_PID)
     local label=$1; shift
-    echo
-    echo "=== $label ==="
-    local t0 rc=0
-    t0=$(now_ms)
-    "$@" || rc=$?
-    LABELS+=("$label"); RCS+=("$rc"); TIMES+=($(( $(now_ms) - t0 )))
-    echo "=== $label: exit $rc, $(secs "${TIMES[-1]}") ==="
+    ( t0=$(now_ms); rc=0; "$@" >"$PGTMP/$label.log" 2>&1 || rc=$?
+      echo "$rc $(( $(now_ms) - t0 ))" >"$PGTMP/$label.result" ) &
+    STARTED_PID=$!
 }
 
-run_suite SQLite     env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
-run_suite PostgreSQL env TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
+finish_suite() {  # finish_suite LABEL PID
+    local label=$1 pid=$2 rc ms
+    wait "$pid" || true
+    read -r rc ms <"$PGTMP/$label.result"
+    echo
+    echo "=== $label ==="
+    cat "$PGTMP/$label.log"
+    LABELS+=("$label"); RCS+=("$rc"); TIMES+=("$ms")
+    echo "=== $label: exit $rc, $(secs "$ms") ==="
+}
+
+wall0=$(now_ms)
+start_suite SQLite env -u TEST_DATABASE_URL "$PY" -m pytest -p no:cacheprovider "$@"
+sqlite_pid=$STARTED_PID
+start_suite PostgreSQL env TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider "$@"
+pg_pid=$STARTED_PID
+finish_suite SQLite "$sqlite_pid"
+finish_suite PostgreSQL "$pg_pid"
 
 echo
 echo "=== Summary ==="
-failed=0 total=0
+failed=0
 for i in "${!LABELS[@]}"; do
     rc=${RCS[i]}
     case $rc in
@@ -165,8 +180,7 @@ for i in "${!LABELS[@]}"; do
         5) verdict="FAILED (exit 5: no tests collected)"; failed=1 ;;
         *) verdict="FAILED (exit $rc)"; failed=1 ;;
     esac
-    total=$(( total + TIMES[i] ))
     printf '%-11s %-40s %s\n' "${LABELS[i]}" "$verdict" "$(secs "${TIMES[i]}")"
 done
-printf '%-11s %-40s %s\n' "Total" "" "$(secs "$total")"
+printf '%-11s %-40s %s\n' "Wall" "(both at once)" "$(secs $(( $(now_ms) - wall0 )))"
 exit "$failed"
