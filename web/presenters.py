@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Dossier, User
+from models import AuditEntry, Dossier, User
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
 from workflow import audit
 from workflow import dossiers as service
@@ -51,12 +51,12 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
     nomination_form = NominationForm()
     nomination_form.title_code.choices = options(titles)
     document_form = DocumentForm()
-    kind_labels = dict(service.document_kind_choices(session, dossier))
+    checklist = service.checklist(session, dossier)
+    kind_labels = dict(service.document_kind_choices(session, dossier, checklist))
     document_form.kind.choices = options(kind_labels)
     document_form.nomination_id.choices = options(
         {"": "—"} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
     )
-    checklist = service.checklist(session, dossier)
     transition_form = TransitionForm(version=dossier.version)
     transition_form.missing_items.choices = options({i.label: i.label for i in checklist.items})
     actions = [
@@ -82,9 +82,14 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
     }
 
 
-def _last_return(session: Session, dossier: Dossier):
-    returns = [e for e in audit.dossier_timeline(session, dossier.id) if e.action == "return_for_supplement"]
-    return returns[-1] if returns else None
+def _last_return(session: Session, dossier: Dossier) -> AuditEntry | None:
+    """The latest return for supplements, whose missing items the unit must see."""
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.dossier_id == dossier.id, AuditEntry.action == "return_for_supplement")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
 
 
 def nomination_form_data(session: Session, nomination) -> dict:

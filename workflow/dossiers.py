@@ -425,10 +425,10 @@ def action_label(trigger: str) -> str:
     return spec["label"] if spec else trigger
 
 
-def document_kind_choices(session: Session, dossier: Dossier) -> list[tuple[str, str]]:
-    """The kinds the procedure's checklist names, then 'other'."""
+def document_kind_choices(session: Session, dossier: Dossier, known: Checklist | None = None) -> list[tuple[str, str]]:
+    """The kinds the procedure's checklist names, then 'other'. Pass the checklist if it is already computed."""
     seen: dict[str, str] = {}
-    for item in checklist(session, dossier).items:
+    for item in (known or checklist(session, dossier)).items:
         seen.setdefault(item.kind, item.label.split(" — ")[0])
     return [*seen.items(), (OTHER_DOCUMENT, "Tài liệu khác")]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import Council, CouncilMembership, CouncilSession, Decision, Dossier, Role, RuleSet, Unit, User
 from models.council import SessionState
@@ -38,7 +38,9 @@ def primary_role(user: User) -> str | None:
 
 
 def _dossiers(session: Session, *conditions) -> list[Dossier]:
-    return list(session.scalars(select(Dossier).where(*conditions).order_by(Dossier.due_on, Dossier.id).limit(50)))
+    # The home pages name each dossier's unit: load the units with the dossiers, not one query per row.
+    query = select(Dossier).options(selectinload(Dossier.unit)).where(*conditions)
+    return list(session.scalars(query.order_by(Dossier.due_on, Dossier.id).limit(50)))
 
 
 def unit_worklists(session: Session, user: User) -> list[Worklist]:
