@@ -1,30 +1,40 @@
-"""Configuration classes. Values come from environment variables; nothing here imports our code."""
+"""Configuration classes. Nothing here imports our code.
+
+A class holds the defaults; `settings(environ)` overlays the environment variables and checks the result. The
+app factory calls it when the app is created, never at import, so what an operator exports before starting the
+server is what the server runs with."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_AUDIT_KEY = "dev-only-audit-key"
+# token_urlsafe(32), as the README shows, gives 43 characters.
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
     """The environment does not hold what this configuration needs to start."""
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
+def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 class BaseConfig:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}")
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'app.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    # Uploads are at most 20 MB (workflow/documents.py, which says so in its own message); past this the request
+    # itself is refused.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "vi"
@@ -33,66 +43,135 @@ class BaseConfig:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None
+    # Strict-Transport-Security is sent only where the site is served over HTTPS (production).
+    HSTS = False
+
+    # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto headers are then
+    # believed, so the login throttle counts the real client address. 0 trusts no such header.
+    PROXY_COUNT = 0
 
     # werkzeug's default (scrypt) is right for production; tests lower the cost only.
-    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    PASSWORD_HASH_METHOD = "scrypt"
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "thiduakhenthuong@localhost")
+    # The audit chain is keyed (HMAC-SHA256): whoever can write the database but not read this key cannot
+    # rewrite history and recompute the hashes. Checkpoints of the chain's head are appended to a file outside
+    # the database.
+    AUDIT_HMAC_KEY = DEV_AUDIT_KEY
+    AUDIT_CHECKPOINT_FILE = str(INSTANCE_DIR / "audit-checkpoints.jsonl")
+
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "thiduakhenthuong@localhost"
 
     # The outbox worker: retry backoff base (doubling, capped at an hour), attempts before a dead letter, and
     # whether development delivers right after each commit instead of waiting for `flask outbox run`.
-    OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
-    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_BACKOFF_SECONDS = 30.0
+    OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_FLUSH_AFTER_COMMIT = False
     # Absolute links in e-mails.
-    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+    APP_BASE_URL = "http://127.0.0.1:5000"
 
     # Which rule set judges a nomination (DOMAIN.md §2): reached_authority (default), review or achievement_year.
-    RULE_SET_BASIS = os.environ.get("RULE_SET_BASIS", "reached_authority")
+    RULE_SET_BASIS = "reached_authority"
 
     TESTING = False
     DEBUG = False
 
+    # Environment variable → (setting, parser). Read by settings(), when the app is created.
+    ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+        "SECRET_KEY": ("SECRET_KEY", str),
+        "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+        "UPLOAD_DIR": ("UPLOAD_DIR", str),
+        "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
+        "PROXY_COUNT": ("PROXY_COUNT", int),
+        "PASSWORD_HASH_METHOD": ("PASSWORD_HASH_METHOD", str),
+        "AUDIT_HMAC_KEY": ("AUDIT_HMAC_KEY", str),
+        "AUDIT_CHECKPOINT_FILE": ("AUDIT_CHECKPOINT_FILE", str),
+        "MAIL_SERVER": ("MAIL_SERVER", str),
+        "MAIL_PORT": ("MAIL_PORT", int),
+        "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
+        "MAIL_USERNAME": ("MAIL_USERNAME", str),
+        "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+        "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+        "OUTBOX_BACKOFF_SECONDS": ("OUTBOX_BACKOFF_SECONDS", float),
+        "OUTBOX_MAX_ATTEMPTS": ("OUTBOX_MAX_ATTEMPTS", int),
+        "APP_BASE_URL": ("APP_BASE_URL", str),
+        "RULE_SET_BASIS": ("RULE_SET_BASIS", str),
+    }
+
     @classmethod
-    def validate(cls) -> None:
-        """Raise ConfigError when the configuration cannot run; the base class accepts anything."""
+    def settings(cls, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The class's values with the environment laid over them, checked. Raises ConfigError."""
+        environ = os.environ if environ is None else environ
+        values = {name: getattr(cls, name) for name in dir(cls) if name.isupper() and name != "ENVIRONMENT"}
+        for variable, (setting, parse) in cls.ENVIRONMENT.items():
+            if variable in environ:
+                try:
+                    values[setting] = parse(environ[variable])
+                except ValueError:
+                    raise ConfigError(f"{variable} has an unreadable value: {environ[variable]!r}") from None
+        cls.check(values, environ)
+        return values
+
+    @classmethod
+    def check(cls, values: dict[str, Any], environ: Mapping[str, str]) -> None:
+        """Raise ConfigError when the values cannot run; the base class accepts anything."""
 
 
 class DevelopmentConfig(BaseConfig):
-    DEBUG = _env_bool("FLASK_DEBUG", False)
-    OUTBOX_FLUSH_AFTER_COMMIT = _env_bool("OUTBOX_FLUSH_AFTER_COMMIT", True)
+    OUTBOX_FLUSH_AFTER_COMMIT = True
+    ENVIRONMENT = {
+        **BaseConfig.ENVIRONMENT,
+        "FLASK_DEBUG": ("DEBUG", _bool),
+        "OUTBOX_FLUSH_AFTER_COMMIT": ("OUTBOX_FLUSH_AFTER_COMMIT", _bool),
+    }
 
 
 class TestingConfig(BaseConfig):
     TESTING = True
     SECRET_KEY = "testing"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    AUDIT_HMAC_KEY = "testing-audit-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
+    # Tests say what they run with (tests/conftest.py picks the database); nothing comes from the environment.
+    ENVIRONMENT: dict = {}
+
+
+def _weak(secret: str, placeholder: str) -> bool:
+    return not secret or secret == placeholder or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8
 
 
 class ProductionConfig(BaseConfig):
+    # Behind HTTPS only: cookies never travel in clear, browsers are told to stay on HTTPS.
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+    ENVIRONMENT = {k: v for k, v in BaseConfig.ENVIRONMENT.items() if k != "SESSION_COOKIE_SECURE"}
+
     @classmethod
-    def validate(cls) -> None:
-        missing = []
-        secret = os.environ.get("SECRET_KEY", "")
-        if not secret or secret == BaseConfig.SECRET_KEY or len(secret) < 16:
-            missing.append("SECRET_KEY (a random string of at least 16 characters)")
-        if not os.environ.get("DATABASE_URL"):
-            missing.append("DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db)")
-        if missing:
-            raise ConfigError("Production configuration is missing: " + "; ".join(missing))
-        cls.SECRET_KEY = secret
-        cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+    def check(cls, values: dict[str, Any], environ: Mapping[str, str]) -> None:
+        problems = []
+        if _weak(values["SECRET_KEY"], DEV_SECRET_KEY):
+            problems.append(f"SECRET_KEY (a random string of at least {MIN_SECRET_LENGTH} characters)")
+        if _weak(values["AUDIT_HMAC_KEY"], DEV_AUDIT_KEY) or values["AUDIT_HMAC_KEY"] == values["SECRET_KEY"]:
+            problems.append(
+                f"AUDIT_HMAC_KEY (a second random string of at least {MIN_SECRET_LENGTH} characters, "
+                "not the SECRET_KEY)"
+            )
+        if not environ.get("DATABASE_URL"):
+            problems.append("DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db)")
+        if problems:
+            raise ConfigError("Production configuration is missing or weak: " + "; ".join(problems))
 
 
 CONFIGS = {

@@ -18,9 +18,9 @@ from models.dossier import Document, Dossier, Initiative, Nomination, Nomination
 from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
 from models.movement import Movement, MovementRegistration, UnitReport
-from models.org import ApiToken, Authority, Role, Unit, User, UserRole
+from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
-from models.registry import RegistryEntry
+from models.registry import IdentityMatch, RegistryEntry
 
 __all__ = [
     "AgendaItem",
@@ -41,7 +41,9 @@ __all__ = [
     "Dossier",
     "EligibilityOverride",
     "Holiday",
+    "IdentityMatch",
     "Initiative",
+    "LoginFailure",
     "Movement",
     "MovementRegistration",
     "Nomination",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Timestamped, UTCDateTime, db, one_of
@@ -89,6 +89,9 @@ class User(Timestamped, db.Model):
     language: Mapped[str] = mapped_column(String(2), default="vi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the login session's identity (get_id): raising it at logout or a password change ends every
+    # session of the user, including copies of the cookie taken earlier.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -122,7 +125,7 @@ class User(Timestamped, db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
 
 
 class UserRole(db.Model):
@@ -146,3 +149,14 @@ class ApiToken(Timestamped, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One refused login, by the name tried and the client address: the throttle counts these, so it holds across
+    restarts and across every worker process."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Timestamped, UTCDateTime, db, one_of
-from models.dossier import Nominee
+from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.dossier import Dossier, Nominee
+from models.org import Unit, User
 
 
 class RegistryEntry(Timestamped, db.Model):
@@ -36,4 +37,42 @@ class RegistryEntry(Timestamped, db.Model):
     __table_args__ = (
         one_of("source", ("system", "import")),
         one_of("basis", ("regular", "sudden", "thematic")),
+    )
+
+
+class IdentityMatchState(States):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    ALL = (PENDING, CONFIRMED, REJECTED)
+
+
+class IdentityMatch(Timestamped, db.Model):
+    """A unit named a national ID that already belongs to someone outside its own people. The unit is not told:
+    its nomination goes on a provisional identity without the ID, and the standing office decides here whether
+    the two are one person (the provisional row is merged into the candidate) or not."""
+
+    __tablename__ = "identity_matches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    national_id: Mapped[str] = mapped_column(String(12))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16), default=IdentityMatchState.PENDING, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    dossier: Mapped[Dossier | None] = relationship()
+    unit: Mapped[Unit] = relationship()
+    nominee: Mapped[Nominee] = relationship(foreign_keys=[nominee_id])
+    candidate: Mapped[Nominee] = relationship(foreign_keys=[candidate_id])
+    requested_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        IdentityMatchState.check(),
+        CheckConstraint("nominee_id <> candidate_id", name="two_identities"),
+        CheckConstraint("(state = 'pending') = (resolved_at IS NULL)", name="resolved_iff_not_pending"),
     )

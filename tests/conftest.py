@@ -31,6 +31,7 @@ def make_config(database_url: str, upload_dir: Path) -> type[TestingConfig]:
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "UPLOAD_DIR": str(upload_dir),
+            "AUDIT_CHECKPOINT_FILE": str(Path(upload_dir).parent / "audit-checkpoints.jsonl"),
             # Room for the concurrency tests' twenty simultaneous transactions.
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 25, "max_overflow": 5},
         },
@@ -71,6 +72,9 @@ def _app(tmp_path_factory):
 def empty_all_tables() -> None:
     tables = [t.name for t in Base.metadata.sorted_tables]
     if db.engine.dialect.name == "postgresql":
+        # The audit log refuses TRUNCATE by trigger; replica mode (tests run as superuser) skips triggers for
+        # this one transaction only.
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
         for name in reversed(tables):
@@ -211,3 +215,54 @@ def upload_missing(dossier: Dossier, actor: User) -> None:
             upload_dir=Path(current_app.config["UPLOAD_DIR"]),
             nomination=nomination,
         )
+
+
+@pytest.fixture
+def other_authority(demo):
+    """A second district beside Ngọc Hồi (Đắk Tô, also under Kon Tum) with its own standing office, a commune with
+    an officer and a head, a person with a national ID and an award, a name twin of a Ngọc Hồi person, and a
+    submitted dossier: what Ngọc Hồi's users must never reach."""
+    from models import Authority, Council, RegistryEntry, Role, Unit
+    from workflow import dossiers as service
+    from workflow.accounts import create_user
+    from workflow.identity import find_or_create_nominee, record_unit_history
+
+    province = db.session.scalar(select(Authority).where(Authority.code == "UBND-KONTUM"))
+    district = Authority(
+        code="UBND-DAKTO", name="Ủy ban nhân dân huyện Đắk Tô", short_name="UBND huyện Đắk Tô", level="district",
+        place_name="Đắk Tô", parent=province, valid_from=date(1991, 8, 12), valid_to=date(2025, 6, 30),
+    )
+    office_unit = Unit(code="DT-NOIVU", name="Phòng Nội vụ huyện Đắk Tô", kind="department", authority=district,
+                       valid_from=date(2020, 1, 1))
+    commune = Unit(code="DT-DIENBINH", name="Xã Diên Bình", kind="commune", authority=district,
+                   valid_from=date(2020, 1, 1))
+    db.session.add_all([district, office_unit, commune])
+    db.session.flush()
+    db.session.add(Council(authority_id=district.id, name="Hội đồng Thi đua – Khen thưởng huyện Đắk Tô",
+                           standing_office=office_unit, term_start=date(2020, 1, 1), secret_ballot=True))
+    users = {
+        "noivu.dakto": create_user(db.session, username="noivu.dakto", full_name="Hồ Thị Vân", password="demo",
+                                   roles=(Role.OFFICE,), unit_id=office_unit.id),
+        "canbo.dienbinh": create_user(db.session, username="canbo.dienbinh", full_name="A Tuấn", password="demo",
+                                      roles=(Role.UNIT_OFFICER,), unit_id=commune.id),
+        "truong.dienbinh": create_user(db.session, username="truong.dienbinh", full_name="Y Lan", password="demo",
+                                       roles=(Role.UNIT_HEAD,), unit_id=commune.id),
+    }
+    db.session.flush()
+    people = {}
+    for key, name, national_id, birth in (
+        ("dung", "Phan Văn Dũng", "062079004321", date(1979, 5, 2)),
+        ("an_twin", "Nguyễn Văn An", None, date(1985, 3, 12)),
+    ):
+        person = find_or_create_nominee(db.session, kind="person", full_name=name, date_of_birth=birth,
+                                        national_id=national_id, gender=None, unit_id=commune.id)
+        record_unit_history(db.session, person, year=2023, unit_id=commune.id)
+        db.session.add(RegistryEntry(nominee=person, title_code="CSTDCS", year=2023, decision_number="77/QĐ-UBND",
+                                     decision_date=date(2024, 1, 20), deciding_authority=district.name,
+                                     authority_id=district.id, basis="regular", source="import"))
+        people[key] = person
+    dossier = service.create_dossier(db.session, actor=users["canbo.dienbinh"], procedure="regular", year=2024,
+                                     title="Đề nghị khen thưởng Diên Bình năm 2024")
+    db.session.commit()
+    return {"authority": district, "office_unit": office_unit, "commune": commune, "users": users,
+            "people": people, "dossier": dossier}

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from flask import Flask, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BaseConfig, config_from_env
 from models import User, db
 from web.extensions import babel, csrf, login_manager, migrate
+from workflow import audit
 from workflow.accounts import configure_password_hashing, load_user
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -17,9 +19,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: type[BaseConfig] | None = None) -> Flask:
     config = config or config_from_env()
-    config.validate()
     app = Flask(__name__, instance_relative_config=False)
-    app.config.from_object(config)
+    app.config.from_mapping(config.settings())
+    if app.config["PROXY_COUNT"] > 0:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
@@ -29,8 +33,9 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
+    audit.configure(app.config["AUDIT_HMAC_KEY"], app.config["AUDIT_CHECKPOINT_FILE"])
 
-    from web import cli_calendar, cli_outbox, cli_rules, errors, filters
+    from web import cli_calendar, cli_outbox, cli_rules, errors, filters, params, security_headers
     from web.api import init_api
     from web.blueprints import notifications, register_blueprints
     from web.cli import register_cli
@@ -38,6 +43,8 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     register_blueprints(app)
     init_api(app)
     errors.register(app)
+    params.register(app)
+    security_headers.register(app)
     filters.register(app)
     notifications.register_context(app)
     register_cli(app)
@@ -56,8 +63,16 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return load_user(db.session, int(user_id)) if user_id.isdigit() else None
+def _load_user(session_id: str) -> User | None:
+    """The session names the user and the session version it was opened under (User.get_id); a version
+    raised since (logout, password change) ends it."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    if len(user_id) > 10 or len(version) > 10:
+        return None
+    user = load_user(db.session, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:

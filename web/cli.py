@@ -26,15 +26,45 @@ def register_cli(app: Flask) -> None:
 
     @audit_group.command("verify")
     def audit_verify_command():
-        """Recompute the chain; exit 1 and name the first broken entry if anything was altered."""
-        from sqlalchemy import func, select
+        """Recompute the keyed chain, compare it with the last checkpoint and the dossiers' and nominations'
+        states; exit 1 and name every problem found."""
+        from workflow import audit
 
-        from models import AuditEntry
-        from workflow.audit import verify_chain
-
-        broken = verify_chain(db.session)
-        if broken is not None:
-            click.echo(f"Nhật ký bị sửa đổi: mục #{broken.entry_id} — {broken.reason}", err=True)
+        headlines = {
+            audit.CHAIN: "Nhật ký bị sửa đổi",
+            audit.UNREADABLE: "Nhật ký bị sửa đổi",
+            audit.CHECKPOINT: "Nhật ký bị cắt bớt",
+            audit.CHECKPOINT_FILE: "Tệp điểm kiểm tra bị sửa đổi",
+            audit.STATE: "Trạng thái bị sửa ngoài quy trình",
+        }
+        result = audit.verify(db.session)
+        if not result.intact:
+            for problem in result.problems:
+                click.echo(f"{headlines[problem.kind]}: {problem}", err=True)
+            if result.omitted:
+                click.echo(f"… và {result.omitted} vấn đề khác cùng loại không liệt kê.", err=True)
             raise SystemExit(1)
-        count = db.session.scalar(select(func.count()).select_from(AuditEntry))
-        click.echo(f"Nhật ký toàn vẹn: {count} mục, chuỗi băm khớp.")
+        click.echo(f"Nhật ký toàn vẹn: {result.entries} mục, chuỗi băm khớp.")
+        if result.checkpoint is None:
+            click.echo("Chưa có điểm kiểm tra nào để đối chiếu (chạy `flask audit checkpoint` hằng ngày).")
+        else:
+            taken = result.checkpoint
+            click.echo(f"Khớp với điểm kiểm tra lúc {taken.taken_at} ({taken.entries} mục).")
+
+    @audit_group.command("checkpoint")
+    def audit_checkpoint_command():
+        """Append the signed head of the chain to AUDIT_CHECKPOINT_FILE and e-mail it to the standing office's
+        heads (schedule it daily, after `audit verify`)."""
+        from workflow.audit import checkpoint
+
+        taken = checkpoint(db.session)
+        db.session.commit()
+        head = taken.checkpoint
+        last = f"mục cuối #{head.last_id}" if head.last_id is not None else "nhật ký còn trống"
+        click.echo(f"Đã ghi điểm kiểm tra: {head.entries} mục, {last}, vào {taken.file}.")
+        if taken.told:
+            click.echo("Đã gửi thư cho: " + ", ".join(f"{user.full_name} <{user.email}>" for user in taken.told))
+        else:
+            click.echo(
+                "Cảnh báo: không có thủ trưởng cơ quan thường trực nào có e-mail để nhận điểm kiểm tra.", err=True
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -10,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
-from workflow.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.accounts import LoginThrottled
+from workflow.errors import DomainError, GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -23,6 +26,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         409: (_("Xung đột dữ liệu"), _("Hồ sơ đã được người khác thay đổi, vui lòng tải lại")),
         413: (_("Tệp quá lớn"), _("Tệp gửi lên vượt quá dung lượng cho phép.")),
         422: (_("Dữ liệu không hợp lệ"), _("Vui lòng kiểm tra lại các trường đã nhập.")),
+        429: (_("Quá nhiều lần thử"), _("Vui lòng chờ một lúc rồi thử lại.")),
         500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị viên.")),
     }
 
@@ -51,13 +55,31 @@ def render_error(status: int, detail: str | None = None, headers=None, **extra):
         return problem(status, title, detail or default_detail, headers, **extra)
     try:
         page = render_template(
-            "errors/error.html", status=status, title=title, detail=detail or default_detail, extra=extra
+            "errors/error.html",
+            status=status,
+            title=title,
+            detail=detail or default_detail,
+            extra=extra,
+            back=same_site_referrer(),
         )
     except Exception:  # the layout itself failed: still answer the person with a plain page
         current_app.logger.exception("error page failed to render")
         text = escape(detail or default_detail)
         page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{text}</p>"
     return page, status, dict(headers or {})
+
+
+def same_site_referrer() -> str | None:
+    """The page the person came from, as a path, only when it is a page of this site (the Referer header is
+    whatever the client sent: another site's address, or a javascript: URL)."""
+    referrer = request.referrer
+    if not referrer or len(referrer) > 2000:
+        return None
+    parts = urlsplit(referrer)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if path.startswith("/") and not path.startswith("//") else None
 
 
 def request_field_errors(error: HTTPException) -> dict:
@@ -107,6 +129,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def invalid_input(error: InvalidInput):
         return render_error(422, None, errors=error.errors)
+
+    @app.errorhandler(LoginThrottled)
+    def throttled(error: LoginThrottled):
+        return render_error(429, error.message, headers=[("Retry-After", str(error.retry_after_seconds))])
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """Any other refusal a service names: the person reads its message, nothing was written."""
+        return render_error(422, error.message)
 
     @app.errorhandler(StaleDataError)
     def stale_data(error: StaleDataError):

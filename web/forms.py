@@ -16,6 +16,28 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from web.params import MAX_ID, is_whole_number
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads ASCII digits only (int() also takes "١٢٣") and refuses a number past what its
+    column holds, with the form's own message instead of an overflow in the database."""
+
+    def __init__(self, label=None, validators=None, *, low: int = -MAX_ID, high: int = MAX_ID, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        if is_whole_number(text) and self.low <= int(text) <= self.high:
+            self.data = int(text)
+            return
+        self.data = None
+        default = _l("Phải là số nguyên từ %(low)s đến %(high)s.", low=self.low, high=self.high)
+        raise ValueError(self.invalid_value_message or default)
+
 
 def options(mapping: dict) -> list[SelectChoice]:
     """WTForms 3.3 wants SelectChoice objects (tuples are deprecated, lazy labels are not plain strings)."""
@@ -65,7 +87,9 @@ REASON_CHOICES = {
 
 class DossierForm(FlaskForm):
     procedure = SelectField(_l("Thủ tục"), choices=options(PROCEDURE_CHOICES))
-    year = IntegerField(_l("Năm thành tích"), validators=[InputRequired(_l("Vui lòng nhập năm thành tích."))])
+    year = WholeNumberField(
+        _l("Năm thành tích"), validators=[InputRequired(_l("Vui lòng nhập năm thành tích."))], low=1945, high=2200
+    )
     title = StringField(
         _l("Trích yếu"),
         validators=[DataRequired(_l("Vui lòng nhập trích yếu hồ sơ.")), Length(max=300)],
@@ -83,7 +107,7 @@ class NominationForm(FlaskForm):
     position = StringField(_l("Chức vụ, đơn vị công tác"), validators=[Length(max=200)])
     title_code = SelectField(_l("Danh hiệu / hình thức đề nghị"), choices=[])
     annual_rating = SelectField(_l("Xếp loại mức độ hoàn thành nhiệm vụ trong năm"), choices=options(RATING_CHOICES))
-    months_of_service = IntegerField(
+    months_of_service = WholeNumberField(
         _l("Số tháng công tác trong năm"), validators=[Optional(), NumberRange(0, 12, _l("Từ 0 đến 12 tháng."))]
     )
     discipline_status = SelectField(_l("Tình trạng kỷ luật"), choices=options(DISCIPLINE_CHOICES))
@@ -102,7 +126,7 @@ class DocumentForm(FlaskForm):
 class TransitionForm(FlaskForm):
     """One form for every workflow action; each action's guards decide which fields it needs."""
 
-    version = IntegerField(validators=[Optional()])
+    version = WholeNumberField(validators=[Optional()], low=0)
     comment = TextAreaField(_l("Ý kiến / lý do"), validators=[Length(max=2000)])
     missing_items = SelectMultipleField(_l("Nội dung còn thiếu"), choices=[], validate_choice=False)
     other_missing = TextAreaField(_l("Nội dung khác còn thiếu (mỗi dòng một mục)"), validators=[Length(max=2000)])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from web.params import MAX_ID, int_arg
 
 
 @dataclass
@@ -22,8 +23,8 @@ class Page:
 
 
 def paginate(session: Session, query: Select, per_page: int = 25, max_per_page: int = 100) -> Page:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = min(max(1, request.args.get("per_page", per_page, type=int) or per_page), max_per_page)
+    page = int_arg("page", 1, MAX_ID, default=1)
+    per_page = int_arg("per_page", 1, max_per_page, default=per_page)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, per_page, total)

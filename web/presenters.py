@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
-from workflow import audit
+from workflow import audit, identity
 from workflow import dossiers as service
 from workflow.engine import available_triggers
 from workflow.machines import DOSSIER, NOMINATION
@@ -96,7 +96,7 @@ def nomination_form_data(session: Session, nomination) -> dict:
     """The edit form's starting values: the nomination as it stands now."""
     data = service.nomination_snapshot(session, nomination)
     data["date_of_birth"] = nomination.nominee.date_of_birth
-    data["national_id"] = nomination.nominee.national_id or ""
+    data["national_id"] = identity.claimed_national_id(session, nomination.nominee) or ""
     data["gender"] = nomination.nominee.gender or ""
     data["annual_rating"] = data["annual_rating"] or ""
     return data

@@ -1,13 +1,16 @@
 """Uploaded documents: checked by content (not by name), stored under UPLOAD_DIR by SHA-256.
 
-The user's file name is kept for display only and never becomes a path. A rejected upload leaves nothing
-behind; an accepted one that is later rolled back leaves at most an unreferenced content file."""
+The user's file name is kept for display only: it never becomes a path nor the name a download is sent under,
+and its extension must agree with the content, so nobody is shown "invoice.html" holding a PDF. A rejected upload
+leaves nothing behind; an accepted one that is later rolled back leaves at most an unreferenced content file."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,15 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "jpg": "image/jpeg",
     "png": "image/png",
+}
+
+# What a display name must end with, by the type recognised from the content; the first is the one downloads use.
+EXTENSIONS = {
+    MEDIA_TYPES["pdf"]: (".pdf",),
+    MEDIA_TYPES["docx"]: (".docx",),
+    MEDIA_TYPES["xlsx"]: (".xlsx",),
+    MEDIA_TYPES["jpg"]: (".jpg", ".jpeg"),
+    MEDIA_TYPES["png"]: (".png",),
 }
 
 
@@ -64,22 +76,39 @@ def sniff_media_type(path: Path) -> str | None:
 
 
 def check_display_name(name: str | None) -> list[str]:
+    """What is wrong with the name alone. Control and format characters (Unicode Cc, Cf) are refused: "invoice",
+    U+202E (right-to-left override), "fdp.exe" shows as "invoiceexe.pdf", and zero-width characters hide what a
+    name says."""
     if not name or not name.strip():
         return ["Tệp không có tên."]
-    if "/" in name or "\\" in name or ".." in name or any(ord(c) < 32 for c in name):
-        return ["Tên tệp không hợp lệ: không được chứa đường dẫn (/, \\, ..) hay ký tự điều khiển."]
+    if "/" in name or "\\" in name or ".." in name:
+        return ["Tên tệp không hợp lệ: không được chứa đường dẫn (/, \\, ..)."]
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        return [
+            "Tên tệp không hợp lệ: không được chứa ký tự điều khiển hay ký tự ẩn "
+            "(ký tự đảo chiều văn bản, ký tự không độ rộng)."
+        ]
     if len(name) > 255:
         return ["Tên tệp quá dài (tối đa 255 ký tự)."]
     return []
+
+
+def check_extension(name: str, media_type: str) -> list[str]:
+    """The name's extension must be the one of the type the content was recognised as (case aside)."""
+    expected = EXTENSIONS[media_type]
+    if name.strip().lower().endswith(expected):
+        return []
+    return [f"Nội dung tệp là {expected[0][1:].upper()} nên tên tệp phải có đuôi {' hoặc '.join(expected)}."]
 
 
 def content_path(upload_dir: Path, sha256: str) -> Path:
     return upload_dir / sha256[:2] / sha256[2:4] / sha256
 
 
-def store_content(stream: BinaryIO, upload_dir: Path) -> StoredFile:
-    """Copy the stream into the content store; raise InvalidInput (and keep nothing) when too big or of an
-    unrecognised type."""
+def store_content(stream: BinaryIO, upload_dir: Path, display_name: str) -> StoredFile:
+    """Copy the stream into the content store; raise InvalidInput (and keep nothing) when too big, of an
+    unrecognised type, or of a type the display name's extension does not match. The type is known only once the
+    bytes are in, so the name is checked here, before the file takes its place in the store."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     fd, tmp_name = tempfile.mkstemp(prefix="upload-", dir=upload_dir)
@@ -104,6 +133,8 @@ def store_content(stream: BinaryIO, upload_dir: Path) -> StoredFile:
                     ]
                 }
             )
+        if extension_errors := check_extension(display_name, media_type):
+            raise InvalidInput({"file": extension_errors})
         sha256 = digest.hexdigest()
         final = content_path(upload_dir, sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +169,7 @@ def upload_document(
         errors["file"] = name_errors
     if errors:
         raise InvalidInput(errors)
-    stored = store_content(stream, upload_dir)
+    stored = store_content(stream, upload_dir, filename)
 
     same_target = Document.nomination_id == nomination.id if nomination else Document.nomination_id.is_(None)
     previous = session.scalar(
@@ -177,3 +208,13 @@ def upload_document(
         },
     )
     return document
+
+
+def served_as(document: Document) -> tuple[str, str]:
+    """The media type and file name a download is sent with. Both come from the row, never from the uploader's
+    name: an ASCII name a browser cannot be talked into treating as a page or a program, e.g.
+    HS-2024-00042-bao_cao_thanh_tich-r2-317.pdf. The kind comes from rule-set data, so it is reduced to
+    [a-z0-9_] here rather than trusted."""
+    kind = re.sub(r"[^a-z0-9_]+", "_", document.kind.lower())
+    extension = EXTENSIONS[document.media_type][0]
+    return document.media_type, f"{document.dossier.code}-{kind}-r{document.revision}-{document.id}{extension}"

@@ -116,7 +116,7 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
         errors["date_of_birth"] = ["Vui lòng nhập ngày sinh."]
     if data.kind != "person" and data.date_of_birth is not None:
         errors["date_of_birth"] = ["Chỉ cá nhân mới có ngày sinh."]
-    if data.national_id and not (data.national_id.isdigit() and len(data.national_id) == 12):
+    if data.national_id and not identity.is_national_id(data.national_id):
         errors["national_id"] = ["Số định danh cá nhân gồm 12 chữ số."]
     if data.annual_rating is not None and data.annual_rating not in ANNUAL_RATINGS:
         errors["annual_rating"] = ["Mức xếp loại không hợp lệ."]
@@ -127,10 +127,13 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
     return errors
 
 
-def _find_or_create_nominee(session: Session, dossier: Dossier, data: NomineeInput) -> Nominee:
-    """The same person or collective keeps one identity across years and units (workflow/identity.py)."""
-    return identity.find_or_create_nominee(
+def _find_or_create_nominee(session: Session, dossier: Dossier, data: NomineeInput, actor: User) -> Nominee:
+    """The same person or collective keeps one identity across years and units (workflow/identity.py); a unit
+    never reaches someone else's person through a national ID."""
+    return identity.nominee_for(
         session,
+        actor=actor,
+        dossier=dossier,
         kind=data.kind,
         full_name=data.full_name,
         date_of_birth=data.date_of_birth,
@@ -158,7 +161,7 @@ def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: Nom
     errors = _validate_nominee(session, dossier, data)
     if errors:
         raise InvalidInput(errors)
-    nominee = _find_or_create_nominee(session, dossier, data)
+    nominee = _find_or_create_nominee(session, dossier, data, actor)
     duplicate = any(
         n.nominee_id == nominee.id and n.title_code == data.title_code and n.state != NominationState.WITHDRAWN
         for n in dossier.nominations
@@ -198,7 +201,7 @@ def update_nomination(session: Session, nomination: Nomination, *, actor: User, 
             )
         )
         nomination.revision += 1
-    nominee = _find_or_create_nominee(session, dossier, data)
+    nominee = _find_or_create_nominee(session, dossier, data, actor)
     _record_year(session, nominee, dossier.year, dossier.unit_id, data)
     nomination.nominee = nominee
     nomination.title_code = data.title_code

@@ -7,6 +7,7 @@ points at the surviving row (`merged_into_id`) and is never matched again."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,13 +16,19 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Role, User
+from models import Dossier, IdentityMatch, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, User
+from models.base import utcnow
 from models.catalogue import SUBJECT_KINDS
+from models.registry import IdentityMatchState
 from workflow import audit
+from workflow.engine import fire
 from workflow.errors import InvalidInput, PermissionDenied
-from workflow.permissions import can_view_home
+from workflow.machines import IDENTITY_MATCH
+from workflow.permissions import can_merge_nominees, can_view_registry_person
+from workflow.registry_scope import visible_nominees
 
 NATIONAL_ID_LENGTH = 12
+_NATIONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
 
 
 def clean_name(name: str) -> str:
@@ -34,9 +41,9 @@ def name_key(name: str) -> str:
     return clean_name(name).casefold()
 
 
-def can_merge_nominees(user: User | None, obj: object = None) -> bool:
-    """The standing office keeps the registry; the administrator may clean it up too."""
-    return can_view_home(user) and user.has_role(Role.OFFICE, Role.ADMIN)
+def is_national_id(value: str) -> bool:
+    """Twelve ASCII digits (int() and str.isdigit() would also take Arabic-Indic or superscript digits)."""
+    return bool(_NATIONAL_ID.fullmatch(value))
 
 
 def surviving(session: Session, nominee: Nominee) -> Nominee:
@@ -66,7 +73,7 @@ def _check(kind: str, full_name: str, date_of_birth: date | None, national_id: s
     if national_id is not None:
         if kind != "person":
             errors["national_id"] = ["Chỉ cá nhân mới có số định danh cá nhân."]
-        elif not (national_id.isdigit() and len(national_id) == NATIONAL_ID_LENGTH):
+        elif not is_national_id(national_id):
             errors["national_id"] = ["Số định danh cá nhân gồm 12 chữ số."]
     if kind != "person" and date_of_birth is not None:
         errors["date_of_birth"] = ["Chỉ cá nhân mới có ngày sinh."]
@@ -157,9 +164,139 @@ def find_or_create_nominee(
     return found
 
 
-def person_units(nominee: Nominee) -> set[int]:
-    """The units the nominee belongs to now or belonged to in any recorded year."""
-    return {uid for uid in (nominee.unit_id, *(y.unit_id for y in nominee.years)) if uid is not None}
+def nominee_for(
+    session: Session,
+    *,
+    actor: User,
+    kind: str,
+    full_name: str,
+    date_of_birth: date | None,
+    national_id: str | None,
+    gender: str | None,
+    unit_id: int,
+    dossier: Dossier | None = None,
+) -> Nominee:
+    """The identity these facts name, as far as the actor's registry reaches. A national ID that belongs to someone
+    the actor may not see is never linked and never disclosed: the facts go on a provisional identity without the
+    ID (the same one each time the same unit names the same ID), and a pending match asks the standing office
+    whether the two are one person. The answer the actor gets looks the same either way. Raises InvalidInput."""
+    national_id = (national_id or "").strip() or None
+    _check(kind, full_name, date_of_birth, national_id)
+    if national_id:
+        owner = session.scalar(select(Nominee).where(Nominee.national_id == national_id))
+        if owner is not None and not can_view_registry_person(actor, surviving(session, owner)):
+            facts = (kind, full_name, date_of_birth, gender)
+            return _provisional(session, actor, surviving(session, owner), national_id, unit_id, dossier, facts)
+    return find_or_create_nominee(
+        session,
+        kind=kind,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        national_id=national_id,
+        gender=gender,
+        unit_id=unit_id,
+    )
+
+
+def _provisional(
+    session: Session,
+    actor: User,
+    owner: Nominee,
+    national_id: str,
+    unit_id: int,
+    dossier: Dossier | None,
+    facts: tuple[str, str, date | None, str | None],
+) -> Nominee:
+    kind, full_name, date_of_birth, gender = facts
+    pending = session.scalar(
+        select(IdentityMatch).where(
+            IdentityMatch.unit_id == unit_id,
+            IdentityMatch.national_id == national_id,
+            IdentityMatch.state == IdentityMatchState.PENDING,
+        )
+    )
+    if pending is not None:
+        return pending.nominee
+    nominee = _by_name(
+        session, kind=kind, full_name=full_name, date_of_birth=date_of_birth, unit_id=unit_id, without_id=True
+    )
+    if nominee is None:
+        nominee = Nominee(
+            kind=kind, full_name=clean_name(full_name), date_of_birth=date_of_birth, gender=gender, unit_id=unit_id
+        )
+        session.add(nominee)
+        session.flush()
+    match = IdentityMatch(
+        dossier_id=dossier.id if dossier else None,
+        unit_id=unit_id,
+        nominee_id=nominee.id,
+        candidate_id=owner.id,
+        national_id=national_id,
+        requested_by_id=actor.id,
+    )
+    session.add(match)
+    session.flush()
+    # Kept out of the dossier's timeline (no dossier_id): the unit must not learn that the ID is known.
+    audit.append(
+        session,
+        entity_type="identity_match",
+        entity_id=match.id,
+        action="identity_match_opened",
+        actor_id=actor.id,
+        to_state=match.state,
+        data={"nominee_id": nominee.id, "candidate_id": owner.id, "unit_id": unit_id},
+    )
+    return nominee
+
+
+def claimed_national_id(session: Session, nominee: Nominee) -> str | None:
+    """The national ID as the unit gave it: on the identity, or on a match still waiting for the office."""
+    if nominee.national_id:
+        return nominee.national_id
+    return session.scalar(
+        select(IdentityMatch.national_id).where(
+            IdentityMatch.nominee_id == nominee.id, IdentityMatch.state == IdentityMatchState.PENDING
+        )
+    )
+
+
+def pending_matches(session: Session, actor: User) -> list[IdentityMatch]:
+    """The matches waiting for this actor's decision, oldest first."""
+    rows = session.scalars(
+        select(IdentityMatch).where(IdentityMatch.state == IdentityMatchState.PENDING).order_by(IdentityMatch.id)
+    )
+    return [match for match in rows if IDENTITY_MATCH.specs["confirm_identity"]["permission"](actor, match)]
+
+
+def confirm_identity(session: Session, match: IdentityMatch, *, actor: User, version: int | None = None) -> None:
+    """One person: the provisional identity is merged into the one that holds the ID, which keeps its history and
+    gains the unit's nomination. Raises TransitionNotAllowed, PermissionDenied, StaleObject."""
+    fire(
+        IDENTITY_MATCH,
+        match,
+        "confirm_identity",
+        actor=actor,
+        data={"nominee": match.nominee.full_name},
+        changes={"resolved_at": utcnow()},
+        expected_version=version,
+    )
+    merge_nominees(session, keep=match.candidate, duplicate=match.nominee, actor=actor)
+
+
+def reject_identity(
+    session: Session, match: IdentityMatch, *, actor: User, comment: str, version: int | None = None
+) -> None:
+    """Two people: the unit is asked to check the number it gave; the provisional identity keeps no ID. Raises
+    TransitionNotAllowed, PermissionDenied, StaleObject, GuardFailed (a reason is required)."""
+    fire(
+        IDENTITY_MATCH,
+        match,
+        "reject_identity",
+        actor=actor,
+        data={"nominee": match.nominee.full_name, "comment": (comment or "").strip()},
+        changes={"resolved_at": utcnow()},
+        expected_version=version,
+    )
 
 
 def record_unit_history(session: Session, nominee: Nominee, *, year: int, unit_id: int) -> None:
@@ -198,10 +335,15 @@ def _pair(a: Nominee, b: Nominee) -> DuplicatePair | None:
     return DuplicatePair(keep, duplicate, reason)
 
 
-def duplicate_candidates(session: Session, limit: int = 50) -> list[DuplicatePair]:
-    """Pairs of persons that look like one: same name (case and spacing aside) and birth date, not carrying two
-    different national IDs. Only birth dates shared by several live rows are loaded."""
-    alive = (Nominee.kind == "person", Nominee.merged_into_id.is_(None), Nominee.date_of_birth.is_not(None))
+def duplicate_candidates(session: Session, actor: User, limit: int = 50) -> list[DuplicatePair]:
+    """Pairs of persons in the actor's registry that look like one: same name (case and spacing aside) and birth
+    date, not carrying two different national IDs. Only birth dates shared by several live rows are loaded."""
+    alive = (
+        Nominee.kind == "person",
+        Nominee.merged_into_id.is_(None),
+        Nominee.date_of_birth.is_not(None),
+        visible_nominees(session, actor),
+    )
     shared = select(Nominee.date_of_birth).where(*alive).group_by(Nominee.date_of_birth).having(func.count() > 1)
     groups: dict[tuple[date, str], list[Nominee]] = defaultdict(list)
     for nominee in session.scalars(
@@ -298,3 +440,17 @@ def merge_nominees(session: Session, *, keep: Nominee, duplicate: Nominee, actor
         },
     )
     return report
+
+
+def merge_by_id(session: Session, *, keep_id: int, duplicate_id: int, actor: User) -> MergeReport:
+    """The merge form's entry: a code the actor's registry does not hold reads as unknown, whether it exists
+    elsewhere or not. Raises PermissionDenied, InvalidInput."""
+    if not can_merge_nominees(actor):
+        raise PermissionDenied()
+    rows = {}
+    for field_name, nominee_id in (("keep_id", keep_id), ("duplicate_id", duplicate_id)):
+        row = session.get(Nominee, nominee_id)
+        if row is None or not can_view_registry_person(actor, row):
+            raise InvalidInput({field_name: [f"Không có đối tượng mã {nominee_id} trong sổ theo dõi của cơ quan."]})
+        rows[field_name] = row
+    return merge_nominees(session, keep=rows["keep_id"], duplicate=rows["duplicate_id"], actor=actor)

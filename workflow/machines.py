@@ -10,7 +10,7 @@ from types import ModuleType
 
 from transitions import Machine
 
-from workflow.definitions import dossier, nomination
+from workflow.definitions import dossier, identity_match, nomination
 
 
 @dataclass(frozen=True)
@@ -43,4 +43,5 @@ def build(definition: ModuleType) -> Workflow:
 
 DOSSIER = build(dossier)
 NOMINATION = build(nomination)
-WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION)}
+IDENTITY_MATCH = build(identity_match)
+WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH)}

@@ -4,7 +4,9 @@ Views, templates and the API all ask these; nothing else decides who may do what
 
 from __future__ import annotations
 
-from models import Dossier, Role, User
+from sqlalchemy.orm import object_session
+
+from models import Authority, Dossier, IdentityMatch, Nominee, Role, Unit, User
 from models.dossier import DossierState
 
 
@@ -130,3 +132,76 @@ def can_decide(user: User | None, obj) -> bool:
 def can_view_rulesets(user: User | None, obj: object = None) -> bool:
     """The people who maintain or apply the rules read them; only the administrator changes anything."""
     return _active(user) and user.has_role(Role.ADMIN, Role.OFFICE, Role.SECRETARY)
+
+
+# --- the registry (sổ theo dõi khen thưởng) --------------------------------------------------------------------------
+
+# Who reads the whole registry of their authority (and of the authorities under it), and who reads their unit's.
+REGISTRY_AUTHORITY_READERS = (Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+REGISTRY_UNIT_READERS = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+
+
+def can_search_registry(user: User | None, obj: object = None) -> bool:
+    return _active(user) and (
+        user.has_role(Role.ADMIN)
+        or (user.unit_id is not None and user.has_role(*REGISTRY_AUTHORITY_READERS, *REGISTRY_UNIT_READERS))
+    )
+
+
+def can_import_registry(user: User | None, obj: object = None) -> bool:
+    """Past awards enter the registry through the standing office, which keeps it, or the administrator."""
+    return _active(user) and (user.has_role(Role.ADMIN) or (user.unit_id is not None and user.has_role(Role.OFFICE)))
+
+
+def can_merge_nominees(user: User | None, obj: object = None) -> bool:
+    """The standing office keeps the registry; the administrator may clean it up too. Which rows a merge may
+    touch is decided per row (can_view_registry_person on both)."""
+    return can_import_registry(user)
+
+
+def authority_chain(authority: Authority | None) -> set[int]:
+    """The authority and every authority above it."""
+    ids = set()
+    while authority is not None and authority.id not in ids:
+        ids.add(authority.id)
+        authority = authority.parent
+    return ids
+
+
+def person_units(nominee: Nominee) -> set[int]:
+    """The units the nominee belongs to now or belonged to in a recorded year. Units write a year only for their
+    own people (an unknown national ID never links them to someone else's), so this is the nominee's own history."""
+    return {uid for uid in (nominee.unit_id, *(y.unit_id for y in nominee.years)) if uid is not None}
+
+
+def _covers_unit(user: User, unit_id: int) -> bool:
+    """Whether the unit lies under the user's authority (the office, secretary and chairman read those)."""
+    unit = object_session(user).get(Unit, unit_id) if object_session(user) else None
+    return unit is not None and user.unit.authority_id in authority_chain(unit.authority)
+
+
+def can_view_registry_person(user: User | None, nominee: object) -> bool:
+    """A unit's users see the people who belong or belonged to their unit; the standing office, secretary and
+    chairman see anyone whose unit is under their authority; the administrator sees everyone."""
+    if not isinstance(nominee, Nominee) or not can_search_registry(user):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    units = person_units(nominee)
+    if user.has_role(*REGISTRY_AUTHORITY_READERS) and any(_covers_unit(user, uid) for uid in units):
+        return True
+    return user.has_role(*REGISTRY_UNIT_READERS) and user.unit_id in units
+
+
+def can_resolve_identity_match(user: User | None, match: object) -> bool:
+    """The office decides whether a national ID names one of its own people; a match across authorities is the
+    administrator's, because no office may see the other side."""
+    if not isinstance(match, IdentityMatch) or not can_merge_nominees(user):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return (
+        user.has_role(Role.OFFICE)
+        and _covers_unit(user, match.unit_id)
+        and can_view_registry_person(user, match.candidate)
+    )

@@ -7,102 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from models import Authority, AwardTitle, Nomination, Nominee, NomineeYear, RegistryEntry, Role, RuleSet, Unit, User
+from models import Authority, AwardTitle, Nomination, Nominee, NomineeYear, RegistryEntry, RuleSet, Unit, User
 from workflow import audit
 from workflow.clock import local_today
 from workflow.errors import InvalidInput
-from workflow.identity import clean_name, merged_ids, name_key, person_units, surviving
-from workflow.permissions import can_view_home
+from workflow.identity import clean_name, merged_ids, name_key, surviving
+from workflow.registry_scope import visible_nominees, visible_units
 
 BASES = ("regular", "sudden", "thematic")
 SOURCES = ("system", "import")
-# Who reads the whole registry of their authority (and of the authorities under it).
-AUTHORITY_READERS = (Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
-UNIT_READERS = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
 FIRST_YEAR, LAST_YEAR = 1945, 2200
-MAX_ID = 2147483647
-
-
-# --- who may see what ----------------------------------------------------------------------------------------------
-
-
-def can_search_registry(user: User | None, obj: object = None) -> bool:
-    return can_view_home(user) and (
-        user.has_role(Role.ADMIN) or (user.unit_id is not None and user.has_role(*AUTHORITY_READERS, *UNIT_READERS))
-    )
-
-
-def can_import_registry(user: User | None, obj: object = None) -> bool:
-    """Past awards enter the registry through the standing office, which keeps it, or the administrator."""
-    return can_view_home(user) and user.has_role(Role.OFFICE, Role.ADMIN)
-
-
-def _authority_chain(authority: Authority | None) -> set[int]:
-    ids = set()
-    while authority is not None and authority.id not in ids:
-        ids.add(authority.id)
-        authority = authority.parent
-    return ids
-
-
-def can_view_registry_person(user: User | None, nominee: object) -> bool:
-    """A unit's users see the people who belong or belonged to their unit; the standing office, secretary and
-    chairman see anyone whose unit is under their authority."""
-    if not isinstance(nominee, Nominee) or not can_search_registry(user):
-        return False
-    if user.has_role(Role.ADMIN):
-        return True
-    units = person_units(nominee)
-    if user.has_role(*AUTHORITY_READERS):
-        session = object_session(nominee)
-        return any(user.unit.authority_id in _authority_chain(session.get(Unit, uid).authority) for uid in units)
-    return user.unit_id in units
-
-
-def _authority_tree(session: Session, root_id: int) -> set[int]:
-    ids, frontier = {root_id}, {root_id}
-    while frontier:
-        frontier = set(session.scalars(select(Authority.id).where(Authority.parent_id.in_(frontier)))) - ids
-        ids |= frontier
-    return ids
-
-
-def _visible_unit_ids(session: Session, actor: User):
-    """None for everything (the administrator), else the ids (a list or a subquery) of the units the actor's
-    registry covers; the same rule as can_view_registry_person, written as SQL."""
-    if actor.has_role(Role.ADMIN):
-        return None
-    if actor.unit is None:
-        return []
-    if actor.has_role(*AUTHORITY_READERS):
-        return select(Unit.id).where(Unit.authority_id.in_(_authority_tree(session, actor.unit.authority_id)))
-    if actor.has_role(*UNIT_READERS):
-        return [actor.unit_id]
-    return []
-
-
-def _visible(session: Session, actor: User) -> ColumnElement[bool]:
-    if not can_search_registry(actor):
-        return false()
-    units = _visible_unit_ids(session, actor)
-    if units is None:
-        return true()
-    return or_(
-        Nominee.unit_id.in_(units),
-        Nominee.id.in_(select(NomineeYear.nominee_id).where(NomineeYear.unit_id.in_(units))),
-    )
-
-
-def visible_units(session: Session, actor: User) -> list[Unit]:
-    """The units the actor may filter the registry by."""
-    units = _visible_unit_ids(session, actor)
-    query = select(Unit).order_by(Unit.name)
-    if units is not None:
-        query = query.where(Unit.id.in_(units))
-    return list(session.scalars(query)) if can_search_registry(actor) else []
 
 
 # --- reference data ------------------------------------------------------------------------------------------------
@@ -118,22 +35,23 @@ def title_names(session: Session) -> dict[str, str]:
     return dict(rows.all())
 
 
-def unit_lookup(session: Session) -> dict[str, Unit]:
-    """Units by code (upper case) and by name (case and spacing aside), as people write them in a spreadsheet."""
+def unit_lookup(session: Session, actor: User) -> dict[str, Unit]:
+    """The units the actor's registry covers, by code (upper case) and by name (case and spacing aside), as
+    people write them in a spreadsheet."""
     lookup: dict[str, Unit] = {}
-    for unit in session.scalars(select(Unit).order_by(Unit.id)):
+    for unit in sorted(visible_units(session, actor), key=lambda u: u.id):
         lookup.setdefault(name_key(unit.name), unit)
         lookup[unit.code.upper()] = unit
     return lookup
 
 
-def find_unit(session: Session, value: str) -> Unit | None:
-    """A unit by id, code or exact name."""
+def find_unit(session: Session, value: str, *, actor: User) -> Unit | None:
+    """A unit the actor's registry covers, by id, code or exact name; any other answers None, as an unknown one."""
     value = value.strip()
-    if value.isdigit():
-        # A number past the id column's range names no unit (and would overflow SQLite's integers).
-        return session.get(Unit, int(value)) if int(value) <= MAX_ID else None
-    lookup = unit_lookup(session)
+    lookup = unit_lookup(session, actor)
+    if value.isascii() and value.isdigit():
+        # Compared as text: a number past the id column's range would overflow SQLite's integers.
+        return next((unit for unit in lookup.values() if str(unit.id) == value.lstrip("0")), None)
     return lookup.get(value.upper()) or lookup.get(name_key(value))
 
 
@@ -356,7 +274,7 @@ def search(
     query = (
         select(RegistryEntry)
         .join(RegistryEntry.nominee)
-        .where(_visible(session, actor))
+        .where(visible_nominees(session, actor))
         .options(selectinload(RegistryEntry.nominee).selectinload(Nominee.unit))
     )
     if name and clean_name(name):

@@ -14,6 +14,8 @@ from models import ApiToken, User
 from models.base import utcnow
 
 LIFETIME = timedelta(days=30)
+# A user holds at most this many live tokens; issuing another revokes the oldest.
+MAX_LIVE_TOKENS = 5
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,27 @@ def token_hash(token: str) -> str:
 
 
 def issue_token(session: Session, user: User, *, now: datetime | None = None) -> IssuedToken:
-    """A new token for an authenticated user, valid for LIFETIME."""
+    """A new token for an authenticated user, valid for LIFETIME; the oldest live ones beyond MAX_LIVE_TOKENS are
+    revoked, so a leaked password cannot mint an unbounded number of keys."""
+    now = now or utcnow()
+    for old in live_tokens(session, user, now=now)[MAX_LIVE_TOKENS - 1 :]:
+        old.revoked_at = now
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user=user, token_hash=token_hash(token), expires_at=(now or utcnow()) + LIFETIME)
+    row = ApiToken(user=user, token_hash=token_hash(token), expires_at=now + LIFETIME)
     session.add(row)
     session.flush()
     return IssuedToken(token, row)
+
+
+def live_tokens(session: Session, user: User, *, now: datetime | None = None) -> list[ApiToken]:
+    """The user's tokens that still open the API, newest first."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > (now or utcnow()))
+            .order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def verify_token(session: Session, token: str, *, now: datetime | None = None) -> ApiToken | None:

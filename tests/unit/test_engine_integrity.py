@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from models import AuditEntry, Dossier, User, db
 from tests.workflow_helpers import audit_and_outbox_counts
+from workflow import audit
 from workflow import dossiers as service
 from workflow.errors import StaleObject
 
@@ -105,7 +106,11 @@ def _verify(app):
     return app.test_cli_runner().invoke(args=["audit", "verify"])
 
 
-def test_audit_verify_passes_on_an_untouched_log_and_names_a_one_byte_change(app, make_dossier, user):
+def test_audit_verify_passes_on_an_untouched_log_and_names_a_one_byte_change(
+    app, make_dossier, user, tmp_path, monkeypatch
+):
+    # verify compares with the configured checkpoint file: the test's own, never the real instance/ one.
+    monkeypatch.setitem(audit._settings, "checkpoint_file", str(tmp_path / "audit-checkpoints.jsonl"))
     dossier = _submitted(make_dossier, user)
     result = _verify(app)
     assert result.exit_code == 0, result.output

@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Unit, db
 from workflow import dossiers as service
-from workflow import registry
+from workflow import identity, registry
 from workflow.errors import InvalidInput, PermissionDenied
 from workflow.identity import (
     duplicate_candidates,
     find_or_create_nominee,
     merge_nominees,
-    person_units,
     record_unit_history,
 )
+from workflow.permissions import person_units
 
 BIRTH = date(1985, 3, 12)
 
@@ -142,26 +142,26 @@ def test_nominations_in_dossiers_of_two_years_share_one_identity(make_dossier):
 # --- duplicates ----------------------------------------------------------------------------------------------------
 
 
-def test_duplicate_candidates_pair_namesakes_born_the_same_day_in_different_units(demo):
+def test_duplicate_candidates_pair_namesakes_born_the_same_day_in_different_units(demo, user):
     first = person(unit_code="TT-PLEIKAN")
     other = person(" nguyễn văn an", unit_code="XA-DAKXU")
     person("Nguyễn Văn An", birth=date(1990, 1, 1))
-    pairs = duplicate_candidates(db.session)
+    pairs = duplicate_candidates(db.session, user("noivu"))
     assert [(p.keep.id, p.duplicate.id) for p in pairs] == [(first.id, other.id)]
     assert pairs[0].reason == "Cùng họ tên, ngày sinh, khác đơn vị."
 
 
-def test_the_row_with_a_national_id_is_suggested_as_the_one_to_keep(demo):
+def test_the_row_with_a_national_id_is_suggested_as_the_one_to_keep(demo, user):
     without_id = person(unit_code="TT-PLEIKAN")
     with_id = person(unit_code="XA-DAKXU", national_id="062085001234")
-    pairs = duplicate_candidates(db.session)
+    pairs = duplicate_candidates(db.session, user("noivu"))
     assert [(p.keep.id, p.duplicate.id) for p in pairs] == [(with_id.id, without_id.id)]
 
 
-def test_two_different_national_ids_are_never_candidates(demo):
+def test_two_different_national_ids_are_never_candidates(demo, user):
     person(unit_code="TT-PLEIKAN", national_id="062085001234")
     person(unit_code="XA-DAKXU", national_id="062085009999")
-    assert duplicate_candidates(db.session) == []
+    assert duplicate_candidates(db.session, user("noivu")) == []
 
 
 # --- merging -------------------------------------------------------------------------------------------------------
@@ -286,4 +286,9 @@ def test_adding_a_nomination_goes_through_the_identity_rules(make_dossier, user)
     other = make_dossier(officer="canbo.dakxu", nominees=())
     data.full_name = "LÊ VĂN CƯỜNG"
     service.add_nomination(db.session, other, actor=user("canbo.dakxu"), data=data)
+    # Another unit's person is never linked by a unit: the office confirms the match first.
+    assert dossier.nominations[0].nominee_id != other.nominations[0].nominee_id
+    (match,) = identity.pending_matches(db.session, user("noivu"))
+    identity.confirm_identity(db.session, match, actor=user("noivu"))
+    db.session.expire_all()
     assert dossier.nominations[0].nominee_id == other.nominations[0].nominee_id

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from models import RegistryEntry, Unit, db
+from models import RegistryEntry, Unit, User, db
 from tests.conftest import PDF_BYTES
 from workflow import imports, registry
 from workflow.identity import find_or_create_nominee
@@ -21,6 +21,10 @@ ROW = [
     "Nguyễn Văn An", date(1985, 3, 12), "062085001234", "TT-PLEIKAN", "Cá nhân", "LDTT", 2023, "12/QĐ-UBND",
     date(2024, 1, 15), "UBND huyện Ngọc Hồi", "Thường xuyên", 540000,
 ]  # fmt: skip
+
+
+def office_user():
+    return db.session.scalar(select(User).where(User.username == "noivu"))
 
 
 @pytest.fixture
@@ -70,7 +74,7 @@ def entries(demo, user):
 
 
 def xlsx(rows: list[list]) -> io.BytesIO:
-    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session)))
+    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))
     for number, values in enumerate(rows, start=3):
         for column, value in enumerate(values, start=1):
             book[imports.DATA_SHEET].cell(row=number, column=column, value=value)

@@ -108,6 +108,8 @@ def test_deleting_an_override_restores_the_public_holiday(admin_client):
     assert (restored.kind, restored.source, restored.name) == ("day_off", "package", "Mùng ba Tết Nguyên Đán")
 
 
-def test_a_missing_holiday_or_year_is_a_404(admin_client):
+def test_a_missing_holiday_is_a_404_and_a_year_outside_the_calendar_a_422(admin_client):
     assert admin_client.post(f"{PAGE}/999999/delete", data={"csrf_token": token(admin_client)}).status_code == 404
-    assert admin_client.get(f"{PAGE}?year=99999").status_code == 404
+    response = admin_client.get(f"{PAGE}?year=99999")
+    assert response.status_code == 422
+    assert "Phải là số nguyên từ 1995 đến 2100." in response.get_data(as_text=True)

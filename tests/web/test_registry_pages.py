@@ -80,11 +80,14 @@ def test_a_unit_user_sees_only_the_people_of_their_unit(people, client, auth):
     assert "Nhập khen thưởng từ Excel" not in html and "Bản ghi trùng" not in html
 
 
-def test_out_of_range_filters_are_ignored_not_a_server_error(people, client, auth):
+def test_out_of_range_filters_are_refused_naming_the_filter_not_a_server_error(people, client, auth):
     auth.login("noivu")
-    response = client.get(f"/registry?year={2**70}&unit_id={2**70}")
-    assert response.status_code == 200
-    assert "3 khen thưởng" in response.get_data(as_text=True)
+    response = client.get(f"/registry?year={2**70}&unit_id=%D9%A1")  # unit_id is the Arabic-Indic digit one
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Phải là số nguyên từ 1945 đến 2200." in html
+    assert "Phải là số nguyên từ 1 đến 2147483647." in html
+    assert client.get("/registry?year=2023").status_code == 200
 
 
 def test_a_council_member_cannot_open_the_registry(people, client, auth):

@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import User, db
+from models import IdentityMatch, User, db
 from tests.conftest import csrf_token_from
 from web import create_app
 from workflow.tokens import issue_token
@@ -23,6 +23,13 @@ FRAMEWORK_ENDPOINTS = {"static"}
 def sample_args(make_dossier) -> dict[str, object]:
     """Values for URL parameters, by parameter name; a route with an unknown parameter fails the test."""
     dossier = make_dossier()
+    first, second = (n.nominee for n in dossier.nominations[:2])
+    match = IdentityMatch(
+        dossier_id=dossier.id, unit_id=dossier.unit_id, nominee_id=first.id, candidate_id=second.id,
+        national_id="062085001234", requested_by_id=dossier.created_by_id,
+    )
+    db.session.add(match)
+    db.session.commit()
     return {
         "dossier_id": dossier.id,
         "nomination_id": dossier.nominations[0].id,
@@ -36,6 +43,8 @@ def sample_args(make_dossier) -> dict[str, object]:
         "rule_set_id": 1,
         "nominee_id": dossier.nominations[0].nominee_id,
         "period": "2024-2025",
+        "match_id": match.id,
+        "decision": "reject",
     }
 
 

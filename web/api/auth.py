@@ -15,9 +15,9 @@ from web.access import Predicate, public
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas import IssuedTokenSchema, TokenRequestSchema
 from web.errors import render_error
-from workflow.accounts import authenticate
+from workflow.accounts import LoginThrottled, authenticate, revoke_all_tokens
 from workflow.permissions import can_view_home
-from workflow.tokens import issue_token, revoke_token, verify_token
+from workflow.tokens import MAX_LIVE_TOKENS, issue_token, revoke_token, verify_token
 
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng"
 NO_TOKEN = "Vui lòng gửi mã truy cập trong tiêu đề Authorization: Bearer <mã>."
@@ -68,16 +68,24 @@ def api_permission_required(predicate: Predicate, load: Callable[..., object] | 
 @blp.doc(
     summary="Cấp mã truy cập",
     description="Đổi tên đăng nhập và mật khẩu lấy một mã truy cập (bearer) có hạn 30 ngày. "
-    "Mã chỉ hiện ra một lần; máy chủ chỉ lưu giá trị băm SHA-256 của mã.",
+    "Mã chỉ hiện ra một lần; máy chủ chỉ lưu giá trị băm SHA-256 của mã. Mỗi tài khoản giữ tối đa "
+    f"{MAX_LIVE_TOKENS} mã còn hiệu lực: cấp thêm sẽ thu hồi mã cũ nhất. Đăng nhập sai nhiều lần liên tiếp bị "
+    "tạm khóa (429, tiêu đề Retry-After cho biết số giây phải chờ).",
     security=[],
 )
-@blp.problems(401)
+@blp.problems(401, 429)
 @public
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, IssuedTokenSchema)
 def issue(credentials: dict):
-    user = authenticate(db.session, credentials["username"], credentials["password"])
+    try:
+        user = authenticate(
+            db.session, credentials["username"], credentials["password"], address=request.remote_addr or ""
+        )
+    except LoginThrottled as throttled:
+        return render_error(429, throttled.message, headers=[("Retry-After", str(throttled.retry_after_seconds))])
     if user is None:
+        db.session.commit()  # the refusal counts for the throttle
         return unauthorized(BAD_CREDENTIALS)
     issued = issue_token(db.session, user)
     db.session.commit()
@@ -91,5 +99,19 @@ def issue(credentials: dict):
 @blp.response(204)
 def revoke():
     revoke_token(g.api_token)
+    db.session.commit()
+    return current_app.response_class(status=204)
+
+
+@blp.route("/tokens", methods=["DELETE"])
+@blp.doc(
+    summary="Thu hồi mọi mã truy cập của tôi",
+    description="Mọi mã còn hiệu lực của tài khoản (kể cả mã đang dùng) không dùng được nữa.",
+)
+@blp.problems(401)
+@api_permission_required(can_view_home)
+@blp.response(204)
+def revoke_all():
+    revoke_all_tokens(db.session, current_actor())
     db.session.commit()
     return current_app.response_class(status=204)

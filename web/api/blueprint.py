@@ -1,13 +1,17 @@
-"""The API's blueprint class: flask-smorest's, with a request parser that reads multipart bodies whole and
-answers malformed JSON in Vietnamese, and a shorthand to document the problem responses of a view."""
+"""The API's blueprint class: flask-smorest's, with a request parser that reads multipart bodies whole, reads JSON
+through the bounded loader and answers malformed JSON in Vietnamese, and a shorthand to document the problem
+responses of a view."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
 import flask_smorest
-from webargs.flaskparser import FlaskParser, abort
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
+
+from web.params import loads_bounded
 
 # Every API URL and the OpenAPI paths use the same converter: werkzeug's bare `int` accepts 2**70, which
 # overflows SQLite's integers (a 500); a larger id than this cannot exist.
@@ -23,8 +27,15 @@ class Parser(FlaskParser):
     def load_form_and_files(self, req, schema):
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
+    def _raw_load_json(self, req):
+        """The body through the bounded loader (size, depth, number length: web/params.py)."""
+        if not is_json_request(req):
+            return core.missing
+        return loads_bounded(req.get_data(cache=True))
+
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(400, exc=error, messages={"json": ["Nội dung gửi lên không phải JSON hợp lệ."]})
+        detail = error.msg if error.msg.startswith("Nội dung") else "Nội dung gửi lên không phải JSON hợp lệ."
+        abort(400, exc=error, messages={"json": [detail]})
 
 
 class ApiBlueprint(flask_smorest.Blueprint):

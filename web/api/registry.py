@@ -13,6 +13,7 @@ from web.errors import render_error
 from web.pagination import paginate
 from workflow import imports, registry
 from workflow.errors import InvalidInput
+from workflow.permissions import can_import_registry, can_search_registry
 
 blp = ApiBlueprint(
     "api_registry",
@@ -98,13 +99,13 @@ class RegistryImportSchema(InputSchema):
     "được liệt kê, có `revoked_at`.",
 )
 @blp.problems(401, 403)
-@api_permission_required(registry.can_search_registry)
+@api_permission_required(can_search_registry)
 @blp.arguments(RegistryQuerySchema, location="query")
 @blp.response(200, RegistryPageSchema)
 def list_entries(query: dict):
     unit_id = None
     if query.get("unit"):
-        unit = registry.find_unit(db.session, query["unit"])
+        unit = registry.find_unit(db.session, query["unit"], actor=current_actor())
         if unit is None:
             raise InvalidInput({"unit": ["Không có đơn vị này."]})
         unit_id = unit.id
@@ -128,7 +129,7 @@ def list_entries(query: dict):
     "422 với `errors.file` khi chính tệp không dùng được (không phải .xlsx, quá 5 MB hoặc 2.000 dòng).",
 )
 @blp.problems(401, 403)
-@api_permission_required(registry.can_import_registry)
+@api_permission_required(can_import_registry)
 @blp.arguments(RegistryImportSchema, location="form_and_files")
 @blp.response(201, ImportReportSchema)
 def import_entries(form: dict):

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from models.catalogue import SUBJECT_KINDS
 from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, REASON_CATEGORIES, DossierState
 from web.api.blueprint import MAX_ID
+from web.params import MAX_BIGINT, is_whole_number
 from workflow.dossiers import UNIT_PROCEDURES
 from workflow.machines import DOSSIER
 
@@ -45,12 +46,21 @@ class Text(fields.String):
 
 
 class Integer(fields.Integer):
-    """Strict in JSON bodies (2025.0 and "2025" are refused); query strings and forms send text, so not there."""
+    """Strict in JSON bodies (2025.0 and "2025" are refused); query strings and forms send text, so not there, but
+    text must be ASCII digits (int() would also read "١٢٣"). Nothing past a 64-bit column's range gets through."""
 
     default_error_messages = {**_COMMON, "invalid": "Phải là một số nguyên.", "too_large": "Số quá lớn."}
 
     def __init__(self, *, strict: bool = True, **kwargs):
         super().__init__(strict=strict, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, str) and not is_whole_number(value.strip()):
+            raise self.make_error("invalid")
+        number = super()._validated(value)
+        if number is not None and abs(number) > MAX_BIGINT:
+            raise self.make_error("too_large")
+        return number
 
 
 class Boolean(fields.Boolean):

@@ -10,11 +10,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from models import Nomination, db
 from web.access import permission_required
+from web.forms import WholeNumberField
 from workflow.clock import local_today
 from workflow.eligibility import appraisal as service
 from workflow.eligibility.basis import BASIS_LABELS, DEFAULT_BASIS
@@ -34,12 +35,12 @@ OUTCOMES = {
 
 
 class AppraiseForm(FlaskForm):
-    version = IntegerField(validators=[Optional()])
+    version = WholeNumberField(validators=[Optional()], low=0)
     comment = TextAreaField(_l("Lý do thẩm định lại"), validators=[Length(max=2000)])
 
 
 class OverrideForm(FlaskForm):
-    version = IntegerField(validators=[Optional()])
+    version = WholeNumberField(validators=[Optional()], low=0)
     rule = HiddenField()
     reason = TextAreaField(_l("Lý do chấp nhận cảnh báo"), validators=[Length(max=2000)])
 

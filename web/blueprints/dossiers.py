@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,10 @@ from models import Document, Dossier, Nomination, db
 from web.access import permission_required
 from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, options
 from web.pagination import paginate
+from web.params import int_arg, text_arg
 from web.presenters import dossier_page_context, nomination_form_data, nominee_input, timeline_rows
 from workflow import dossiers as service
-from workflow.documents import content_path
+from workflow.documents import content_path, served_as
 from workflow.errors import InvalidInput
 from workflow.permissions import (
     can_create_dossier,
@@ -46,8 +47,8 @@ def load_action(dossier_id: int, trigger: str) -> service.DossierAction:
 @bp.get("/dossiers")
 @permission_required(can_list_dossiers)
 def index():
-    state = request.args.get("state") or None
-    year = request.args.get("year", type=int)
+    state = text_arg("state", 24)
+    year = int_arg("year", 1945, 2200)
     page = paginate(db.session, service.visible_dossiers(db.session, current_user, state=state, year=year))
     return render_template("dossiers/index.html", page=page, state=state, year=year)
 
@@ -131,8 +132,8 @@ def upload(dossier_id: int):
     dossier = load_dossier(dossier_id)
     form = _document_form(dossier)
     if form.validate_on_submit():
-        nomination = db.session.get(Nomination, int(form.nomination_id.data)) if form.nomination_id.data else None
         try:
+            nomination = _nomination_in(dossier, form.nomination_id.data)
             service.add_document(
                 db.session,
                 dossier,
@@ -154,9 +155,14 @@ def upload(dossier_id: int):
 @bp.get(f"/documents/<{ID}:document_id>")
 @permission_required(can_view_dossier, load=load_document)
 def download(document_id: int):
+    """Always an attachment, under the type recognised at upload and a name made from the row (never the
+    uploader's), with nosniff set here too: the browser must not render an upload as a page of this site."""
     document = load_document(document_id)
     path = content_path(Path(current_app.config["UPLOAD_DIR"]), document.content_hash)
-    return send_file(path, mimetype=document.media_type, download_name=document.original_name, as_attachment=True)
+    media_type, name = served_as(document)
+    response = send_file(path, mimetype=media_type, download_name=name, as_attachment=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post(f"/dossiers/<{ID}:dossier_id>/actions/<string(maxlength=40):trigger>")
@@ -188,6 +194,16 @@ def act(dossier_id: int, trigger: str):
 def timeline(dossier_id: int):
     dossier = load_dossier(dossier_id)
     return render_template("dossiers/timeline.html", dossier=dossier, rows=timeline_rows(db.session, dossier))
+
+
+def _nomination_in(dossier: Dossier, chosen: str | None) -> Nomination | None:
+    """The nominee picked in the upload form, among this dossier's own (compared as text: no number parsing)."""
+    if not chosen:
+        return None
+    found = next((n for n in dossier.nominations if str(n.id) == chosen), None)
+    if found is None:
+        raise InvalidInput({"nomination_id": [_("Người được đề nghị không thuộc hồ sơ này.")]})
+    return found
 
 
 def _nomination_form(dossier: Dossier, obj=None) -> NominationForm:

@@ -1,7 +1,7 @@
 """The administrator's working-day calendar: the package's holidays and the overrides for the days the
 government adds or swaps each year."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from models import Holiday, db
 from web.access import permission_required
+from web.params import int_arg
 from workflow.calendar import (
     DAY_OFF,
     NAME_MAX,
@@ -96,10 +97,7 @@ def delete(holiday_id: int):
 
 
 def _requested_year() -> int:
-    year = request.args.get("year", default=local_today().year, type=int)
-    if year not in YEARS:
-        abort(404)
-    return year
+    return int_arg("year", YEARS.start, YEARS.stop - 1, default=local_today().year)
 
 
 def _page(form: HolidayOverrideForm, year: int) -> str:

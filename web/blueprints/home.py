@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from models import Role, db
 from web.access import permission_required
-from workflow import worklists
+from workflow import identity, worklists
 from workflow.clock import local_today
 from workflow.permissions import (
     can_administer,
@@ -49,7 +49,8 @@ def unit():
 @permission_required(can_view_office_workspace)
 def office():
     lists = worklists.office_worklists(db.session, current_user, local_today())
-    return render_template("home/office.html", lists=lists)
+    pending = len(identity.pending_matches(db.session, current_user))
+    return render_template("home/office.html", lists=lists, pending_matches=pending)
 
 
 @bp.get("/secretary")
@@ -74,4 +75,5 @@ def chairman():
 @bp.get("/admin")
 @permission_required(can_administer)
 def admin():
-    return render_template("home/admin.html", overview=worklists.admin_overview(db.session))
+    pending = len(identity.pending_matches(db.session, current_user))
+    return render_template("home/admin.html", overview=worklists.admin_overview(db.session), pending_matches=pending)

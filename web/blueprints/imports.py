@@ -17,8 +17,7 @@ from models import Dossier, db
 from web.access import permission_required
 from workflow import imports
 from workflow.errors import InvalidInput
-from workflow.permissions import can_edit_dossier
-from workflow.registry import can_import_registry
+from workflow.permissions import can_edit_dossier, can_import_registry
 
 bp = Blueprint("imports", __name__)
 ID = "int(max=2147483647)"
@@ -64,7 +63,7 @@ def registry_import():
 @bp.get("/registry/import/template")
 @permission_required(can_import_registry)
 def registry_template():
-    return _xlsx(imports.registry_template(db.session), "mau-nhap-so-theo-doi-khen-thuong.xlsx")
+    return _xlsx(imports.registry_template(db.session, current_user), "mau-nhap-so-theo-doi-khen-thuong.xlsx")
 
 
 @bp.route(f"/dossiers/<{ID}:dossier_id>/import", methods=["GET", "POST"])

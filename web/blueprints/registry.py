@@ -1,24 +1,32 @@
-"""Registry pages (sổ theo dõi khen thưởng): search, a person's full history, and the duplicates list with the
-merge form."""
+"""Registry pages (sổ theo dõi khen thưởng): search, a person's full history, the duplicates list with the
+merge form, and the queue of national IDs that matched someone outside the proposing unit."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from models import Nominee, Unit, db
+from models import IdentityMatch, Nominee, Unit, db
 from web.access import permission_required
+from web.forms import WholeNumberField
 from web.pagination import paginate
+from web.params import query_args
 from workflow import identity, registry
 from workflow.errors import InvalidInput
-from workflow.identity import can_merge_nominees
-from workflow.registry import can_import_registry, can_search_registry, can_view_registry_person
+from workflow.permissions import (
+    can_import_registry,
+    can_merge_nominees,
+    can_resolve_identity_match,
+    can_search_registry,
+    can_view_registry_person,
+)
+from workflow.registry_scope import visible_units
 
 bp = Blueprint("registry", __name__)
 MAX_ID = 2147483647
@@ -26,39 +34,41 @@ ID = f"int(max={MAX_ID})"
 
 
 class MergeForm(FlaskForm):
-    keep_id = IntegerField(
+    keep_id = WholeNumberField(
         _l("Mã đối tượng giữ lại"), validators=[InputRequired(_l("Vui lòng nhập mã.")), NumberRange(1, MAX_ID)]
     )
-    duplicate_id = IntegerField(
+    duplicate_id = WholeNumberField(
         _l("Mã đối tượng gộp vào"), validators=[InputRequired(_l("Vui lòng nhập mã.")), NumberRange(1, MAX_ID)]
     )
+
+
+class ResolveForm(FlaskForm):
+    version = WholeNumberField(validators=[Optional()], low=0)
+    comment = TextAreaField(_l("Lý do"), validators=[Length(max=2000)])
 
 
 def load_nominee(nominee_id: int, **_) -> Nominee:
     return db.get_or_404(Nominee, nominee_id)
 
 
-def _int_arg(name: str, low: int, high: int) -> int | None:
-    """A whole-number filter, ignored when out of range (a huge number would overflow the database's integers)."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and low <= value <= high else None
+def load_match(match_id: int, **_) -> IdentityMatch:
+    return db.get_or_404(IdentityMatch, match_id)
 
 
 @bp.get("/registry")
 @permission_required(can_search_registry)
 def index():
-    filters = {
-        "name": request.args.get("name", "").strip()[:200] or None,
-        "unit_id": _int_arg("unit_id", 1, MAX_ID),
-        "title_code": request.args.get("title", "").strip()[:40] or None,
-        "year": _int_arg("year", registry.FIRST_YEAR, registry.LAST_YEAR),
-    }
+    args = query_args(
+        ints={"unit_id": (1, MAX_ID), "year": (registry.FIRST_YEAR, registry.LAST_YEAR)},
+        texts={"name": 200, "title": 40},
+    )
+    filters = {"name": args["name"], "unit_id": args["unit_id"], "title_code": args["title"], "year": args["year"]}
     page = paginate(db.session, registry.search(db.session, actor=current_user, **filters))
     return render_template(
         "registry/index.html",
         page=page,
         filters=filters,
-        units=registry.visible_units(db.session, current_user),
+        units=visible_units(db.session, current_user),
         titles=registry.title_names(db.session),
         can_merge=can_merge_nominees(current_user),
         can_import=can_import_registry(current_user),
@@ -97,9 +107,10 @@ def merge():
     form = MergeForm()
     if not form.validate_on_submit():
         return _duplicates_page(form, 422)
-    keep, duplicate = load_nominee(form.keep_id.data), load_nominee(form.duplicate_id.data)
     try:
-        report = identity.merge_nominees(db.session, keep=keep, duplicate=duplicate, actor=current_user)
+        report = identity.merge_by_id(
+            db.session, keep_id=form.keep_id.data, duplicate_id=form.duplicate_id.data, actor=current_user
+        )
     except InvalidInput as error:
         db.session.rollback()
         form.duplicate_id.errors = [m for messages in error.errors.values() for m in messages]
@@ -124,11 +135,37 @@ def merge():
             _("Cả hai bản ghi cùng có dữ liệu các năm %(years)s: giữ dữ liệu của bản ghi được giữ lại.", years=years),
             "warning",
         )
-    return redirect(url_for(".nominee", nominee_id=keep.id))
+    return redirect(url_for(".nominee", nominee_id=report.kept_id))
 
 
 def _duplicates_page(form: MergeForm, status: int = 200):
-    pairs = identity.duplicate_candidates(db.session)
+    pairs = identity.duplicate_candidates(db.session, current_user)
     unit_ids = {n.unit_id for pair in pairs for n in (pair.keep, pair.duplicate) if n.unit_id}
     unit_names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
     return render_template("registry/duplicates.html", pairs=pairs, form=form, unit_names=unit_names), status
+
+
+@bp.get("/registry/matches")
+@permission_required(can_merge_nominees)
+def matches():
+    return render_template("registry/matches.html", matches=identity.pending_matches(db.session, current_user))
+
+
+@bp.post(f"/registry/matches/<{ID}:match_id>/<any(confirm, reject):decision>")
+@permission_required(can_resolve_identity_match, load=load_match)
+def resolve_match(match_id: int, decision: str):
+    match = load_match(match_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        return render_template("registry/matches.html", matches=identity.pending_matches(db.session, current_user)), 422
+    if decision == "confirm":
+        identity.confirm_identity(db.session, match, actor=current_user, version=form.version.data)
+        message = _("Đã xác nhận cùng một người; hồ sơ đề nghị được nối với lịch sử khen thưởng của người này.")
+    else:
+        identity.reject_identity(
+            db.session, match, actor=current_user, comment=form.comment.data or "", version=form.version.data
+        )
+        message = _("Đã ghi nhận là hai người khác nhau; đơn vị được đề nghị kiểm tra lại số định danh.")
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".matches"))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from models import (
@@ -19,6 +19,7 @@ from models import (
     db,
 )
 from web.access import permission_required
+from web.forms import WholeNumberField
 from workflow import salaries
 from workflow.clock import local_today
 from workflow.errors import InvalidInput
@@ -56,7 +57,7 @@ class BaseSalaryForm(FlaskForm):
         validators=[Optional()],
         invalid_value_message=_l("Ngày không hợp lệ; nhập theo dạng năm-tháng-ngày, ví dụ 2026-07-01."),
     )
-    amount_vnd = IntegerField(
+    amount_vnd = WholeNumberField(
         _l("Mức lương cơ sở (đồng/tháng)"),
         validators=[Optional()],
         invalid_value_message=_l("Nhập số tiền bằng chữ số, không có dấu chấm, ví dụ 2340000."),

@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, PasswordField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from models import OutboxMessage, WebhookSubscription, db
 from models.outbox import OutboxState
 from web.access import permission_required
+from web.forms import WholeNumberField
 from workflow.errors import InvalidInput
 from workflow.notify.dispatcher import dead_letters, retry_dead
 from workflow.notify.webhooks import ALL_TOPICS, create_subscription, deactivate_subscription, known_topics
@@ -26,7 +27,7 @@ class WebhookForm(FlaskForm):
     url = StringField(_l("Địa chỉ nhận (URL)"))
     secret = PasswordField(_l("Khóa bí mật"))
     topics = SelectMultipleField(_l("Sự kiện"), validate_choice=False)
-    max_attempts = IntegerField(_l("Số lần gửi tối đa"), default=8)
+    max_attempts = WholeNumberField(_l("Số lần gửi tối đa"), default=8)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,13 @@ def _office_head(dossier_id: int) -> Select:
     return _with_role(Role.UNIT_HEAD).where(User.unit_id.in_(standing_offices))
 
 
+def standing_office_heads(session: Session) -> list[User]:
+    """The active heads of every council's standing office, for news that belongs to no dossier (the audit
+    log's checkpoints)."""
+    standing_offices = select(Council.standing_office_unit_id)
+    return list(session.scalars(_with_role(Role.UNIT_HEAD).where(User.unit_id.in_(standing_offices)).order_by(User.id)))
+
+
 AUDIENCES: dict[str, Callable[[int], Select]] = {
     "unit_officers": lambda dossier_id: _in_dossier_unit(Role.UNIT_OFFICER, dossier_id),
     "unit_heads": lambda dossier_id: _in_dossier_unit(Role.UNIT_HEAD, dossier_id),

@@ -123,6 +123,14 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Khen thưởng của {nominee} (hồ sơ {code}) đã bị hủy",
         "en": "The award of {nominee} (dossier {code}) was revoked",
     },
+    "identity_match.confirmed": {
+        "vi": "Đã xác minh danh tính của {nominee} (hồ sơ {code})",
+        "en": "The identity of {nominee} was confirmed (dossier {code})",
+    },
+    "identity_match.rejected": {
+        "vi": "Cần kiểm tra lại số định danh cá nhân của {nominee} (hồ sơ {code})",
+        "en": "Please check the personal ID number of {nominee} (dossier {code})",
+    },
 }
 # A topic added to a definition before its texts still reaches people, with these plainer titles.
 GENERIC_TITLE = {"vi": "Hồ sơ {code}: có cập nhật ({action})", "en": "Dossier {code}: updated ({action})"}
@@ -192,7 +200,7 @@ def load_facts(session: Session, payload: dict[str, Any]) -> EventFacts:
         dossier_code=dossier.code if dossier else "",
         dossier_title=dossier.title if dossier else "",
         unit_name=dossier.unit.name if dossier else "",
-        nominee=nomination.nominee.full_name if nomination else "",
+        nominee=nomination.nominee.full_name if nomination else str(data.get("nominee") or ""),
         actor_name=actor.full_name if actor else "",
         comment=str(data.get("comment") or "").strip(),
         reason=data.get("reason"),
@@ -244,6 +252,35 @@ def email_text(facts: EventFacts, language: str, *, recipient_name: str, base_ur
         link=f"{base_url.rstrip('/')}{facts.link}" if facts.link else base_url,
     )
     return Text(title(facts, language), body)
+
+
+CHECKPOINT_TITLE = {
+    "vi": "Điểm kiểm tra nhật ký hệ thống: {entries} mục, lúc {taken_at}",
+    "en": "Audit log checkpoint: {entries} entries at {taken_at}",
+}
+
+
+def checkpoint_email_text(
+    language: str,
+    *,
+    recipient_name: str,
+    entries: int,
+    last_id: int | None,
+    last_hash: str,
+    taken_at: datetime,
+    signature: str,
+) -> Text:
+    """The audit checkpoint e-mail: the recipient's copy of the chain's head, kept outside the system."""
+    when = taken_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M:%S")
+    body = _jinja.get_template(f"{language}/audit.checkpoint.txt").render(
+        recipient_name=recipient_name,
+        entries=entries,
+        last_id="—" if last_id is None else f"#{last_id}",
+        last_hash=last_hash,
+        taken_at=when,
+        signature=signature,
+    )
+    return Text(CHECKPOINT_TITLE[language].format(entries=entries, taken_at=when), body)
 
 
 # --- the in-app inbox --------------------------------------------------------------------------------------------
