@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,19 +24,34 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Authority, AwardTitle, Dossier, Unit, User
+from models import Authority, AwardTitle, Dossier, User
 from workflow import dossiers, identity, registry
 from workflow.documents import MEDIA_TYPES, sniff_media_type
 from workflow.errors import InvalidInput, PermissionDenied
 from workflow.identity import clean_name, name_key
-from workflow.permissions import can_edit_dossier
+from workflow.permissions import can_edit_dossier, can_import_registry
+from workflow.registry_scope import visible_units
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
-# A 5 MB .xlsx can unpack to gigabytes; a sheet of 2,000 rows needs nothing near this.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A 5 MB .xlsx can unpack to gigabytes. 2,000 rows typed into the nominee template unpack to 2.7 MB with a
+# 300-character summary on each (the registry template: 1.4 MB). The parts openpyxl parses in one piece (the
+# workbook, relationships, one row) are out of READ_SECONDS' reach: this bounds them, at up to 0.6 s a megabyte.
+MAX_UNPACKED_BYTES = 4 * 1024 * 1024
+# The style table costs openpyxl 1.3 s of CPU a megabyte, all in one piece; Excel writes a few dozen kilobytes.
+STYLES_PART = "xl/styles.xml"
+MAX_STYLES_BYTES = 1024 * 1024
+# A workbook saved by Excel or LibreOffice has a dozen or two parts; each part costs a copy below.
+MAX_PARTS = 1000
 # The header row is looked for among the first rows, so a title or note above it is fine.
 HEADER_SEARCH_ROWS = 10
+# Every row counts, blank or not, so a sheet ending further down is refused, not walked.
+LAST_ROW = HEADER_SEARCH_ROWS + MAX_ROWS
+# Cells read to the right of the known columns: room for a numbering or notes column, or a table set further right.
+EXTRA_COLUMNS = 8
+# CPU seconds a request may spend in openpyxl reading one workbook. 2,000 honest rows take 0.4 to 0.6 s on the
+# development machine; the rest is room for a slower or busier server.
+READ_SECONDS = 2.0
 DATA_SHEET = "Dữ liệu"
 GUIDE_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
@@ -237,8 +253,9 @@ def _title_reader(titles: Iterable[AwardTitle], where: str) -> Callable[[Any], s
     return read
 
 
-def _unit_reader(session: Session) -> Callable[[Any], Any]:
-    lookup = registry.unit_lookup(session)
+def _unit_reader(session: Session, actor: User) -> Callable[[Any], Any]:
+    """Only the units the actor's registry covers: another authority's unit reads as unknown."""
+    lookup = registry.unit_lookup(session, actor)
 
     def read(value: Any) -> Any:
         text = str(value)
@@ -274,15 +291,16 @@ KIND_COLUMN = dict(header="Loại đối tượng", required=True, choices=tuple
 NAME_HINT = "Họ tên cá nhân, hoặc tên tập thể / hộ gia đình."
 BIRTH_HINT = "Bắt buộc với cá nhân; để trống với tập thể, hộ gia đình. Dạng ngày/tháng/năm."
 ID_HINT = "Căn cước công dân, 12 chữ số; không bắt buộc."
+UNIT_HINT = "Mã hoặc tên đơn vị như trang “Danh mục”."
 
 
-def registry_columns(session: Session) -> list[Column]:
+def registry_columns(session: Session, actor: User) -> list[Column]:
     titles = session.scalars(select(AwardTitle).order_by(AwardTitle.id))
     return [
         Column("full_name", "Họ tên", _text(200), True, NAME_HINT, "Nguyễn Văn An", width=28),
         Column("date_of_birth", "Ngày sinh", _date, hint=BIRTH_HINT, example=date(1985, 3, 12), width=14),
         Column("national_id", "Số định danh cá nhân", _national_id, hint=ID_HINT, example="062085001234", as_text=True),
-        Column("unit", "Đơn vị", _unit_reader(session), True, "Mã hoặc tên đơn vị như trang “Danh mục”.", "TT-PLEIKAN"),
+        Column("unit", "Đơn vị", _unit_reader(session, actor), True, UNIT_HINT, "TT-PLEIKAN"),
         Column("kind", parse=_choice(KINDS), hint="Cá nhân, Tập thể hoặc Hộ gia đình.", **KIND_COLUMN),
         Column(
             "title_code",
@@ -381,11 +399,35 @@ def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
 # --- reading a workbook --------------------------------------------------------------------------------------------
 
 
+DAMAGED = "Không đọc được tệp Excel; tệp có thể bị hỏng."
+
+
 def _file_error(message: str) -> InvalidInput:
     return InvalidInput({"file": [message]})
 
 
+class _OutOfTime(Exception):
+    """Reading the workbook used up READ_SECONDS."""
+
+
+class _Budget(io.BytesIO):
+    """The upload as openpyxl reads it: any read past the time budget raises _OutOfTime, so no part of the
+    workbook (its strings, its sheets, however many it declares) can hold the worker longer."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        # CPU time of this thread: other requests busy on the same server do not eat into it.
+        self.deadline = time.thread_time() + READ_SECONDS
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if time.thread_time() > self.deadline:
+            raise _OutOfTime
+        return super().read(size)
+
+
 def _read_upload(stream: BinaryIO) -> bytes:
+    """The upload, checked by size and content, as an uncompressed archive: openpyxl then reads it in pieces of
+    16 KB of XML, each a point where _Budget can stop it (a compressed part may unpack megabytes in one read)."""
     data = stream.read(MAX_BYTES + 1)
     if not data:
         raise _file_error("Tệp rỗng.")
@@ -401,34 +443,60 @@ def _read_upload(stream: BinaryIO) -> bytes:
             "hãy dùng tệp mẫu và lưu dưới dạng Excel Workbook (.xlsx)."
         )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        parts = archive.infolist()
+        if (
+            len(parts) > MAX_PARTS
+            or sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES
+            or any(info.filename == STYLES_PART and info.file_size > MAX_STYLES_BYTES for info in parts)
+        ):
             raise _file_error("Tệp Excel giải nén ra quá lớn; hãy chia thành nhiều tệp.")
-    return data
+        unpacked = io.BytesIO()
+        try:
+            with zipfile.ZipFile(unpacked, "w", zipfile.ZIP_STORED) as copy:
+                for info in parts:
+                    copy.writestr(info.filename, archive.read(info))
+        except Exception:  # a damaged or encrypted part, an unknown compression
+            raise _file_error(DAMAGED) from None
+    return unpacked.getvalue()
 
 
 def _header_key(value: Any) -> str:
     return name_key(str(value)).rstrip("*").strip() if not _blank(value) else ""
 
 
-def _sheet_rows(data: bytes) -> list[tuple[int, tuple]]:
-    """Every row of the data sheet with its Excel row number (blank rows dropped), read in one pass."""
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _sheet_rows(data: bytes, width: int) -> list[tuple[int, tuple]]:
+    """The data sheet's non-blank rows with their Excel row numbers, `width` cells each, read in one pass. The size
+    a sheet declares is not trusted (openpyxl would fill every gap between two rows that wide), every row up to
+    LAST_ROW counts, blank or not, and the whole reading stops after READ_SECONDS."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(_Budget(data), read_only=True, data_only=True, keep_links=False)
+        try:
+            sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+            sheet.reset_dimensions()
+            rows, number = [], 0
+            cells = sheet.iter_rows(max_row=LAST_ROW + 1, max_col=width, values_only=True)
+            for number, values in enumerate(cells, start=1):
+                if any(not _blank(v) for v in values):
+                    rows.append((number, values))
+        finally:
+            workbook.close()
+    except _OutOfTime:
+        raise _file_error(
+            "Tệp Excel cần quá nhiều thời gian để đọc (có thể do quá nhiều ô, định dạng hoặc trang tính); "
+            "hãy chép dữ liệu sang tệp mẫu mới hoặc chia thành nhiều tệp."
+        ) from None
     except Exception:  # an untrusted file: whatever openpyxl trips over, the answer is the same
-        raise _file_error("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
-    try:
-        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if any(not _blank(v) for v in values):
-                rows.append((number, values))
-                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    break
-        return rows
-    except Exception:
-        raise _file_error("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
-    finally:
-        workbook.close()
+        raise _file_error(DAMAGED) from None
+    if number > LAST_ROW:
+        raise _file_error(
+            f"Tệp có hơn {_thousands(MAX_ROWS)} dòng dữ liệu (tính cả dòng trống): trang dữ liệu không được dài quá "
+            f"dòng {_thousands(LAST_ROW)}; hãy xóa các dòng trống hoặc chia thành nhiều tệp."
+        )
+    return rows
 
 
 def _locate_columns(rows: list[tuple[int, tuple]], columns: list[Column]) -> tuple[int, dict[int, Column]]:
@@ -465,13 +533,13 @@ def _parse_row(
 
 
 def _read(stream: BinaryIO, columns: list[Column]) -> tuple[list[tuple[int, tuple]], dict[int, Column]]:
-    rows = _sheet_rows(_read_upload(stream))
+    rows = _sheet_rows(_read_upload(stream), len(columns) + EXTRA_COLUMNS)
     header_index, positions = _locate_columns(rows, columns)
     data_rows = rows[header_index + 1 :]
     if not data_rows:
         raise _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
     if len(data_rows) > MAX_ROWS:
-        raise _file_error(f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(",", "."))
+        raise _file_error(f"Tệp có hơn {_thousands(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.")
     return data_rows, positions
 
 
@@ -512,14 +580,15 @@ def _import(session: Session, stream: BinaryIO, columns: list[Column], write: Ca
 def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> ImportReport:
     """Past awards into the registry, all or nothing. Raises PermissionDenied, InvalidInput (the file itself:
     not .xlsx, over 5 MB or 2,000 rows, no header row); bad rows are in the report."""
-    if not registry.can_import_registry(actor):
+    if not can_import_registry(actor):
         raise PermissionDenied()
 
     def write(row: dict) -> None:
         if row["kind"] == "person" and row["date_of_birth"] is None and not row["national_id"]:
             raise InvalidInput({"date_of_birth": ["Cá nhân cần có ngày sinh hoặc số định danh cá nhân."]})
-        nominee = identity.find_or_create_nominee(
+        nominee = identity.nominee_for(
             session,
+            actor=actor,
             kind=row["kind"],
             full_name=row["full_name"],
             date_of_birth=row["date_of_birth"],
@@ -544,7 +613,7 @@ def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> Impor
         )
         identity.record_unit_history(session, nominee, year=row["year"], unit_id=row["unit"].id)
 
-    return _import(session, stream, registry_columns(session), write)
+    return _import(session, stream, registry_columns(session, actor), write)
 
 
 def import_nominees(session: Session, dossier: Dossier, stream: BinaryIO, *, actor: User) -> ImportReport:
@@ -680,11 +749,11 @@ def _title_rows(titles: Iterable[AwardTitle]) -> list[tuple[str, str, str]]:
     return list(rows.values())
 
 
-def registry_template(session: Session) -> bytes:
+def registry_template(session: Session, actor: User) -> bytes:
     """The past-awards template: every title any rule set knows and every unit, in the lists sheet."""
     titles = session.scalars(select(AwardTitle).order_by(AwardTitle.rule_set_id, AwardTitle.id))
-    units = [(u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.code))]
-    return _template(registry_columns(session), "khen thưởng đã có quyết định", _title_rows(titles), units)
+    units = [(u.code, u.name) for u in sorted(visible_units(session, actor), key=lambda u: u.code)]
+    return _template(registry_columns(session, actor), "khen thưởng đã có quyết định", _title_rows(titles), units)
 
 
 def nominee_template(session: Session, dossier: Dossier) -> bytes:

@@ -4,6 +4,8 @@ and files refused by content, size and row count."""
 from __future__ import annotations
 
 import io
+import re
+import time
 import zipfile
 from datetime import date
 
@@ -11,7 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEntry, Nomination, Nominee, NomineeYear, RegistryEntry, db
+from models import AuditEntry, Nomination, Nominee, NomineeYear, RegistryEntry, User, db
 from tests.conftest import PDF_BYTES
 from workflow import imports
 from workflow.errors import InvalidInput, PermissionDenied
@@ -24,8 +26,12 @@ GOOD_ROW = [
 ]  # fmt: skip
 
 
+def office_user():
+    return db.session.scalar(select(User).where(User.username == "noivu"))
+
+
 def row(**changes) -> list:
-    headers = [c.key for c in imports.registry_columns(db.session)]
+    headers = [c.key for c in imports.registry_columns(db.session, office_user())]
     values = dict(zip(headers, GOOD_ROW, strict=True)) | changes
     return [values[h] for h in headers]
 
@@ -44,7 +50,7 @@ def workbook(template: bytes, rows: list[list]) -> io.BytesIO:
 
 
 def registry_file(rows: list[list]) -> io.BytesIO:
-    return workbook(imports.registry_template(db.session), rows)
+    return workbook(imports.registry_template(db.session, office_user()), rows)
 
 
 def count(model) -> int:
@@ -245,7 +251,7 @@ def test_an_empty_file_is_refused(demo, user):
 def test_more_than_two_thousand_rows_are_refused_before_anything_is_read_into_the_database(demo, user):
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append([c.header for c in imports.registry_columns(db.session)])
+    sheet.append([c.header for c in imports.registry_columns(db.session, office_user())])
     values = row()
     for _ in range(imports.MAX_ROWS + 1):
         sheet.append(values)
@@ -278,7 +284,7 @@ def test_the_untouched_template_has_no_rows_to_import(demo, user):
 
 def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(demo, user):
     wanted = ["title_code", "full_name", "date_of_birth", "unit", "kind", "year", "decision_number", "decision_date"]
-    columns = {c.key: c for c in imports.registry_columns(db.session)}
+    columns = {c.key: c for c in imports.registry_columns(db.session, office_user())}
     book = openpyxl.Workbook()
     book.active.append([columns[k].header for k in [*wanted, "deciding_authority"]])
     values = dict(zip(columns, row(), strict=True))
@@ -294,7 +300,7 @@ def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(demo, u
 
 
 def test_the_registry_template_is_a_workbook_with_headers_lists_a_guide_and_an_example(demo):
-    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session)))
+    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))
     assert book.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]
     data = book["Dữ liệu"]
     assert data["A1"].value.startswith("Nhập từ dòng 3 trở đi")
@@ -315,7 +321,7 @@ def test_the_registry_template_is_a_workbook_with_headers_lists_a_guide_and_an_e
 
 
 def test_the_example_row_of_the_guide_imports_cleanly(demo, user):
-    guide = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session)))["Hướng dẫn"]
+    guide = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))["Hướng dẫn"]
     example = [c.value for c in list(guide.iter_rows())[-1]]
     report = imports.import_registry(db.session, registry_file([example]), actor=user("noivu"))
     assert report.errors == []
@@ -414,3 +420,168 @@ def test_the_nominee_template_lists_the_titles_of_the_dossiers_rule_set(make_dos
     assert [c.value for c in book["Dữ liệu"][2]][:3] == ["Loại đối tượng *", "Họ tên *", "Ngày sinh"]
     codes = [r[0] for r in book["Danh mục"].iter_rows(min_row=2, max_col=1, values_only=True)]
     assert codes[:2] == ["LDTT", "CSTDCS"] and "GIAY_KHEN_CT_XA" in codes
+
+
+# --- hostile workbooks: a few kilobytes must not hold a worker ---------------------------------------------------
+
+TOO_LONG = (
+    "Tệp có hơn 2.000 dòng dữ liệu (tính cả dòng trống): trang dữ liệu không được dài quá dòng 2.010; "
+    "hãy xóa các dòng trống hoặc chia thành nhiều tệp."
+)
+# A generous bound on CPU seconds: the old reading spent from a minute to ten on these files.
+CHEAP = 2.0
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def saved(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rewritten(data: bytes, part: str, change) -> io.BytesIO:
+    """The workbook with one part's XML passed through `change`, as a hostile sender edits it by hand."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == part:
+                changed = change(content.decode()).encode()
+                assert changed != content, f"{part} was not changed"
+                content = changed
+            target.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+def declaring(data: bytes, ref: str, ending_at: int | None = None) -> io.BytesIO:
+    """The workbook with its sheet declaring the size `ref` whatever it holds, and with `ending_at`, an empty row
+    that far down."""
+
+    def change(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', xml)
+        return xml.replace("</sheetData>", f'<row r="{ending_at}"/></sheetData>') if ending_at else xml
+
+    return rewritten(data, SHEET, change)
+
+
+def nominee_headers(dossier) -> list[str]:
+    return [c.header for c in imports.nominee_columns(db.session, dossier)]
+
+
+def refused_cheaply(dossier, upload: io.BytesIO, actor) -> str:
+    """The import's refusal of the file, checked to have cost little CPU and written nothing."""
+    before = (count(Nomination), count(Nominee), count(AuditEntry))
+    start = time.process_time()
+    with pytest.raises(InvalidInput) as refused:
+        imports.import_nominees(db.session, dossier, upload, actor=actor)
+    spent = time.process_time() - start
+    assert spent < CHEAP, f"{spent:.1f} s of CPU"
+    assert (count(Nomination), count(Nominee), count(AuditEntry)) == before
+    assert list(refused.value.errors) == ["file"]
+    return refused.value.errors["file"][0]
+
+
+def test_a_sheet_declaring_a_million_rows_of_every_column_is_refused_at_once(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    book = openpyxl.Workbook()
+    book.active.append(["Danh sách đề nghị khen thưởng"])
+    book.active.append(["Nguyễn Văn An", 2023])
+    # The old reading made up every missing row down to the empty last one, 16,384 cells wide, and counted none.
+    upload = declaring(saved(book), "A1:XFD1048576", ending_at=1_048_576)
+    assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == TOO_LONG
+
+
+def test_a_good_file_declaring_a_huge_size_imports_what_it_holds(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    upload = declaring(nominee_file(dossier, [nominee_row()]).getvalue(), "A1:XFD1048576")
+    start = time.process_time()
+    report = imports.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
+    assert time.process_time() - start < CHEAP
+    assert (report.rows_written, report.errors) == (1, [])
+
+
+def test_rows_a_million_apart_are_refused_without_walking_the_gap(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    book = openpyxl.Workbook()
+    book.active.append(nominee_headers(dossier))
+    book.active.append(nominee_row())
+    book.active.cell(row=1_000_000, column=16384, value="x")  # openpyxl declares A1:XFD1000000, truthfully
+    assert refused_cheaply(dossier, io.BytesIO(saved(book)), user("canbo.pleikan")) == TOO_LONG
+
+
+def test_blank_rows_between_the_data_rows_count_towards_the_limit(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(nominee_headers(dossier))
+    for n in range(imports.MAX_ROWS):
+        sheet.append(nominee_row(full_name=f"Người thứ {n}"))
+        sheet.append([None])
+    assert refused_cheaply(dossier, io.BytesIO(saved(book)), user("canbo.pleikan")) == TOO_LONG
+
+
+@pytest.mark.parametrize("last", [imports.LAST_ROW, imports.LAST_ROW + 1], ids=["at-the-limit", "one-past"])
+def test_the_sheet_may_reach_the_limit_row_and_not_one_further(make_dossier, user, last):
+    dossier = make_dossier(nominees=(), complete=False)
+    book = openpyxl.Workbook()
+    book.active.append(nominee_headers(dossier))
+    book.active.append(nominee_row())
+    for column, value in enumerate(nominee_row(full_name="Trần Thị Bình"), start=1):
+        book.active.cell(row=last, column=column, value=value)
+    upload = io.BytesIO(saved(book))
+    if last == imports.LAST_ROW:
+        report = imports.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
+        assert (report.rows_written, report.errors) == (2, [])
+    else:
+        assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == TOO_LONG
+
+
+def test_two_thousand_honest_rows_are_read_whole(make_dossier):
+    """Reading only: writing 2,000 nominations takes the services about a minute."""
+    dossier = make_dossier(nominees=(), complete=False)
+    typed = [nominee_row(full_name=f"Người thứ {n}", achievement="Hoàn thành tốt nhiệm vụ. " * 12) for n in range(2000)]
+    read, positions = imports._read(nominee_file(dossier, typed), imports.nominee_columns(db.session, dossier))
+    assert [number for number, _ in read] == list(range(3, 3 + imports.MAX_ROWS))
+    assert read[-1][1][1] == "Người thứ 1999" and positions[1].key == "full_name"
+
+
+def test_reading_past_the_time_budget_is_refused(make_dossier, user, monkeypatch):
+    dossier = make_dossier(nominees=(), complete=False)
+    monkeypatch.setattr(imports, "READ_SECONDS", 0.05)
+    book = openpyxl.Workbook()
+    book.active.append(["Danh sách"])
+    repeated = '<row r="1"/>' * 200_000  # each parsed and dropped by openpyxl, never yielded as a row
+    upload = rewritten(saved(book), SHEET, lambda xml: xml.replace("</sheetData>", repeated + "</sheetData>"))
+    assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == (
+        "Tệp Excel cần quá nhiều thời gian để đọc (có thể do quá nhiều ô, định dạng hoặc trang tính); "
+        "hãy chép dữ liệu sang tệp mẫu mới hoặc chia thành nhiều tệp."
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "filler", "limit"),
+    [
+        (SHEET, " ", imports.MAX_UNPACKED_BYTES),
+        ("xl/styles.xml", '<xf numFmtId="0" fontId="0"/>', imports.MAX_STYLES_BYTES),
+    ],
+    ids=["whole-workbook", "styles"],
+)
+def test_a_workbook_unpacking_past_its_limits_is_refused_before_it_is_parsed(make_dossier, user, part, filler, limit):
+    dossier = make_dossier(nominees=(), complete=False)
+    closing = {SHEET: "</sheetData>", "xl/styles.xml": "</cellXfs>"}[part]
+    padding = filler * (limit // len(filler) + 1)
+    upload = rewritten(saved(openpyxl.Workbook()), part, lambda xml: xml.replace(closing, padding + closing))
+    assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == (
+        "Tệp Excel giải nén ra quá lớn; hãy chia thành nhiều tệp."
+    )
+
+
+def test_nested_entities_are_refused_as_a_damaged_file(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    book = openpyxl.Workbook()
+    book.active.append(["Danh sách"])
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "ha">{laughs}]>'
+    upload = rewritten(saved(book), SHEET, lambda xml: bomb + xml.replace("Danh sách", "&l9;"))
+    assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == "Không đọc được tệp Excel; tệp có thể bị hỏng."
