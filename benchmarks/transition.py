@@ -33,10 +33,10 @@ from sqlalchemy import select, text
 from config import TestingConfig
 from models import Dossier, User, db
 from web import create_app
-from workflow import dossiers as service
-from workflow.accounts import load_user
-from workflow.demo import seed_demo
-from workflow.demo_dossiers import seed_demo_dossiers
+from workflow.accounts.users import load_user
+from workflow.demo.dossiers import seed_demo_dossiers
+from workflow.demo.seed import seed_demo
+from workflow.dossiers import transitions as steps
 
 
 def make_app(url: str, upload_dir: Path):
@@ -86,9 +86,9 @@ def _one(trigger: str, dossier_id: int, actor_id: int) -> None:
     actor = load_user(session, actor_id)
     dossier = session.get(Dossier, dossier_id)
     if trigger == "send_back":
-        service.send_back(session, dossier, actor=actor, comment="Bổ sung số liệu", version=dossier.version)
+        steps.send_back(session, dossier, actor=actor, comment="Bổ sung số liệu", version=dossier.version)
     else:
-        service.submit_to_head(session, dossier, actor=actor, version=dossier.version)
+        steps.submit_to_head(session, dossier, actor=actor, version=dossier.version)
     session.commit()
     db.session.remove()
 

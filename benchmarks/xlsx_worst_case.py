@@ -37,9 +37,11 @@ from sqlalchemy import select
 from config import TestingConfig
 from models import Dossier, User, db
 from web import create_app
-from workflow import dossiers, imports
-from workflow.demo import seed_demo
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
+from workflow.demo.seed import seed_demo
+from workflow.dossiers import editing as dossiers
+from workflow.dossiers import nominee_import
+from workflow.registry import xlsx as imports
 
 SUMMARY = "Hoàn thành xuất sắc nhiệm vụ được giao, có sáng kiến được Hội đồng cấp huyện công nhận. "
 
@@ -230,18 +232,18 @@ def main() -> None:
                 return dossier
 
             dossier = new_dossier()
-            columns = imports.nominee_columns(db.session, dossier)
-            template = imports.nominee_template(db.session, dossier)
+            columns = nominee_import.nominee_columns(db.session, dossier)
+            template = nominee_import.nominee_template(db.session, dossier)
             for name, data in (hostile_files(template) | honest_files(template)).items():
                 if args.only and name != args.only:
                     continue
                 dossier = new_dossier()
 
                 def read(data: bytes = data) -> str:
-                    return f"{len(imports._read(io.BytesIO(data), columns)[0])} dòng đọc được"
+                    return f"{len(imports.read_sheet(io.BytesIO(data), columns)[0])} dòng đọc được"
 
                 def load(data: bytes = data, dossier: Dossier = dossier) -> str:
-                    report = imports.import_nominees(db.session, dossier, io.BytesIO(data), actor=officer)
+                    report = nominee_import.import_nominees(db.session, dossier, io.BytesIO(data), actor=officer)
                     return f"{report.rows_written} dòng đã ghi, {report.bad_rows} dòng lỗi"
 
                 read_s, _ = cpu(read)

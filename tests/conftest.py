@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 
 from config import TestingConfig
 from models import Base, Dossier, Nomination, User, db
-from web import create_app
+from web import configure_workflow, create_app
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -84,7 +84,9 @@ def empty_all_tables() -> None:
 
 @pytest.fixture
 def app(_app):
-    """The app inside an app context, with every table empty at the start and the end of the test."""
+    """The app inside an app context, with every table empty at the start and the end of the test. The settings
+    workflow/ keeps per process are the run's own again (a test may have built another app, e.g. production's)."""
+    configure_workflow(_app)
     with _app.app_context():
         yield _app
         db.session.rollback()
@@ -100,7 +102,7 @@ def client(app):
 @pytest.fixture
 def demo(app):
     """The Ngọc Hồi demo as `flask seed-demo` loads it, without its demo dossiers (tests make their own)."""
-    from workflow.demo import seed_demo
+    from workflow.demo.seed import seed_demo
 
     report = seed_demo(db.session)
     db.session.commit()
@@ -162,7 +164,7 @@ def user(app):
 def make_dossier(app, demo, user):
     """A dossier made through the services, as a unit officer would make it; `complete` uploads every
     document the checklist asks for."""
-    from workflow import dossiers as service
+    from workflow.dossiers import editing as service
 
     def make(
         officer: str = "canbo.pleikan",
@@ -201,7 +203,7 @@ def make_dossier(app, demo, user):
 def upload_missing(dossier: Dossier, actor: User) -> None:
     from flask import current_app
 
-    from workflow import dossiers as service
+    from workflow.dossiers import editing as service
 
     for item in service.checklist(db.session, dossier).missing:
         nomination = db.session.get(Nomination, item.nomination_id) if item.nomination_id else None
@@ -223,9 +225,9 @@ def other_authority(demo):
     an officer and a head, a person with a national ID and an award, a name twin of a Ngọc Hồi person, and a
     submitted dossier: what Ngọc Hồi's users must never reach."""
     from models import Authority, Council, RegistryEntry, Role, Unit
-    from workflow import dossiers as service
-    from workflow.accounts import create_user
-    from workflow.identity import find_or_create_nominee, record_unit_history
+    from workflow.accounts.users import create_user
+    from workflow.dossiers import editing as service
+    from workflow.registry.identity import find_or_create_nominee, record_unit_history
 
     province = db.session.scalar(select(Authority).where(Authority.code == "UBND-KONTUM"))
     district = Authority(

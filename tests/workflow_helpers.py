@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models import AuditEntry, Decision, Dossier, Nomination, Nominee, OutboxMessage, User, db
-from workflow.checklist import Checklist
+from workflow.dossiers.checklist import Checklist
 
 # Event data and guard inputs that satisfy every guard, so a table test measures only the state rule.
 PASSING_DATA = {

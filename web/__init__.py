@@ -11,8 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import BaseConfig, config_from_env
 from models import User, db
 from web.extensions import babel, csrf, login_manager, migrate
-from workflow import audit
-from workflow.accounts import configure_password_hashing, load_user
+from workflow.accounts.users import configure_password_hashing, load_user
+from workflow.core import audit
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -32,13 +32,12 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
-    configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
-    audit.configure(app.config["AUDIT_HMAC_KEY"], app.config["AUDIT_CHECKPOINT_FILE"])
+    configure_workflow(app)
 
-    from web import cli_calendar, cli_outbox, cli_rules, errors, filters, params, security_headers
+    from web import errors, filters, params, security_headers
     from web.api import init_api
     from web.blueprints import notifications, register_blueprints
-    from web.cli import register_cli
+    from web.cli import commands
 
     register_blueprints(app)
     init_api(app)
@@ -47,12 +46,16 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     security_headers.register(app)
     filters.register(app)
     notifications.register_context(app)
-    register_cli(app)
-    cli_calendar.register(app)
-    cli_outbox.register(app)
-    cli_rules.register(app)
+    commands.register(app)
     _enable_sqlite_foreign_keys(app)
     return app
+
+
+def configure_workflow(app: Flask) -> None:
+    """Hand workflow/ the settings it keeps per process (it never reads Flask's config): the password hashing
+    method and the audit key. Called by the factory; tests that build a second app call it again for theirs."""
+    configure_password_hashing(app.config["PASSWORD_HASH_METHOD"])
+    audit.configure(app.config["AUDIT_HMAC_KEY"], app.config["AUDIT_CHECKPOINT_FILE"])
 
 
 def _select_locale() -> str:

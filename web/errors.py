@@ -12,8 +12,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
-from workflow.accounts import LoginThrottled
-from workflow.errors import DomainError, GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.accounts.users import LoginThrottled
+from workflow.core.errors import (
+    DomainError,
+    GuardFailed,
+    InvalidInput,
+    PermissionDenied,
+    StaleObject,
+    TransitionNotAllowed,
+)
 
 
 def _messages() -> dict[int, tuple[str, str]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
 
 MAX_ID = 2147483647
 MAX_BIGINT = 2**63 - 1

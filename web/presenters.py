@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
-from workflow import audit, identity
-from workflow import dossiers as service
-from workflow.engine import available_triggers
-from workflow.machines import DOSSIER, NOMINATION
+from workflow.core import audit
+from workflow.core.engine import available_triggers
+from workflow.core.machines import DOSSIER, NOMINATION
+from workflow.dossiers import editing as service
 from workflow.permissions import can_edit_dossier
+from workflow.registry import identity
 
 # Which fields each action's dialog asks for; the guards in workflow/ decide which are required.
 ACTION_FIELDS = {

@@ -23,18 +23,20 @@ from models.base import utcnow
 from tests.conftest import make_config
 from tests.workflow_helpers import dossier_in_state
 from web import create_app
-from workflow import audit
-from workflow import dossiers as service
-from workflow.accounts import create_user
+from workflow.accounts.users import create_user
+from workflow.core import audit
+from workflow.dossiers import transitions as steps
 
 KEY = b"testing-audit-key"  # TestingConfig.AUDIT_HMAC_KEY
 GENESIS = "0" * 64
 
 
 @pytest.fixture(autouse=True)
-def checkpoint_file(tmp_path, monkeypatch):
-    """Checkpoints go to the test's own folder, never to the real instance/. (No app context here: the
-    migration test must run its commands in an app of its own.)"""
+def checkpoint_file(request, tmp_path, monkeypatch):
+    """Checkpoints go to the test's own folder, never to the real instance/. (No app context unless the test asks
+    for one: the migration test must run its commands in an app of its own.)"""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app")  # it resets the audit settings; patch after it
     path = tmp_path / "audit-checkpoints.jsonl"
     monkeypatch.setitem(audit._settings, "checkpoint_file", str(path))
     return path
@@ -79,8 +81,8 @@ def _behind_the_back(*statements: str, **params) -> None:
 
 def _submitted(make_dossier, user) -> Dossier:
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
     db.session.commit()
     return dossier
 
@@ -383,7 +385,7 @@ def test_a_state_changed_with_raw_sql_is_reported_naming_the_row(app, make_dossi
 
 def test_states_reached_through_the_engine_agree_with_the_log(app, make_dossier, user):
     dossier = _submitted(make_dossier, user)
-    service.accept(db.session, dossier, actor=user("noivu"))
+    steps.accept(db.session, dossier, actor=user("noivu"))
     db.session.commit()
     assert dossier.state == "accepted"
     assert audit.verify(db.session).intact

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Holiday, User, db
-from workflow.calendar import (
+from workflow.core.calendar import (
     DAY_OFF,
     WORKING_DAY,
     WorkingCalendar,
@@ -14,7 +14,7 @@ from workflow.calendar import (
     set_override,
     working_days_between,
 )
-from workflow.errors import PermissionDenied
+from workflow.core.errors import PermissionDenied
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from models import AuditEntry, Dossier, OutboxMessage, Unit, User, db
 from models.dossier import DossierState
-from workflow.calendar import seed_holidays, working_days_between
-from workflow.deadlines import pause_clock, resume_clock, start_clock, sweep
+from workflow.core.calendar import seed_holidays, working_days_between
+from workflow.dossiers.deadlines import pause_clock, resume_clock, start_clock, sweep
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
-from workflow.accounts import authenticate
-from workflow.demo import seed_demo
+from workflow.accounts.users import authenticate
+from workflow.demo.seed import seed_demo
 
 LOGINS = [
     ("admin", {"admin"}, "VP-HDND-UBND"),
@@ -118,7 +118,7 @@ def test_second_seed_changes_nothing(demo):
 
 def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_only_once(app):
     from models import AuditEntry, Dossier, OutboxMessage
-    from workflow.audit import verify_chain
+    from workflow.core.audit import verify_chain
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])

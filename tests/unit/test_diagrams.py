@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import Dossier
-from workflow.diagrams import describe, final_states, initial_state, mermaid, transition_rows
-from workflow.machines import DOSSIER, NOMINATION, Workflow
+from workflow.core.diagrams import describe, final_states, initial_state, mermaid, transition_rows
+from workflow.core.machines import DOSSIER, NOMINATION, Workflow
 
 
 def edges(text: str) -> set[tuple[str, str, str]]:

@@ -21,9 +21,10 @@ from models import AuditEntry, Dossier, Notification, OutboxMessage, Unit, User,
 from models.base import utcnow
 from models.outbox import OutboxState
 from web import create_app
-from web.cli_outbox import install_after_commit_flush, outbox_cli
-from workflow import audit, dossiers
-from workflow.accounts import create_user
+from web.cli.outbox import install_after_commit_flush, outbox_cli
+from workflow.accounts.users import create_user
+from workflow.core import audit
+from workflow.dossiers import transitions as steps
 from workflow.notify import audiences
 from workflow.notify.dispatcher import (
     NotDead,
@@ -138,7 +139,7 @@ def test_unit_heads_event_notifies_the_unit_head_only(demo):
 
 def test_a_transition_fired_by_a_service_reaches_the_unit_head_after_commit(make_dossier):
     dossier = make_dossier()
-    dossiers.submit_to_head(db.session, dossier, actor=find_user("canbo.pleikan"), comment="Kính trình")
+    steps.submit_to_head(db.session, dossier, actor=find_user("canbo.pleikan"), comment="Kính trình")
     db.session.commit()
 
     dispatch_pending(db.session, utcnow(), settings=settings_for())

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from models import AuditEntry, Document, NominationRevision, OutboxMessage, db
 from tests.conftest import PDF_BYTES
 from tests.workflow_helpers import audit_and_outbox_counts
-from workflow import dossiers as service
-from workflow.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
+from workflow.reporting.worklists import visible_dossiers
 
 
 def _upload(dossier, actor, data: bytes, filename: str, kind: str = "to_trinh"):
@@ -37,7 +39,7 @@ def test_submitting_without_documents_lists_every_missing_item_at_once(make_doss
     dossier = make_dossier(complete=False)
     before = audit_and_outbox_counts()
     with pytest.raises(GuardFailed) as refused:
-        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+        steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
     db.session.rollback()
     failures = refused.value.failures
     # tờ trình, biên bản họp xét, and one báo cáo thành tích per nominee (two nominees)
@@ -51,16 +53,16 @@ def test_submitting_without_documents_lists_every_missing_item_at_once(make_doss
 def test_a_dossier_without_nominations_cannot_be_submitted(make_dossier, user):
     dossier = make_dossier(nominees=(), complete=True)
     with pytest.raises(GuardFailed) as refused:
-        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+        steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
     assert "Hồ sơ chưa có người/tập thể nào được đề nghị." in refused.value.failures
 
 
 def test_the_path_from_unit_to_office_writes_one_audit_entry_and_one_event_per_step(make_dossier, user):
     dossier = make_dossier()
     before_audit, before_outbox = audit_and_outbox_counts()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
-    service.accept(db.session, dossier, actor=user("noivu"))
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.accept(db.session, dossier, actor=user("noivu"))
     db.session.commit()
     assert dossier.state == "accepted"
     assert dossier.rule_set is not None and dossier.due_on is not None and dossier.accepted_on is not None
@@ -72,55 +74,55 @@ def test_the_path_from_unit_to_office_writes_one_audit_entry_and_one_event_per_s
 
 def test_head_must_confirm_the_signature(make_dossier, user):
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
     db.session.commit()
     with pytest.raises(GuardFailed) as refused:
-        service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=False)
+        steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=False)
     assert "Thủ trưởng đơn vị cần xác nhận đã ký tờ trình." in refused.value.failures
 
 
 def test_officer_cannot_sign_off_and_other_units_cannot_act(make_dossier, user):
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
     db.session.commit()
     with pytest.raises(PermissionDenied):
-        service.approve_submission(db.session, dossier, actor=user("canbo.pleikan"), sign_off=True)
+        steps.approve_submission(db.session, dossier, actor=user("canbo.pleikan"), sign_off=True)
     with pytest.raises(PermissionDenied):
-        service.approve_submission(db.session, dossier, actor=user("truong.dakxu"), sign_off=True)
+        steps.approve_submission(db.session, dossier, actor=user("truong.dakxu"), sign_off=True)
 
 
 def test_wrong_step_names_the_steps_allowed_now(make_dossier, user):
     dossier = make_dossier()
     with pytest.raises(TransitionNotAllowed) as refused:
-        service.accept(db.session, dossier, actor=user("noivu"))
+        steps.accept(db.session, dossier, actor=user("noivu"))
     assert refused.value.allowed == []  # nothing noivu may do to a draft
     with pytest.raises(TransitionNotAllowed) as refused:
-        service.perform(db.session, dossier, "accept", actor=user("canbo.pleikan"))
+        steps.perform(db.session, dossier, "accept", actor=user("canbo.pleikan"))
     assert refused.value.allowed == ["submit_to_head", "withdraw"]
 
 
 def test_a_stale_version_is_refused_with_the_reload_message(make_dossier, user):
     dossier = make_dossier()
     seen = dossier.version
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"), version=seen)
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"), version=seen)
     db.session.commit()
     with pytest.raises(StaleObject) as refused:
-        service.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Sửa lại", version=seen)
+        steps.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Sửa lại", version=seen)
     assert refused.value.message == "Hồ sơ đã được người khác thay đổi, vui lòng tải lại"
 
 
 def test_return_needs_missing_items_and_reject_needs_a_reason(make_dossier, user):
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
     db.session.commit()
     with pytest.raises(GuardFailed):
-        service.return_for_supplement(db.session, dossier, actor=user("noivu"), missing_items=["  ", ""])
+        steps.return_for_supplement(db.session, dossier, actor=user("noivu"), missing_items=["  ", ""])
     db.session.rollback()
     with pytest.raises(GuardFailed):
-        service.reject(db.session, dossier, actor=user("noivu"), reason="không thích")
+        steps.reject(db.session, dossier, actor=user("noivu"), reason="không thích")
     db.session.rollback()
-    service.reject(db.session, dossier, actor=user("noivu"), reason="criteria_not_met", comment="Không đạt LĐTT")
+    steps.reject(db.session, dossier, actor=user("noivu"), reason="criteria_not_met", comment="Không đạt LĐTT")
     db.session.commit()
     assert (dossier.state, dossier.rejection_reason) == ("rejected", "criteria_not_met")
 
@@ -128,9 +130,9 @@ def test_return_needs_missing_items_and_reject_needs_a_reason(make_dossier, user
 def test_return_and_resubmit_keep_every_earlier_revision(make_dossier, user):
     officer, office = user("canbo.pleikan"), user("noivu")
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=officer)
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
-    service.return_for_supplement(db.session, dossier, actor=office, missing_items=["Tờ trình có chữ ký"])
+    steps.submit_to_head(db.session, dossier, actor=officer)
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.return_for_supplement(db.session, dossier, actor=office, missing_items=["Tờ trình có chữ ký"])
     db.session.commit()
 
     nomination = dossier.nominations[0]
@@ -147,7 +149,7 @@ def test_return_and_resubmit_keep_every_earlier_revision(make_dossier, user):
     service.update_nomination(db.session, nomination, actor=officer, data=data)
     old_document = next(d for d in dossier.documents if d.kind == "to_trinh")
     _upload(dossier, officer, PDF_BYTES + b"% signed\n", "to-trinh-co-chu-ky.pdf")
-    service.resubmit(db.session, dossier, actor=officer)
+    steps.resubmit(db.session, dossier, actor=officer)
     db.session.commit()
 
     revision = db.session.scalar(select(NominationRevision).where(NominationRevision.nomination_id == nomination.id))
@@ -199,7 +201,7 @@ def test_an_office_document_is_recognised_by_content(make_dossier, user, tmp_pat
 def test_unit_isolation_in_listing(make_dossier, user):
     mine = make_dossier()
     other = make_dossier(officer="canbo.dakxu")
-    listed = lambda name: set(db.session.scalars(service.visible_dossiers(db.session, user(name))))  # noqa: E731
+    listed = lambda name: set(db.session.scalars(visible_dossiers(db.session, user(name))))  # noqa: E731
     assert listed("canbo.pleikan") == {mine}
     assert listed("truong.dakxu") == {other}
     assert listed("noivu") == {mine, other}
@@ -207,11 +209,11 @@ def test_unit_isolation_in_listing(make_dossier, user):
 
 
 def test_every_step_is_in_the_timeline_with_its_comment(make_dossier, user):
-    from workflow.audit import dossier_timeline
+    from workflow.core.audit import dossier_timeline
 
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Bổ sung số liệu")
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.send_back(db.session, dossier, actor=user("truong.pleikan"), comment="Bổ sung số liệu")
     db.session.commit()
     actions = [(e.action, e.data.get("comment")) for e in dossier_timeline(db.session, dossier.id)]
     assert actions[0] == ("create", None)

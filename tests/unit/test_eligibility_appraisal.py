@@ -12,11 +12,12 @@ from sqlalchemy import select
 from models import AuditEntry, EligibilityOverride, Movement, Nomination, NomineeYear, RuleSet, db
 from tests.conftest import upload_missing
 from tests.workflow_helpers import audit_and_outbox_counts, count
-from workflow import dossiers as service
-from workflow.clock import LOCAL_TZ
-from workflow.eligibility.appraisal import appraise, evaluate, override_warning, schedulable
-from workflow.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject
-from workflow.rulesets import rule_set_in_force
+from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject
+from workflow.core.today import LOCAL_TZ
+from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
+from workflow.dossiers.appraisal import appraise, evaluate, override_warning, schedulable
+from workflow.rules.rulesets import rule_set_in_force
 
 TODAY = date(2024, 3, 15)
 
@@ -36,8 +37,8 @@ def submitted(make_dossier, user):
         for record in db.session.scalars(select(NomineeYear)):
             for key, value in facts.items():
                 setattr(record, key, value)
-        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-        service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+        steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+        steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
         reached_authority_on(dossier, date(2024, 3, 1))
         db.session.commit()
         return dossier
@@ -213,8 +214,8 @@ def _filed(user, officer: str, head: str, name: str, reached: date) -> Nominatio
         ),
     )
     upload_missing(dossier, actor)
-    service.submit_to_head(db.session, dossier, actor=actor)
-    service.approve_submission(db.session, dossier, actor=user(head), sign_off=True)
+    steps.submit_to_head(db.session, dossier, actor=actor)
+    steps.approve_submission(db.session, dossier, actor=user(head), sign_off=True)
     reached_authority_on(dossier, reached)
     db.session.commit()
     return dossier.nominations[0]

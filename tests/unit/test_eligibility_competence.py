@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from models import Authority, Competence, RuleSet, Unit, db
 from tests.unit.test_eligibility_rules import PERIODS, World, found, verdict
-from workflow.competence import route_for
-from workflow.eligibility.appraisal import evaluate
-from workflow.rulesets import rule_set_in_force
+from workflow.dossiers.appraisal import evaluate
+from workflow.rules.competence import route_for
+from workflow.rules.rulesets import rule_set_in_force
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from models import (
     User,
     db,
 )
-from workflow.eligibility.appraisal import Verdict, evaluate
-from workflow.eligibility.rules import Finding
+from workflow.dossiers.appraisal import Verdict, evaluate
+from workflow.rules.eligibility.rules import Finding
 
 # One appraisal day inside each legal period.
 PERIODS = {"2018-2023": date(2023, 6, 1), "2024-2025": date(2024, 6, 1), "2025-07": date(2025, 8, 1)}

@@ -17,7 +17,7 @@ from models import db
 from models.base import utcnow
 from models.outbox import OutboxState
 from tests.unit.test_dispatcher import children, closed_port, emit, find_user, make_dossier_row, settings_for
-from workflow.machines import WORKFLOWS
+from workflow.core.machines import WORKFLOWS
 from workflow.notify import messages
 from workflow.notify.dispatcher import dispatch_pending
 from workflow.notify.email import DeliveryError, MailSettings, build_message, message_id, send

@@ -10,15 +10,15 @@ from sqlalchemy.exc import DBAPIError
 
 from models import AuditEntry, Dossier, User, db
 from tests.workflow_helpers import audit_and_outbox_counts
-from workflow import audit
-from workflow import dossiers as service
-from workflow.errors import StaleObject
+from workflow.core import audit
+from workflow.core.errors import StaleObject
+from workflow.dossiers import transitions as steps
 
 
 def _submitted(make_dossier, user) -> Dossier:
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
     db.session.commit()
     return dossier
 
@@ -30,9 +30,9 @@ def test_a_failure_after_the_state_change_leaves_state_audit_and_outbox_as_they_
     def broken_outbox(*args, **kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr("workflow.engine.enqueue_event", broken_outbox)
+    monkeypatch.setattr("workflow.core.engine.enqueue_event", broken_outbox)
     with pytest.raises(RuntimeError):
-        service.accept(db.session, dossier, actor=user("noivu"))
+        steps.accept(db.session, dossier, actor=user("noivu"))
     db.session.rollback()
     assert db.session.get(Dossier, dossier.id).state == "submitted"
     assert audit_and_outbox_counts() == before
@@ -41,7 +41,7 @@ def test_a_failure_after_the_state_change_leaves_state_audit_and_outbox_as_they_
 def test_a_failure_during_a_request_is_a_rolled_back_500_page(app, make_dossier, user, monkeypatch, auth, client):
     dossier = _submitted(make_dossier, user)
     before = audit_and_outbox_counts()
-    monkeypatch.setattr("workflow.engine.enqueue_event", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("workflow.core.engine.enqueue_event", lambda *a, **k: 1 / 0)
     auth.login("noivu")
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     from tests.conftest import csrf_token_from
@@ -73,7 +73,7 @@ def test_twenty_officials_accepting_at_once_produce_exactly_one_acceptance(app, 
                 actor = db.session.get(User, office_id)
                 _ = actor.unit.authority_id, row.documents, row.nominations  # load before the race
                 barrier.wait(timeout=30)
-                service.accept(db.session, row, actor=actor)
+                steps.accept(db.session, row, actor=actor)
                 db.session.commit()
                 result = "accepted"
             except StaleObject:

@@ -9,16 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Unit, db
-from workflow import dossiers as service
-from workflow import identity, registry
-from workflow.errors import InvalidInput, PermissionDenied
-from workflow.identity import (
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.dossiers import editing as service
+from workflow.permissions import person_units
+from workflow.registry import entries as registry
+from workflow.registry import identity
+from workflow.registry.identity import (
     duplicate_candidates,
     find_or_create_nominee,
     merge_nominees,
     record_unit_history,
 )
-from workflow.permissions import person_units
 
 BIRTH = date(1985, 3, 12)
 

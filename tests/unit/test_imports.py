@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Nomination, Nominee, NomineeYear, RegistryEntry, User, db
 from tests.conftest import PDF_BYTES
-from workflow import imports
-from workflow.errors import InvalidInput, PermissionDenied
-from workflow.imports import RowError
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.dossiers import nominee_import
+from workflow.registry import award_import
+from workflow.registry import xlsx as imports
+from workflow.registry.xlsx import RowError
 
 # The registry template's columns, in order.
 GOOD_ROW = [
@@ -31,7 +33,7 @@ def office_user():
 
 
 def row(**changes) -> list:
-    headers = [c.key for c in imports.registry_columns(db.session, office_user())]
+    headers = [c.key for c in award_import.registry_columns(db.session, office_user())]
     values = dict(zip(headers, GOOD_ROW, strict=True)) | changes
     return [values[h] for h in headers]
 
@@ -50,7 +52,7 @@ def workbook(template: bytes, rows: list[list]) -> io.BytesIO:
 
 
 def registry_file(rows: list[list]) -> io.BytesIO:
-    return workbook(imports.registry_template(db.session, office_user()), rows)
+    return workbook(award_import.registry_template(db.session, office_user()), rows)
 
 
 def count(model) -> int:
@@ -79,7 +81,7 @@ def test_a_good_file_writes_every_row_into_the_registry(demo, user):
             basis=None,
         ),
     ]
-    report = imports.import_registry(db.session, registry_file(rows), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file(rows), actor=user("noivu"))
     db.session.commit()
     assert (report.rows_read, report.rows_written, report.errors) == (3, 3, [])
     entries = list(db.session.scalars(select(RegistryEntry).order_by(RegistryEntry.id)))
@@ -111,7 +113,7 @@ def test_an_import_with_three_bad_rows_writes_nothing_and_reports_all_three(demo
         row(full_name="Phạm Thị Dung", national_id=None, date_of_birth=date(1991, 1, 1)),
         row(full_name="Hoàng Văn Em", title_code="DANH_HIEU_LA", national_id=None),
     ]
-    report = imports.import_registry(db.session, registry_file(rows), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file(rows), actor=user("noivu"))
     db.session.commit()
     assert (report.rows_read, report.rows_written, report.bad_rows) == (5, 0, 3)
     assert [(e.row, e.column, e.header) for e in report.errors] == [
@@ -126,10 +128,10 @@ def test_an_import_with_three_bad_rows_writes_nothing_and_reports_all_three(demo
 
 
 def test_a_row_already_in_the_registry_is_reported_and_nothing_is_written(demo, user):
-    imports.import_registry(db.session, registry_file([row()]), actor=user("noivu"))
+    award_import.import_registry(db.session, registry_file([row()]), actor=user("noivu"))
     db.session.commit()
     before = counts()
-    report = imports.import_registry(
+    report = award_import.import_registry(
         db.session, registry_file([row(full_name="Trần Thị Bình", national_id=None), row()]), actor=user("noivu")
     )
     db.session.commit()
@@ -139,7 +141,7 @@ def test_a_row_already_in_the_registry_is_reported_and_nothing_is_written(demo, 
 
 
 def test_the_same_award_twice_in_one_file_is_reported_on_the_second_row(demo, user):
-    report = imports.import_registry(db.session, registry_file([row(), row()]), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file([row(), row()]), actor=user("noivu"))
     assert [(e.row, e.column) for e in report.errors] == [(4, "F")]
     assert count(RegistryEntry) == 0
 
@@ -149,7 +151,7 @@ def test_a_person_needs_a_birth_date_or_a_national_id_and_a_collective_has_neith
         row(national_id=None, date_of_birth=None),
         row(full_name="Tổ dân phố 3", kind="Tập thể", title_code="TLDTT", national_id=None),
     ]
-    report = imports.import_registry(db.session, registry_file(rows), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file(rows), actor=user("noivu"))
     assert [(e.row, e.column, e.reason) for e in report.errors] == [
         (3, "B", "Cá nhân cần có ngày sinh hoặc số định danh cá nhân."),
         (4, "B", "Chỉ cá nhân mới có ngày sinh."),
@@ -169,7 +171,7 @@ def test_values_are_read_the_way_people_type_them(demo, user):
         basis="đột xuất",
         money_vnd="540.000",
     )
-    report = imports.import_registry(db.session, registry_file([typed]), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file([typed]), actor=user("noivu"))
     assert report.errors == []
     entry = db.session.scalar(select(RegistryEntry))
     assert (entry.nominee.national_id, entry.title_code, entry.basis, entry.money_vnd) == (
@@ -182,7 +184,7 @@ def test_values_are_read_the_way_people_type_them(demo, user):
 
 
 def test_a_title_may_be_written_by_its_vietnamese_name(demo, user):
-    report = imports.import_registry(
+    report = award_import.import_registry(
         db.session, registry_file([row(title_code="Chiến sĩ thi đua cơ sở")]), actor=user("noivu")
     )
     assert report.errors == [] and db.session.scalar(select(RegistryEntry.title_code)) == "CSTDCS"
@@ -192,14 +194,14 @@ def test_imported_awards_join_the_identity_of_people_already_known(make_dossier,
     dossier = make_dossier(nominees=("Nguyễn Văn An",), year=2025)
     known = dossier.nominations[0].nominee
     rows = [row(national_id=None, date_of_birth=known.date_of_birth, year=2022, decision_date=date(2023, 1, 10))]
-    imports.import_registry(db.session, registry_file(rows), actor=user("noivu"))
+    award_import.import_registry(db.session, registry_file(rows), actor=user("noivu"))
     assert db.session.scalar(select(RegistryEntry.nominee_id)) == known.id
 
 
 @pytest.mark.parametrize("username", ["canbo.pleikan", "truong.pleikan", "thuky", "chutich", "uyvien1"])
 def test_only_the_standing_office_or_the_administrator_imports_past_awards(demo, user, username):
     with pytest.raises(PermissionDenied):
-        imports.import_registry(db.session, registry_file([row()]), actor=user(username))
+        award_import.import_registry(db.session, registry_file([row()]), actor=user(username))
 
 
 # --- files that are not what they claim ----------------------------------------------------------------------------
@@ -225,33 +227,35 @@ def _zip(names: dict[str, bytes]) -> io.BytesIO:
 )
 def test_a_file_that_is_not_a_real_xlsx_is_refused_whatever_its_name(demo, user, content):
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, content, actor=user("noivu"))
+        award_import.import_registry(db.session, content, actor=user("noivu"))
     assert refused.value.errors["file"][0].startswith("Tệp không phải bảng tính Excel .xlsx")
 
 
 def test_a_damaged_workbook_is_refused_with_a_message(demo, user):
     broken = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"not xml at all"})
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, broken, actor=user("noivu"))
+        award_import.import_registry(db.session, broken, actor=user("noivu"))
     assert refused.value.errors["file"] == ["Không đọc được tệp Excel; tệp có thể bị hỏng."]
 
 
 def test_a_file_over_five_megabytes_is_refused(demo, user):
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, io.BytesIO(b"PK\x03\x04" + b"\0" * imports.MAX_BYTES), actor=user("noivu"))
+        award_import.import_registry(
+            db.session, io.BytesIO(b"PK\x03\x04" + b"\0" * imports.MAX_BYTES), actor=user("noivu")
+        )
     assert refused.value.errors["file"] == ["Tệp vượt quá dung lượng tối đa 5 MB; hãy chia thành nhiều tệp."]
 
 
 def test_an_empty_file_is_refused(demo, user):
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, io.BytesIO(b""), actor=user("noivu"))
+        award_import.import_registry(db.session, io.BytesIO(b""), actor=user("noivu"))
     assert refused.value.errors["file"] == ["Tệp rỗng."]
 
 
 def test_more_than_two_thousand_rows_are_refused_before_anything_is_read_into_the_database(demo, user):
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append([c.header for c in imports.registry_columns(db.session, office_user())])
+    sheet.append([c.header for c in award_import.registry_columns(db.session, office_user())])
     values = row()
     for _ in range(imports.MAX_ROWS + 1):
         sheet.append(values)
@@ -259,7 +263,7 @@ def test_more_than_two_thousand_rows_are_refused_before_anything_is_read_into_th
     book.save(out)
     out.seek(0)
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, out, actor=user("noivu"))
+        award_import.import_registry(db.session, out, actor=user("noivu"))
     assert refused.value.errors["file"] == ["Tệp có hơn 2.000 dòng dữ liệu; hãy chia thành nhiều tệp."]
 
 
@@ -271,20 +275,20 @@ def test_a_sheet_without_the_required_headers_is_refused_naming_them(demo, user)
     book.save(out)
     out.seek(0)
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, out, actor=user("noivu"))
+        award_import.import_registry(db.session, out, actor=user("noivu"))
     message = refused.value.errors["file"][0]
     assert message.startswith("Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: Họ tên, Đơn vị, Loại đối tượng")
 
 
 def test_the_untouched_template_has_no_rows_to_import(demo, user):
     with pytest.raises(InvalidInput) as refused:
-        imports.import_registry(db.session, registry_file([]), actor=user("noivu"))
+        award_import.import_registry(db.session, registry_file([]), actor=user("noivu"))
     assert refused.value.errors["file"] == ["Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."]
 
 
 def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(demo, user):
     wanted = ["title_code", "full_name", "date_of_birth", "unit", "kind", "year", "decision_number", "decision_date"]
-    columns = {c.key: c for c in imports.registry_columns(db.session, office_user())}
+    columns = {c.key: c for c in award_import.registry_columns(db.session, office_user())}
     book = openpyxl.Workbook()
     book.active.append([columns[k].header for k in [*wanted, "deciding_authority"]])
     values = dict(zip(columns, row(), strict=True))
@@ -292,7 +296,7 @@ def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(demo, u
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
-    report = imports.import_registry(db.session, out, actor=user("noivu"))
+    report = award_import.import_registry(db.session, out, actor=user("noivu"))
     assert report.errors == [] and report.rows_written == 1
 
 
@@ -300,7 +304,7 @@ def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(demo, u
 
 
 def test_the_registry_template_is_a_workbook_with_headers_lists_a_guide_and_an_example(demo):
-    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))
+    book = openpyxl.load_workbook(io.BytesIO(award_import.registry_template(db.session, office_user())))
     assert book.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]
     data = book["Dữ liệu"]
     assert data["A1"].value.startswith("Nhập từ dòng 3 trở đi")
@@ -321,9 +325,9 @@ def test_the_registry_template_is_a_workbook_with_headers_lists_a_guide_and_an_e
 
 
 def test_the_example_row_of_the_guide_imports_cleanly(demo, user):
-    guide = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))["Hướng dẫn"]
+    guide = openpyxl.load_workbook(io.BytesIO(award_import.registry_template(db.session, office_user())))["Hướng dẫn"]
     example = [c.value for c in list(guide.iter_rows())[-1]]
-    report = imports.import_registry(db.session, registry_file([example]), actor=user("noivu"))
+    report = award_import.import_registry(db.session, registry_file([example]), actor=user("noivu"))
     assert report.errors == []
 
 
@@ -345,7 +349,7 @@ def nominee_row(**changes) -> list:
 
 
 def nominee_file(dossier, rows) -> io.BytesIO:
-    return workbook(imports.nominee_template(db.session, dossier), rows)
+    return workbook(nominee_import.nominee_template(db.session, dossier), rows)
 
 
 def test_a_nominee_list_becomes_the_dossiers_nominations(make_dossier, user):
@@ -357,7 +361,9 @@ def test_a_nominee_list_becomes_the_dossiers_nominations(make_dossier, user):
         nominee_row(kind="Tập thể", full_name="Văn phòng UBND thị trấn", date_of_birth=None, gender=None,
                     position=None, title_code="Tập thể lao động tiên tiến", annual_rating=None, months_of_service=None),
     ]  # fmt: skip
-    report = imports.import_nominees(db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan"))
+    report = nominee_import.import_nominees(
+        db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan")
+    )
     db.session.commit()
     assert (report.rows_read, report.rows_written, report.errors) == (3, 3, [])
     assert [(n.nominee.full_name, n.title_code) for n in dossier.nominations] == [
@@ -374,7 +380,9 @@ def test_a_bad_title_code_on_one_row_writes_nothing(make_dossier, user):
     dossier = make_dossier(nominees=(), complete=False)
     before = (count(Nomination), count(Nominee), count(AuditEntry))
     rows = [nominee_row(), nominee_row(full_name="Trần Thị Bình", title_code="KHONG_CO"), nominee_row(full_name="C")]
-    report = imports.import_nominees(db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan"))
+    report = nominee_import.import_nominees(
+        db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan")
+    )
     db.session.commit()
     assert report.errors == [
         RowError(
@@ -398,7 +406,9 @@ def test_what_the_dossier_service_refuses_is_reported_on_the_right_cells(make_do
         nominee_row(full_name="Lê Văn Cường"),
         nominee_row(full_name="lê văn cường"),
     ]
-    report = imports.import_nominees(db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan"))
+    report = nominee_import.import_nominees(
+        db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan")
+    )
     assert [(e.row, e.column, e.reason) for e in report.errors] == [
         (3, "C", "Vui lòng nhập ngày sinh."),
         (4, "G", "Danh hiệu này không dành cho loại đối tượng đã chọn."),
@@ -411,12 +421,14 @@ def test_what_the_dossier_service_refuses_is_reported_on_the_right_cells(make_do
 def test_only_the_units_officer_imports_into_a_dossier(make_dossier, user, username):
     dossier = make_dossier(nominees=(), complete=False)
     with pytest.raises(PermissionDenied):
-        imports.import_nominees(db.session, dossier, nominee_file(dossier, [nominee_row()]), actor=user(username))
+        nominee_import.import_nominees(
+            db.session, dossier, nominee_file(dossier, [nominee_row()]), actor=user(username)
+        )
 
 
 def test_the_nominee_template_lists_the_titles_of_the_dossiers_rule_set(make_dossier):
     dossier = make_dossier(nominees=(), complete=False)
-    book = openpyxl.load_workbook(io.BytesIO(imports.nominee_template(db.session, dossier)))
+    book = openpyxl.load_workbook(io.BytesIO(nominee_import.nominee_template(db.session, dossier)))
     assert [c.value for c in book["Dữ liệu"][2]][:3] == ["Loại đối tượng *", "Họ tên *", "Ngày sinh"]
     codes = [r[0] for r in book["Danh mục"].iter_rows(min_row=2, max_col=1, values_only=True)]
     assert codes[:2] == ["LDTT", "CSTDCS"] and "GIAY_KHEN_CT_XA" in codes
@@ -466,7 +478,7 @@ def declaring(data: bytes, ref: str, ending_at: int | None = None) -> io.BytesIO
 
 
 def nominee_headers(dossier) -> list[str]:
-    return [c.header for c in imports.nominee_columns(db.session, dossier)]
+    return [c.header for c in nominee_import.nominee_columns(db.session, dossier)]
 
 
 def refused_cheaply(dossier, upload: io.BytesIO, actor) -> str:
@@ -474,7 +486,7 @@ def refused_cheaply(dossier, upload: io.BytesIO, actor) -> str:
     before = (count(Nomination), count(Nominee), count(AuditEntry))
     start = time.process_time()
     with pytest.raises(InvalidInput) as refused:
-        imports.import_nominees(db.session, dossier, upload, actor=actor)
+        nominee_import.import_nominees(db.session, dossier, upload, actor=actor)
     spent = time.process_time() - start
     assert spent < CHEAP, f"{spent:.1f} s of CPU"
     assert (count(Nomination), count(Nominee), count(AuditEntry)) == before
@@ -496,7 +508,7 @@ def test_a_good_file_declaring_a_huge_size_imports_what_it_holds(make_dossier, u
     dossier = make_dossier(nominees=(), complete=False)
     upload = declaring(nominee_file(dossier, [nominee_row()]).getvalue(), "A1:XFD1048576")
     start = time.process_time()
-    report = imports.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
+    report = nominee_import.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
     assert time.process_time() - start < CHEAP
     assert (report.rows_written, report.errors) == (1, [])
 
@@ -531,7 +543,7 @@ def test_the_sheet_may_reach_the_limit_row_and_not_one_further(make_dossier, use
         book.active.cell(row=last, column=column, value=value)
     upload = io.BytesIO(saved(book))
     if last == imports.LAST_ROW:
-        report = imports.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
+        report = nominee_import.import_nominees(db.session, dossier, upload, actor=user("canbo.pleikan"))
         assert (report.rows_written, report.errors) == (2, [])
     else:
         assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == TOO_LONG
@@ -541,7 +553,9 @@ def test_two_thousand_honest_rows_are_read_whole(make_dossier):
     """Reading only: writing 2,000 nominations takes the services about a minute."""
     dossier = make_dossier(nominees=(), complete=False)
     typed = [nominee_row(full_name=f"Người thứ {n}", achievement="Hoàn thành tốt nhiệm vụ. " * 12) for n in range(2000)]
-    read, positions = imports._read(nominee_file(dossier, typed), imports.nominee_columns(db.session, dossier))
+    read, positions = imports.read_sheet(
+        nominee_file(dossier, typed), nominee_import.nominee_columns(db.session, dossier)
+    )
     assert [number for number, _ in read] == list(range(3, 3 + imports.MAX_ROWS))
     assert read[-1][1][1] == "Người thứ 1999" and positions[1].key == "full_name"
 

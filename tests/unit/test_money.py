@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from models import Authority, AwardTitle, BaseSalary, Decision, RuleParameter, RuleSet, db
 from models.decision import DecisionState
-from workflow import dossiers as service
-from workflow.engine import fire
-from workflow.machines import NOMINATION
-from workflow.money import award_amount, base_salary_on, dossier_amount, nomination_amount
-from workflow.rulesets import APPLIES_TO_KEY, load_rulesets, rule_set_in_force
+from workflow.core.engine import fire
+from workflow.core.machines import NOMINATION
+from workflow.dossiers import editing as service
+from workflow.rules.money import award_amount, base_salary_on, dossier_amount, nomination_amount
+from workflow.rules.rulesets import APPLIES_TO_KEY, load_rulesets, rule_set_in_force
 
 
 @pytest.fixture

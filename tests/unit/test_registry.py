@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, Nominee, RegistryEntry, Unit, User, db
-from workflow import registry
-from workflow.errors import InvalidInput
-from workflow.identity import find_or_create_nominee, merge_nominees, record_unit_history
+from workflow.core.errors import InvalidInput
 from workflow.permissions import can_search_registry, can_view_registry_person
+from workflow.registry import entries as registry
+from workflow.registry.identity import find_or_create_nominee, merge_nominees, record_unit_history
 
 
 def unit(code: str) -> Unit:

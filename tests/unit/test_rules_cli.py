@@ -15,8 +15,8 @@ from models import (
     RuleSet,
     db,
 )
-from workflow.clock import local_today
-from workflow.rulesets import DEFAULT_DIRECTORY, rule_set_in_force
+from workflow.core.today import local_today
+from workflow.rules.rulesets import DEFAULT_DIRECTORY, rule_set_in_force
 
 CATALOGUE = (RuleSet, AwardTitle, Competence, ProcedureRule, RequiredDocument, RuleParameter, BaseSalary)
 

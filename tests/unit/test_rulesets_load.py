@@ -17,7 +17,7 @@ from models import (
     RuleSet,
     db,
 )
-from workflow.rulesets import DEFAULT_DIRECTORY, RuleSetError, load_rulesets, rule_set_in_force
+from workflow.rules.rulesets import DEFAULT_DIRECTORY, RuleSetError, load_rulesets, rule_set_in_force
 
 NATIONAL = ["2018-2023", "2024-2025", "2025-07"]
 CATALOGUE = (RuleSet, AwardTitle, Competence, ProcedureRule, RequiredDocument, RuleParameter, BaseSalary)

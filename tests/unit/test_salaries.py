@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, BaseSalary, db
-from workflow.errors import InvalidInput, PermissionDenied
-from workflow.money import base_salary_on
-from workflow.salaries import add_base_salary, base_salaries
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.rules.money import base_salary_on
+from workflow.rules.salaries import add_base_salary, base_salaries
 
 
 def rows() -> int:

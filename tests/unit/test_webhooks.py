@@ -18,7 +18,7 @@ from models import AuditEntry, OutboxMessage, WebhookSubscription, db
 from models.base import utcnow
 from models.outbox import OutboxState
 from tests.unit.test_dispatcher import children, closed_port, emit, find_user, make_dossier_row, settings_for
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
 from workflow.notify.dispatcher import dispatch_pending
 from workflow.notify.email import DeliveryError
 from workflow.notify.webhooks import create_subscription, deactivate_subscription, post, sign, verify_signature

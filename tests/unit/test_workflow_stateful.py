@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Dossier, OutboxMessage, User, db
 from models.dossier import DossierState
-from workflow import dossiers as service
-from workflow.audit import verify_chain
-from workflow.errors import DomainError
-from workflow.machines import DOSSIER
+from workflow.core.audit import verify_chain
+from workflow.core.errors import DomainError
+from workflow.core.machines import DOSSIER
+from workflow.dossiers import transitions as steps
 
 USERNAMES = ["canbo.pleikan", "truong.pleikan", "canbo.dakxu", "noivu", "thuky", "chutich", "uyvien2", "admin"]
 TRIGGERS = sorted(DOSSIER.specs)
@@ -48,7 +48,7 @@ class DossierLife(RuleBasedStateMachine):
         version = self.dossier.version - 1 if stale else self.dossier.version
         before = self.dossier.state
         try:
-            service.perform(
+            steps.perform(
                 db.session,
                 self.dossier,
                 trigger,

@@ -16,9 +16,9 @@ from tests.workflow_helpers import (
     nomination_in_state,
     permitted_actor,
 )
-from workflow.engine import fire
-from workflow.errors import TransitionNotAllowed
-from workflow.machines import DOSSIER, NOMINATION
+from workflow.core.engine import fire
+from workflow.core.errors import TransitionNotAllowed
+from workflow.core.machines import DOSSIER, NOMINATION
 
 
 def _expected(workflow, state: str, trigger: str) -> str | None:

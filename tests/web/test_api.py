@@ -15,9 +15,10 @@ from werkzeug.test import stream_encode_multipart
 
 from models import AuditEntry, Document, Dossier, db
 from tests.conftest import PDF_BYTES
-from workflow import dossiers as service
-from workflow.machines import DOSSIER, NOMINATION
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.core.machines import DOSSIER, NOMINATION
+from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
 
 API = "/api/v1"
 STALE = "Hồ sơ đã được người khác thay đổi, vui lòng tải lại"
@@ -107,7 +108,7 @@ def test_list_shows_only_the_units_own_dossiers_and_the_office_sees_all(api, mak
 
 def test_list_filters_by_state_and_year_and_pages(api, make_dossier):
     dossiers = [make_dossier(year=2024), make_dossier(year=2025), make_dossier(year=2025)]
-    service.submit_to_head(db.session, dossiers[2], actor=dossiers[2].created_by)
+    steps.submit_to_head(db.session, dossiers[2], actor=dossiers[2].created_by)
     db.session.commit()
 
     def ids(**query):
@@ -215,7 +216,7 @@ def test_bad_nomination_gets_field_errors_and_adds_nothing(api, make_dossier, ch
 
 def test_nominations_cannot_be_added_once_submitted(api, make_dossier):
     dossier = make_dossier()
-    service.submit_to_head(db.session, dossier, actor=dossier.created_by)
+    steps.submit_to_head(db.session, dossier, actor=dossier.created_by)
     db.session.commit()
     problem(api.post("canbo.pleikan", f"/dossiers/{dossier.id}/nominations", json=PERSON), 403)
 

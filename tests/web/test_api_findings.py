@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from models import AuditEntry, NomineeYear, db
 from tests.workflow_helpers import count
-from workflow import dossiers as service
-from workflow.clock import local_today
-from workflow.eligibility.appraisal import appraise
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.core.today import local_today
+from workflow.dossiers import transitions as steps
+from workflow.dossiers.appraisal import appraise
 
 FIELDS = {
     "rule", "severity", "message", "source", "overridden", "override_reason", "rule_set", "rule_set_revision",
@@ -35,8 +35,8 @@ def get(client, user):
 def nomination(make_dossier, user):
     dossier = make_dossier(nominees=("Nguyễn Văn An",))
     db.session.scalar(select(NomineeYear)).months_of_service = 2
-    service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
     db.session.commit()
     return dossier.nominations[0]
 

@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 
 from models import RegistryEntry, Unit, User, db
 from tests.conftest import PDF_BYTES
-from workflow import imports, registry
-from workflow.identity import find_or_create_nominee
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.registry import award_import
+from workflow.registry import entries as registry
+from workflow.registry import xlsx as imports
+from workflow.registry.identity import find_or_create_nominee
 
 API = "/api/v1/registry"
 ROW = [
@@ -74,7 +76,7 @@ def entries(demo, user):
 
 
 def xlsx(rows: list[list]) -> io.BytesIO:
-    book = openpyxl.load_workbook(io.BytesIO(imports.registry_template(db.session, office_user())))
+    book = openpyxl.load_workbook(io.BytesIO(award_import.registry_template(db.session, office_user())))
     for number, values in enumerate(rows, start=3):
         for column, value in enumerate(values, start=1):
             book[imports.DATA_SHEET].cell(row=number, column=column, value=value)

@@ -3,8 +3,8 @@ import shutil
 import pytest
 
 from models import db
-from workflow.rulesets import DEFAULT_DIRECTORY, load_rulesets
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.rules.rulesets import DEFAULT_DIRECTORY, load_rulesets
 
 API = "/api/v1/rulesets"
 

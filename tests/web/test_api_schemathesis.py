@@ -16,9 +16,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 
 from models import db
-from workflow.demo import seed_demo
-from workflow.dossiers import visible_dossiers
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.demo.seed import seed_demo
+from workflow.reporting.worklists import visible_dossiers
 
 EXAMPLES = settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from models import Dossier, NomineeYear, RegistryEntry, db
 from tests.conftest import csrf_token_from
-from workflow import dossiers as service
-from workflow.demo_dossiers import seed_demo_dossiers
+from workflow.demo.dossiers import seed_demo_dossiers
+from workflow.dossiers import transitions as steps
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def submitted(make_dossier, user):
         for record in db.session.scalars(select(NomineeYear)):
             for key, value in facts.items():
                 setattr(record, key, value)
-        service.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-        service.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+        steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+        steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
         db.session.commit()
         return dossier
 

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from models import Nominee, RegistryEntry, Unit, db
 from tests.conftest import AuthActions, csrf_token_from
-from workflow import imports
-from workflow.identity import find_or_create_nominee, record_unit_history
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.registry import xlsx as imports
+from workflow.registry.identity import find_or_create_nominee, record_unit_history
 
 
 @pytest.fixture

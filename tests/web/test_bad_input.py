@@ -13,8 +13,8 @@ from wtforms.fields.core import UnboundField
 
 from models import Dossier, db
 from tests.conftest import PDF_BYTES, AuthActions, csrf_token_from
-from workflow.demo import seed_demo
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
+from workflow.demo.seed import seed_demo
 
 HUGE = str(2**70)
 POISONS = ["\x00", HUGE, "١٢٣", "¹", "-1", "abc"]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models import Document, db
 from tests.conftest import PDF_BYTES, csrf_token_from
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
 

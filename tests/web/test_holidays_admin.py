@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Holiday, db
 from tests.conftest import csrf_token_from
-from workflow.calendar import seed_holidays
+from workflow.core.calendar import seed_holidays
 
 PAGE = "/admin/holidays"
 

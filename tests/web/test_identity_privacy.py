@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from models import IdentityMatch, Nomination, Nominee, NomineeYear, Notification, db
 from models.base import utcnow
 from tests.conftest import AuthActions, csrf_token_from
-from workflow import dossiers as service
-from workflow import identity
-from workflow.errors import GuardFailed
+from workflow.accounts.tokens import issue_token
+from workflow.core.errors import GuardFailed
+from workflow.dossiers import editing as service
 from workflow.notify.dispatcher import dispatch_pending
-from workflow.tokens import issue_token
+from workflow.registry import identity
 
 TAKEN_ID = "062079004321"
 NEW_ID = "062090001111"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models import Nomination, RegistryEntry, db
 from tests.conftest import PDF_BYTES, csrf_token_from
-from workflow import imports
+from workflow.registry import xlsx as imports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTRY_ROW = [

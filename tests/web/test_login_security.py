@@ -15,9 +15,9 @@ from models import ApiToken, LoginFailure, db
 from models.base import utcnow
 from tests.conftest import AuthActions, csrf_token_from, make_config
 from web import create_app
-from workflow import accounts
-from workflow.accounts import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
-from workflow.tokens import MAX_LIVE_TOKENS
+from workflow.accounts import users as accounts
+from workflow.accounts.tokens import MAX_LIVE_TOKENS
+from workflow.accounts.users import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
 
 LOCKED = "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa"
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models import AuditEntry, Nominee, Unit, db
 from tests.conftest import csrf_token_from
-from workflow import registry
-from workflow.identity import find_or_create_nominee, merge_nominees
+from workflow.registry import entries as registry
+from workflow.registry.identity import find_or_create_nominee, merge_nominees
 
 
 def unit_id(code: str) -> int:

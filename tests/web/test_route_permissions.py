@@ -12,7 +12,7 @@ from config import TestingConfig
 from models import IdentityMatch, User, db
 from tests.conftest import csrf_token_from
 from web import create_app
-from workflow.tokens import issue_token
+from workflow.accounts.tokens import issue_token
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 # Flask's own static file view cannot carry an attribute; every other view must.

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, BaseSalary, RuleSet, db
 from tests.conftest import csrf_token_from
-from workflow.clock import local_today
-from workflow.money import base_salary_on
-from workflow.rulesets import rule_set_in_force
+from workflow.core.today import local_today
+from workflow.rules.money import base_salary_on
+from workflow.rules.rulesets import rule_set_in_force
 
 RULESETS = "/admin/rulesets"
 SALARIES = "/admin/base-salaries"

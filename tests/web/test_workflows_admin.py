@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from workflow.machines import DOSSIER, NOMINATION
+from workflow.core.machines import DOSSIER, NOMINATION
 
 PAGE = "/admin/workflows"
 

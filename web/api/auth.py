@@ -15,9 +15,9 @@ from web.access import Predicate, public
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas import IssuedTokenSchema, TokenRequestSchema
 from web.errors import render_error
-from workflow.accounts import LoginThrottled, authenticate, revoke_all_tokens
+from workflow.accounts.tokens import MAX_LIVE_TOKENS, issue_token, revoke_token, verify_token
+from workflow.accounts.users import LoginThrottled, authenticate, revoke_all_tokens
 from workflow.permissions import can_view_home
-from workflow.tokens import MAX_LIVE_TOKENS, issue_token, revoke_token, verify_token
 
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng"
 NO_TOKEN = "Vui lòng gửi mã truy cập trong tiêu đề Authorization: Bearer <mã>."

@@ -24,14 +24,17 @@ from web.api.schemas import (
     TimelineEntrySchema,
     TransitionRequestSchema,
 )
+from web.loaders import load_dossier
 from web.pagination import paginate
 from web.presenters import timeline_rows
-from workflow import dossiers as service
-from workflow.checklist import ChecklistItem
-from workflow.engine import available_triggers
-from workflow.errors import InvalidInput
-from workflow.machines import DOSSIER
+from workflow.core.engine import available_triggers
+from workflow.core.errors import InvalidInput
+from workflow.core.machines import DOSSIER
+from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
+from workflow.dossiers.checklist import ChecklistItem
 from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
+from workflow.reporting.worklists import visible_dossiers
 
 blp = ApiBlueprint(
     "api_dossiers",
@@ -40,9 +43,6 @@ blp = ApiBlueprint(
     description="Hồ sơ đề nghị khen thưởng: tạo, thêm người được đề nghị và tài liệu, chuyển trạng thái.",
 )
 
-
-def load_dossier(dossier_id: int, **_) -> Dossier:
-    return db.get_or_404(Dossier, dossier_id)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def detail(dossier: Dossier) -> DossierDetail:
 @blp.response(200, DossierPageSchema)
 def list_dossiers(query: dict):
     filters = {key: query.get(key) for key in ("state", "year", "unit_id")}
-    dossiers = service.visible_dossiers(db.session, current_actor(), **filters).options(selectinload(Dossier.unit))
+    dossiers = visible_dossiers(db.session, current_actor(), **filters).options(selectinload(Dossier.unit))
     page = paginate(db.session, dossiers, per_page=query["per_page"])
     return {"items": page.items, "meta": page}
 
@@ -169,7 +169,7 @@ def _nomination_in(dossier: Dossier, nomination_id: int | None) -> Nomination | 
 @blp.response(200, DossierSchema)
 def transition(body: dict, dossier_id: int):
     dossier = load_dossier(dossier_id)
-    service.perform(
+    steps.perform(
         db.session, dossier, body["trigger"], actor=current_actor(), version=body["version"], **body["data"]
     )
     db.session.commit()

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import current_app
 from marshmallow import Schema, fields
 
-from models import Nomination, db
+from models import db
 from web.api.auth import api_permission_required
 from web.api.blueprint import ID, ApiBlueprint
-from workflow.clock import local_today
-from workflow.eligibility.appraisal import findings_list
-from workflow.eligibility.basis import DEFAULT_BASIS
+from web.loaders import load_nomination
+from workflow.core.today import local_today
+from workflow.dossiers.appraisal import findings_list
 from workflow.permissions import can_view_dossier
+from workflow.rules.eligibility.basis import DEFAULT_BASIS
 
 blp = ApiBlueprint(
     "api_findings",
@@ -38,9 +39,6 @@ class FindingSchema(Schema):
         metadata={"description": "true: kết quả thẩm định Phòng Nội vụ đã lưu; false: kiểm tra ngay khi gọi, chưa lưu."}
     )
 
-
-def load_nomination(nomination_id: int, **_) -> Nomination:
-    return db.get_or_404(Nomination, nomination_id)
 
 
 @blp.route(f"/<{ID}:nomination_id>/findings", methods=["GET"])

@@ -11,9 +11,10 @@ from web.api.blueprint import MAX_ID, ApiBlueprint
 from web.api.schemas import File, InputSchema, Integer, PageMetaSchema, Text, in_range, max_length
 from web.errors import render_error
 from web.pagination import paginate
-from workflow import imports, registry
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
 from workflow.permissions import can_import_registry, can_search_registry
+from workflow.registry import award_import
+from workflow.registry import entries as registry
 
 blp = ApiBlueprint(
     "api_registry",
@@ -133,7 +134,7 @@ def list_entries(query: dict):
 @blp.arguments(RegistryImportSchema, location="form_and_files")
 @blp.response(201, ImportReportSchema)
 def import_entries(form: dict):
-    report = imports.import_registry(db.session, form["file"].stream, actor=current_actor())
+    report = award_import.import_registry(db.session, form["file"].stream, actor=current_actor())
     if not report.ok:
         detail = f"Tệp có {report.bad_rows} dòng lỗi; chưa ghi dòng nào."
         return render_error(422, detail, report=ImportReportSchema().dump(report))

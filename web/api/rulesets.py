@@ -11,7 +11,7 @@ from web.api.blueprint import MAX_ID, ApiBlueprint
 from web.api.schemas import InputSchema, Integer, in_range
 from web.errors import render_error
 from workflow.permissions import can_view_rulesets
-from workflow.ruleset_catalogue import find_rule_set, rule_set_contents, rule_set_summaries
+from workflow.rules.catalogue import find_rule_set, rule_set_contents, rule_set_summaries
 
 blp = ApiBlueprint(
     "api_rulesets",

@@ -14,8 +14,8 @@ from models.catalogue import SUBJECT_KINDS
 from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, REASON_CATEGORIES, DossierState
 from web.api.blueprint import MAX_ID
 from web.params import MAX_BIGINT, is_whole_number
-from workflow.dossiers import UNIT_PROCEDURES
-from workflow.machines import DOSSIER
+from workflow.core.machines import DOSSIER
+from workflow.dossiers.editing import UNIT_PROCEDURES
 
 # --- input building blocks: Vietnamese messages, no NUL characters (PostgreSQL refuses them in text) -----------
 

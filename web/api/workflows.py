@@ -6,8 +6,8 @@ from __future__ import annotations
 from web.api.auth import api_permission_required
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas import WorkflowSchema
-from workflow.diagrams import describe
-from workflow.machines import WORKFLOWS
+from workflow.core.diagrams import describe
+from workflow.core.machines import WORKFLOWS
 from workflow.permissions import can_view_home
 
 blp = ApiBlueprint(

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from models import db
 from web.access import permission_required
 from web.forms import LanguageForm
-from workflow.accounts import revoke_all_tokens
+from workflow.accounts.tokens import MAX_LIVE_TOKENS, live_tokens
+from workflow.accounts.users import revoke_all_tokens
 from workflow.permissions import can_change_own_settings
-from workflow.tokens import MAX_LIVE_TOKENS, live_tokens
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -16,13 +16,14 @@ from wtforms.validators import Length, Optional
 from models import Nomination, db
 from web.access import permission_required
 from web.forms import WholeNumberField
-from workflow.clock import local_today
-from workflow.eligibility import appraisal as service
-from workflow.eligibility.basis import BASIS_LABELS, DEFAULT_BASIS
-from workflow.errors import GuardFailed, InvalidInput
-from workflow.money import nomination_amount, vnd
+from web.loaders import load_nomination
+from workflow.core.errors import GuardFailed, InvalidInput
+from workflow.core.today import local_today
+from workflow.dossiers import appraisal as service
 from workflow.permissions import can_appraise
-from workflow.registry import person_history, title_names
+from workflow.registry.entries import person_history, title_names
+from workflow.rules.eligibility.basis import BASIS_LABELS, DEFAULT_BASIS
+from workflow.rules.money import nomination_amount, vnd
 
 bp = Blueprint("appraisal", __name__)
 ID = "int(max=2147483647)"
@@ -44,9 +45,6 @@ class OverrideForm(FlaskForm):
     rule = HiddenField()
     reason = TextAreaField(_l("Lý do chấp nhận cảnh báo"), validators=[Length(max=2000)])
 
-
-def load_nomination(nomination_id: int, **_) -> Nomination:
-    return db.get_or_404(Nomination, nomination_id)
 
 
 def _basis() -> str:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from models import db
 from web.access import permission_required, public
 from web.forms import LoginForm
-from workflow.accounts import LoginThrottled, authenticate, end_sessions
+from workflow.accounts.users import LoginThrottled, authenticate, end_sessions
 from workflow.permissions import can_view_home
 
 bp = Blueprint("auth", __name__)

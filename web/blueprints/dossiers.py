@@ -8,40 +8,34 @@ from flask import Blueprint, current_app, flash, redirect, render_template, send
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Document, Dossier, Nomination, db
+from models import Dossier, Nomination, db
 from web.access import permission_required
 from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, options
+from web.loaders import load_document, load_dossier, load_nomination
 from web.pagination import paginate
 from web.params import int_arg, text_arg
 from web.presenters import dossier_page_context, nomination_form_data, nominee_input, timeline_rows
-from workflow import dossiers as service
-from workflow.documents import content_path, served_as
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
+from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
+from workflow.dossiers.documents import content_path, served_as
 from workflow.permissions import (
     can_create_dossier,
     can_edit_dossier,
     can_list_dossiers,
     can_view_dossier,
 )
+from workflow.reporting.worklists import visible_dossiers
 
 bp = Blueprint("dossiers", __name__)
 ID = "int(max=2147483647)"
 
 
-def load_dossier(dossier_id: int, **_) -> Dossier:
-    return db.get_or_404(Dossier, dossier_id)
 
 
-def load_nomination(nomination_id: int, **_) -> Nomination:
-    return db.get_or_404(Nomination, nomination_id)
 
-
-def load_document(document_id: int, **_) -> Document:
-    return db.get_or_404(Document, document_id)
-
-
-def load_action(dossier_id: int, trigger: str) -> service.DossierAction:
-    return service.DossierAction(load_dossier(dossier_id), trigger)
+def load_action(dossier_id: int, trigger: str) -> steps.DossierAction:
+    return steps.DossierAction(load_dossier(dossier_id), trigger)
 
 
 @bp.get("/dossiers")
@@ -49,7 +43,7 @@ def load_action(dossier_id: int, trigger: str) -> service.DossierAction:
 def index():
     state = text_arg("state", 24)
     year = int_arg("year", 1945, 2200)
-    page = paginate(db.session, service.visible_dossiers(db.session, current_user, state=state, year=year))
+    page = paginate(db.session, visible_dossiers(db.session, current_user, state=state, year=year))
     return render_template("dossiers/index.html", page=page, state=state, year=year)
 
 
@@ -166,14 +160,14 @@ def download(document_id: int):
 
 
 @bp.post(f"/dossiers/<{ID}:dossier_id>/actions/<string(maxlength=40):trigger>")
-@permission_required(service.can_perform, load=load_action)
+@permission_required(steps.can_perform, load=load_action)
 def act(dossier_id: int, trigger: str):
     dossier = load_dossier(dossier_id)
     form = TransitionForm()
     if not form.validate_on_submit():
         return _show_with_errors(dossier, transition_form=form)
     missing = list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines()
-    service.perform(
+    steps.perform(
         db.session,
         dossier,
         trigger,
@@ -185,7 +179,7 @@ def act(dossier_id: int, trigger: str):
         sign_off=form.sign_off.data,
     )
     db.session.commit()
-    flash(_("Đã thực hiện: %(action)s.", action=service.action_label(trigger)), "success")
+    flash(_("Đã thực hiện: %(action)s.", action=steps.action_label(trigger)), "success")
     return redirect(url_for(".show", dossier_id=dossier.id))
 
 

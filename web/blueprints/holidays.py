@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from models import Holiday, db
 from web.access import permission_required
 from web.params import int_arg
-from workflow.calendar import (
+from workflow.core.calendar import (
     DAY_OFF,
     NAME_MAX,
     WORKING_DAY,
@@ -21,7 +21,7 @@ from workflow.calendar import (
     set_override,
     year_exceptions,
 )
-from workflow.clock import local_today
+from workflow.core.today import local_today
 from workflow.permissions import can_administer
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")

@@ -5,8 +5,7 @@ from flask_login import current_user
 
 from models import Role, db
 from web.access import permission_required
-from workflow import identity, worklists
-from workflow.clock import local_today
+from workflow.core.today import local_today
 from workflow.permissions import (
     can_administer,
     can_view_chairman_workspace,
@@ -16,6 +15,8 @@ from workflow.permissions import (
     can_view_secretary_workspace,
     can_view_unit_workspace,
 )
+from workflow.registry import identity
+from workflow.reporting import worklists
 
 bp = Blueprint("home", __name__)
 

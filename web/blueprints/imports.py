@@ -13,11 +13,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from models import Dossier, db
+from models import db
 from web.access import permission_required
-from workflow import imports
-from workflow.errors import InvalidInput
+from web.loaders import load_dossier
+from workflow.core.errors import InvalidInput
+from workflow.dossiers import nominee_import
 from workflow.permissions import can_edit_dossier, can_import_registry
+from workflow.registry import award_import
+from workflow.registry import xlsx as imports
 
 bp = Blueprint("imports", __name__)
 ID = "int(max=2147483647)"
@@ -26,9 +29,6 @@ ID = "int(max=2147483647)"
 class ImportForm(FlaskForm):
     file = FileField(_l("Tệp Excel (.xlsx)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))])
 
-
-def load_dossier(dossier_id: int, **_) -> Dossier:
-    return db.get_or_404(Dossier, dossier_id)
 
 
 def _xlsx(content: bytes, name: str):
@@ -56,14 +56,16 @@ def _run(form: ImportForm, template: str, do_import, **context):
 @permission_required(can_import_registry)
 def registry_import():
     form = ImportForm()
-    page = _run(form, "imports/registry.html", lambda s: imports.import_registry(db.session, s, actor=current_user))
+    page = _run(
+        form, "imports/registry.html", lambda s: award_import.import_registry(db.session, s, actor=current_user)
+    )
     return page or redirect(url_for("registry.index"))
 
 
 @bp.get("/registry/import/template")
 @permission_required(can_import_registry)
 def registry_template():
-    return _xlsx(imports.registry_template(db.session, current_user), "mau-nhap-so-theo-doi-khen-thuong.xlsx")
+    return _xlsx(award_import.registry_template(db.session, current_user), "mau-nhap-so-theo-doi-khen-thuong.xlsx")
 
 
 @bp.route(f"/dossiers/<{ID}:dossier_id>/import", methods=["GET", "POST"])
@@ -74,7 +76,7 @@ def dossier_import(dossier_id: int):
     page = _run(
         form,
         "imports/dossier.html",
-        lambda s: imports.import_nominees(db.session, dossier, s, actor=current_user),
+        lambda s: nominee_import.import_nominees(db.session, dossier, s, actor=current_user),
         dossier=dossier,
     )
     return page or redirect(url_for("dossiers.show", dossier_id=dossier.id, _anchor="nominations"))
@@ -84,4 +86,4 @@ def dossier_import(dossier_id: int):
 @permission_required(can_edit_dossier, load=load_dossier)
 def dossier_template(dossier_id: int):
     dossier = load_dossier(dossier_id)
-    return _xlsx(imports.nominee_template(db.session, dossier), f"mau-danh-sach-de-nghi-{dossier.code}.xlsx")
+    return _xlsx(nominee_import.nominee_template(db.session, dossier), f"mau-danh-sach-de-nghi-{dossier.code}.xlsx")

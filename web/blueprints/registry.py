@@ -12,13 +12,13 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from models import IdentityMatch, Nominee, Unit, db
+from models import Nominee, Unit, db
 from web.access import permission_required
 from web.forms import WholeNumberField
+from web.loaders import load_match, load_nominee
 from web.pagination import paginate
 from web.params import query_args
-from workflow import identity, registry
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
 from workflow.permissions import (
     can_import_registry,
     can_merge_nominees,
@@ -26,7 +26,9 @@ from workflow.permissions import (
     can_search_registry,
     can_view_registry_person,
 )
-from workflow.registry_scope import visible_units
+from workflow.registry import entries as registry
+from workflow.registry import identity
+from workflow.registry.scope import visible_units
 
 bp = Blueprint("registry", __name__)
 MAX_ID = 2147483647
@@ -47,12 +49,6 @@ class ResolveForm(FlaskForm):
     comment = TextAreaField(_l("Lý do"), validators=[Length(max=2000)])
 
 
-def load_nominee(nominee_id: int, **_) -> Nominee:
-    return db.get_or_404(Nominee, nominee_id)
-
-
-def load_match(match_id: int, **_) -> IdentityMatch:
-    return db.get_or_404(IdentityMatch, match_id)
 
 
 @bp.get("/registry")

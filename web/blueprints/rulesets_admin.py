@@ -20,13 +20,13 @@ from models import (
 )
 from web.access import permission_required
 from web.forms import WholeNumberField
-from workflow import salaries
-from workflow.clock import local_today
-from workflow.errors import InvalidInput
-from workflow.money import base_salary_on
+from workflow.core.errors import InvalidInput
+from workflow.core.today import local_today
 from workflow.permissions import can_administer, can_view_rulesets
-from workflow.ruleset_catalogue import rule_set_contents, rule_set_summaries
-from workflow.rulesets import rule_set_in_force
+from workflow.rules import salaries
+from workflow.rules.catalogue import rule_set_contents, rule_set_summaries
+from workflow.rules.money import base_salary_on
+from workflow.rules.rulesets import rule_set_in_force
 
 bp = Blueprint("rulesets_admin", __name__, url_prefix="/admin")
 ID = "int(max=2147483647)"
@@ -49,7 +49,7 @@ AUTHORITY_LEVEL_LABELS = {
 
 
 class BaseSalaryForm(FlaskForm):
-    """Parses the fields; workflow.salaries.add_base_salary judges them (one source for the rules), so an empty
+    """Parses the fields; workflow.rules.salaries.add_base_salary judges them (one source for the rules), so an empty
     field passes here as None and gets the service's message."""
 
     effective_from = DateField(

@@ -13,7 +13,7 @@ from models import OutboxMessage, WebhookSubscription, db
 from models.outbox import OutboxState
 from web.access import permission_required
 from web.forms import WholeNumberField
-from workflow.errors import InvalidInput
+from workflow.core.errors import InvalidInput
 from workflow.notify.dispatcher import dead_letters, retry_dead
 from workflow.notify.webhooks import ALL_TOPICS, create_subscription, deactivate_subscription, known_topics
 from workflow.permissions import can_administer

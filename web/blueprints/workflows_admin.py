@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from web.access import permission_required
 from web.filters import NOMINATION_LABELS, STATE_LABELS
-from workflow.diagrams import final_states, initial_state, mermaid, transition_rows
-from workflow.machines import DOSSIER, NOMINATION
+from workflow.core.diagrams import final_states, initial_state, mermaid, transition_rows
+from workflow.core.machines import DOSSIER, NOMINATION
 from workflow.permissions import can_administer
 
 bp = Blueprint("workflows_admin", __name__, url_prefix="/admin/workflows")

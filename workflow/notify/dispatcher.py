@@ -36,8 +36,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import Notification, OutboxMessage, User, WebhookSubscription
 from models.base import utcnow
 from models.outbox import OutboxState
-from workflow import audit
-from workflow.errors import DomainError, PermissionDenied
+from workflow.core import audit
+from workflow.core.errors import DomainError, PermissionDenied
 from workflow.notify import audiences, messages, signals, webhooks
 from workflow.notify import email as mail
 from workflow.permissions import can_administer

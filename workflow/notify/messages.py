@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import Dossier, Nomination, Notification, User
-from workflow.clock import LOCAL_TZ
+from workflow.core.today import LOCAL_TZ
 
 LANGUAGES = ("vi", "en")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"

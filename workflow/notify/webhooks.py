@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from models import User, WebhookSubscription
-from workflow import audit
-from workflow.errors import InvalidInput, PermissionDenied
-from workflow.machines import WORKFLOWS
+from workflow.core import audit
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.machines import WORKFLOWS
 from workflow.notify.email import DeliveryError
 from workflow.permissions import can_administer
 

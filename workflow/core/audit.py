@@ -1,0 +1,375 @@
+"""The keyed, hash-chained audit log: hash = HMAC-SHA256(key, prev_hash ‖ canonical JSON of the entry).
+
+The key (AUDIT_HMAC_KEY) lives in the environment, never in the database: whoever can write the database but
+not read the key cannot edit an entry and recompute the later hashes, nor append a forged one. Cutting the tail
+off or emptying the table leaves a valid shorter chain; signed checkpoints outside the database
+(workflow/audit_checkpoints.py) catch that. Appends are serialised (a transaction-scoped advisory lock on
+PostgreSQL; SQLite has one writer at a time), so the chain never forks. `verify` checks the chain, the last
+checkpoint and that every dossier and nomination is in the state its last audited transition left it in."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, Text, and_, cast, func, or_, select, text, type_coerce
+from sqlalchemy.orm import Session
+
+from models import AuditEntry, Dossier, IdentityMatch, Nomination, User
+from models.base import utcnow
+from models.dossier import NominationState
+from workflow.core import audit_checkpoints
+from workflow.core.audit_checkpoints import Checkpoint
+
+GENESIS = "0" * 64
+# Any fixed number; it names the one lock every audit append takes on PostgreSQL.
+_CHAIN_LOCK_KEY = 7_302_611
+# Built once: every transition pays for these (benchmarks/transition.py). A table-level INSERT, not the unit of
+# work, because entries are never changed after this.
+_TABLE = AuditEntry.__table__
+_LAST_HASH = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_INSERT = _TABLE.insert().returning(_TABLE.c.id)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# The chain's head in one statement, so count and last entry come from the same snapshot.
+_HEAD = (
+    select(_TABLE.c.id, _TABLE.c.hash, select(func.count()).select_from(_TABLE).scalar_subquery().label("entries"))
+    .order_by(_TABLE.c.id.desc())
+    .limit(1)
+)
+# verify reads the columns as stored, past the types' result processing, so a corrupted value becomes a named
+# problem instead of a traceback: data as its JSON text, occurred_at as SQLite's text (PostgreSQL's driver
+# always hands back a datetime).
+_RAW = select(
+    _TABLE.c.id,
+    type_coerce(_TABLE.c.occurred_at, String).label("occurred_at"),
+    _TABLE.c.actor_id,
+    _TABLE.c.entity_type,
+    _TABLE.c.entity_id,
+    _TABLE.c.dossier_id,
+    _TABLE.c.action,
+    _TABLE.c.from_state,
+    _TABLE.c.to_state,
+    cast(_TABLE.c.data, Text).label("data"),
+    _TABLE.c.prev_hash,
+    _TABLE.c.hash,
+).order_by(_TABLE.c.id)
+
+
+_settings: dict[str, Any] = {"key": b"", "checkpoint_file": None, "mac": None}
+
+
+def configure(key: str, checkpoint_file: str | None) -> None:
+    """Set by the app factory from AUDIT_HMAC_KEY and AUDIT_CHECKPOINT_FILE (never stored in the database)."""
+    _settings["key"] = key.encode()
+    _settings["checkpoint_file"] = checkpoint_file
+    # Keyed once: each append copies it instead of deriving the inner and outer pads again.
+    _settings["mac"] = hmac.new(_settings["key"], digestmod=hashlib.sha256)
+
+
+def canonical(entry_fields: dict[str, Any]) -> bytes:
+    return json.dumps(entry_fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _fields(
+    *, occurred_at: datetime, actor_id, entity_type, entity_id, dossier_id, action, from_state, to_state, data
+) -> dict[str, Any]:
+    return {
+        "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+        "dossier_id": dossier_id,
+        "actor_id": actor_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "data": data,
+    }
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    keyed = _settings["mac"]
+    if keyed is None:
+        raise RuntimeError("the audit key is not configured: call workflow.core.audit.configure first")
+    mac = keyed.copy()
+    mac.update(prev_hash.encode() + canonical(fields))
+    return mac.hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    entity_type: str,
+    entity_id: int,
+    action: str,
+    actor_id: int | None,
+    dossier_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add one entry at the end of the chain, in the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK, {"key": _CHAIN_LOCK_KEY})
+    prev_hash = session.execute(_LAST_HASH).scalar() or GENESIS
+    fields = _fields(
+        occurred_at=utcnow(),
+        actor_id=actor_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        dossier_id=dossier_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        data=json.loads(canonical(data or {})),
+    )
+    values = {
+        "occurred_at": datetime.fromisoformat(fields["occurred_at"]),
+        "actor_id": actor_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "dossier_id": dossier_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "data": fields["data"],
+        "prev_hash": prev_hash,
+        "hash": entry_hash(prev_hash, fields),
+    }
+    entry_id = session.execute(_INSERT, values).scalar_one()
+    return AuditEntry(id=entry_id, **values)
+
+
+# --- checkpoints -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TakenCheckpoint:
+    checkpoint: Checkpoint
+    file: str
+    told: list[User]  # the standing office heads an e-mail was written for
+
+
+def checkpoint(session: Session) -> TakenCheckpoint:
+    """Append the signed head of the chain to the checkpoint file and write its e-mail to the standing office's
+    heads, in the caller's transaction. The line is written before the caller commits: should the commit fail,
+    the file holds a true checkpoint that nobody was told of, never an e-mail about a line that is not there."""
+    path = _settings["checkpoint_file"]
+    if not path:
+        raise RuntimeError("AUDIT_CHECKPOINT_FILE is not configured")
+    head = session.execute(_HEAD).one_or_none()
+    now = utcnow()
+    taken = Checkpoint(
+        entries=head.entries if head else 0,
+        last_id=head.id if head else None,
+        last_hash=head.hash if head else GENESIS,
+        taken_at=now.isoformat(timespec="seconds"),
+    )
+    signed = audit_checkpoints.signature(taken, _settings["key"])
+    told = audit_checkpoints.notify_office_heads(session, taken, signed, now)
+    audit_checkpoints.write(path, taken, _settings["key"])
+    return TakenCheckpoint(taken, path, told)
+
+
+# --- verification ------------------------------------------------------------------------------------------------
+
+CHAIN = "chain"  # an entry whose link or keyed hash does not hold
+UNREADABLE = "unreadable"  # an entry whose stored columns cannot be read back
+CHECKPOINT = "checkpoint"  # the chain is shorter than, or differs from, the last checkpoint
+CHECKPOINT_FILE = "checkpoint_file"  # a line of the checkpoint file that is unreadable or wrongly signed
+STATE = "state"  # a dossier or nomination not in the state its last audited transition left it in
+# Past this many problems of one kind (one edit re-chained with the wrong algorithm breaks every later entry),
+# the rest are only counted.
+MAX_PER_KIND = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `verify` found wrong, in the words an operator reads."""
+
+    kind: str
+    subject: str  # what is wrong: "mục #12", "hồ sơ #5", "tệp điểm kiểm tra, dòng 3"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.reason}"
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    checkpoint: Checkpoint | None = None
+    problems: list[Problem] = field(default_factory=list)
+    omitted: int = 0  # problems beyond MAX_PER_KIND of their kind, counted but not listed
+    _per_kind: Counter[str] = field(default_factory=Counter, repr=False)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: Problem) -> None:
+        self._per_kind[problem.kind] += 1
+        if self._per_kind[problem.kind] <= MAX_PER_KIND:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
+
+
+def verify(session: Session, batch: int = 1000) -> Verification:
+    """Everything that shows the log or the states were altered: the keyed chain entry by entry (streamed in
+    batches of `batch`), the chain against the last validly signed checkpoint, the checkpoint file's own
+    signatures, and each dossier's and nomination's state against its last audited transition."""
+    latest, bad_lines = audit_checkpoints.read(_settings["checkpoint_file"], _settings["key"])
+    result = Verification(checkpoint=latest)
+    for number, reason in bad_lines:
+        result.add(Problem(CHECKPOINT_FILE, f"tệp điểm kiểm tra, dòng {number}", reason))
+
+    watched_id = latest.last_id if latest else None
+    watched_hash = None
+    for problem, row in _scan_chain(session, batch):
+        if problem is not None:
+            result.add(problem)
+            continue
+        result.entries += 1
+        if row.id == watched_id:
+            watched_hash = row.hash
+
+    if latest is not None:
+        for problem in _against_checkpoint(latest, result.entries, watched_hash):
+            result.add(problem)
+    for problem in _state_problems(session):
+        result.add(problem)
+    return result
+
+
+def verify_chain(session: Session, batch: int = 1000) -> Problem | None:
+    """The first entry whose link or keyed hash does not hold, or that cannot be read; None if the chain holds."""
+    return next((problem for problem, _ in _scan_chain(session, batch) if problem is not None), None)
+
+
+def _scan_chain(session: Session, batch: int) -> Iterator[tuple[Problem | None, Any]]:
+    """Each row once as (None, row), preceded by a (problem, row) for whatever is wrong with it."""
+    prev_hash = GENESIS
+    for row in _raw_rows(session, batch):
+        subject = f"mục #{row.id}"
+        if row.prev_hash != prev_hash:
+            yield Problem(CHAIN, subject, "prev_hash không khớp mã băm của mục liền trước (mục bị xóa hoặc chèn)"), row
+        try:
+            fields = _fields(
+                occurred_at=_stored_time(row.occurred_at),
+                actor_id=row.actor_id,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                dossier_id=row.dossier_id,
+                action=row.action,
+                from_state=row.from_state,
+                to_state=row.to_state,
+                data=_stored_json(row.data),
+            )
+        except _Unreadable as error:
+            yield Problem(UNREADABLE, subject, str(error)), row
+        else:
+            # The entry's own prev_hash: a broken link is reported above, the content is judged on its own.
+            if entry_hash(row.prev_hash, fields) != row.hash:
+                yield Problem(CHAIN, subject, "nội dung không khớp mã băm (HMAC): mục bị sửa hoặc giả mạo"), row
+        yield None, row
+        prev_hash = row.hash
+
+
+def _raw_rows(session: Session, batch: int) -> Iterator[Any]:
+    """Keyset pages in id order: memory stays flat on a log of millions of entries."""
+    last_id = 0
+    while True:
+        rows = session.execute(_RAW.where(_TABLE.c.id > last_id).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+class _Unreadable(ValueError):
+    pass
+
+
+def _stored_time(raw: Any) -> datetime:
+    """occurred_at as append hashed it: UTC, whatever the session's time zone or SQLite's naive text."""
+    try:
+        value = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise _Unreadable(f"không đọc được thời điểm occurred_at: {raw!r}") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _stored_json(raw: Any) -> Any:
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError) as error:
+        raise _Unreadable(f"cột data không phải JSON hợp lệ ({error}): {str(raw)[:80]!r}") from None
+
+
+def _against_checkpoint(latest: Checkpoint, entries: int, watched_hash: str | None) -> Iterator[Problem]:
+    when = f"điểm kiểm tra lúc {latest.taken_at}"
+    if entries < latest.entries:
+        yield Problem(
+            CHECKPOINT,
+            "nhật ký",
+            f"chỉ còn {entries} mục, ít hơn {latest.entries} mục ở {when}: các mục đã bị xóa hoặc bảng bị làm rỗng",
+        )
+    if latest.last_id is None:
+        return
+    if watched_hash is None:
+        yield Problem(CHECKPOINT, f"mục #{latest.last_id}", f"không còn trong nhật ký, dù {when} đã ghi nhận")
+    elif watched_hash != latest.last_hash:
+        yield Problem(CHECKPOINT, f"mục #{latest.last_id}", f"mã băm khác với mã đã ghi ở {when}")
+
+
+# (model, entity_type, how the operator calls it, the state before any transition; None: the row's creation
+# is itself audited with a to_state, so a row without one was put in behind the application's back).
+_STATEFUL = (
+    (Dossier, "dossier", "hồ sơ", None),
+    (Nomination, "nomination", "đề nghị khen thưởng", NominationState.PROPOSED),
+    (IdentityMatch, "identity_match", "đối chiếu số định danh", None),
+)
+
+
+def _state_problems(session: Session) -> Iterator[Problem]:
+    """One statement per table: each row joined to the last audit entry of it that carries a to_state, keeping
+    only the rows that disagree. One snapshot each, so a transition committing meanwhile (state and entry in one
+    transaction) is seen whole or not at all."""
+    for model, entity_type, noun, initial in _STATEFUL:
+        last = (
+            select(_TABLE.c.entity_id, func.max(_TABLE.c.id).label("entry_id"))
+            .where(_TABLE.c.entity_type == entity_type, _TABLE.c.to_state.is_not(None))
+            .group_by(_TABLE.c.entity_id)
+            .subquery()
+        )
+        unaudited = last.c.entry_id.is_(None)
+        if initial is not None:
+            unaudited = and_(unaudited, model.state != initial)
+        statement = (
+            select(model.id, model.state, last.c.entry_id, _TABLE.c.to_state)
+            .outerjoin(last, last.c.entity_id == model.id)
+            .outerjoin(_TABLE, _TABLE.c.id == last.c.entry_id)
+            .where(or_(unaudited, _TABLE.c.to_state != model.state))
+            .order_by(model.id)
+            .execution_options(yield_per=500)
+        )
+        for row_id, state, entry_id, audited in session.execute(statement):
+            subject = f"{noun} #{row_id}"
+            if entry_id is None and initial is None:
+                reason = f"ở trạng thái '{state}' nhưng nhật ký không có mục nào ghi nhận trạng thái của nó"
+            elif entry_id is None:
+                reason = f"ở trạng thái '{state}' nhưng nhật ký chưa ghi chuyển trạng thái nào (phải là '{initial}')"
+            else:
+                reason = f"ở trạng thái '{state}', khác trạng thái '{audited}' ghi ở mục #{entry_id} của nhật ký"
+            yield Problem(STATE, subject, reason)
+
+
+def dossier_timeline(session: Session, dossier_id: int) -> list[AuditEntry]:
+    """Everything that happened to a dossier and the nominations and documents in it, oldest first."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.dossier_id == dossier_id).order_by(AuditEntry.id)))

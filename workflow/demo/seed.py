@@ -1,0 +1,287 @@
+"""The Ngọc Hồi demo (DOMAIN.md §9): Kon Tum, the district, its communes and bodies, one login per role,
+the district council and the 2020–2025 movement, plus the rule sets of the three legal periods.
+
+Idempotent: every row is looked up by its unique code or username and only missing rows are created;
+existing rows are never changed, so `flask seed-demo` can run on every start without undoing what users
+did since (passwords included)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Authority,
+    Council,
+    CouncilMembership,
+    Movement,
+    MovementRegistration,
+    Role,
+    Unit,
+    User,
+)
+from models.movement import MovementState
+from workflow.accounts.users import create_user
+from workflow.core.calendar import seed_holidays
+from workflow.demo.dossiers import seed_demo_dossiers
+from workflow.rules.rulesets import LoadReport, load_rulesets
+
+DEMO_PASSWORD = "demo"
+# The working-day calendar the demo's deadlines are counted on: the movement's years and a few ahead.
+HOLIDAY_YEARS = (2018, 2030)
+FOUNDED = date(1991, 8, 12)
+TERM_START = date(2020, 1, 1)
+# The district level ended on 30 June 2025 (Law 72/2025/QH15); Kon Tum merged into Quảng Ngãi the same day.
+DISTRICT_END = date(2025, 6, 30)
+DISTRICT_CODE = "UBND-NGOCHOI"
+
+# The township and the seven communes of Ngọc Hồi: (code suffix, kind of commune-level unit, place name).
+COMMUNES = [
+    ("PLEIKAN", "thị trấn", "Plei Kần"),
+    ("DAKXU", "xã", "Đắk Xú"),
+    ("BOY", "xã", "Bờ Y"),
+    ("DAKNONG", "xã", "Đắk Nông"),
+    ("DAKKAN", "xã", "Đắk Kan"),
+    ("SALOONG", "xã", "Sa Loong"),
+    ("DAKANG", "xã", "Đắk Ang"),
+    ("DAKDUC", "xã", "Đắk Dục"),
+]
+
+# (code, name, kind, parent unit code, valid_to). Bodies of the district end with it; communes, schools and
+# the health centre live on under the new two-tier government.
+UNITS = [
+    ("TT-PLEIKAN", "Thị trấn Plei Kần", "township", None, None),
+    *[(f"XA-{key}", f"Xã {place}", "commune", None, None) for key, kind, place in COMMUNES if kind == "xã"],
+    ("VP-HDND-UBND", "Văn phòng HĐND và UBND huyện", "department", None, DISTRICT_END),
+    ("P-NOIVU", "Phòng Nội vụ", "department", None, DISTRICT_END),
+    ("P-TCKH", "Phòng Tài chính – Kế hoạch", "department", None, DISTRICT_END),
+    ("P-GDDT", "Phòng Giáo dục và Đào tạo", "department", None, DISTRICT_END),
+    ("P-VHTT", "Phòng Văn hóa và Thông tin", "department", None, DISTRICT_END),
+    ("P-LDTBXH", "Phòng Lao động – Thương binh và Xã hội", "department", None, DISTRICT_END),
+    ("P-TNMT", "Phòng Tài nguyên và Môi trường", "department", None, DISTRICT_END),
+    ("P-NNPTNT", "Phòng Nông nghiệp và Phát triển nông thôn", "department", None, DISTRICT_END),
+    ("P-TUPHAP", "Phòng Tư pháp", "department", None, DISTRICT_END),
+    ("THANHTRA", "Thanh tra huyện", "department", None, DISTRICT_END),
+    ("MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam huyện Ngọc Hồi", "mass_organisation", None, DISTRICT_END),
+    ("LDLD", "Liên đoàn Lao động huyện Ngọc Hồi", "mass_organisation", None, DISTRICT_END),
+    ("THCS-PLEIKAN", "Trường THCS Thị trấn Plei Kần", "school", "P-GDDT", None),
+    ("TH-DAKXU", "Trường Tiểu học Đắk Xú", "school", "P-GDDT", None),
+    ("MN-HOAHONG", "Trường Mầm non Hoa Hồng", "school", "P-GDDT", None),
+    ("TTYT", "Trung tâm Y tế huyện Ngọc Hồi", "public_service", None, None),
+]
+
+# (username, full name, roles, unit code). Everyone's password is DEMO_PASSWORD.
+USERS = [
+    ("admin", "Trần Minh Đức", (Role.ADMIN,), "VP-HDND-UBND"),
+    ("noivu", "Lê Thị Thu Hà", (Role.OFFICE,), "P-NOIVU"),
+    ("thuky", "Phạm Thị Ngọc Ánh", (Role.SECRETARY,), "P-NOIVU"),
+    ("chutich", "Nguyễn Văn Hùng", (Role.CHAIRMAN, Role.COUNCIL_MEMBER), "VP-HDND-UBND"),
+    ("uyvien1", "Đinh Văn Long", (Role.COUNCIL_MEMBER,), "P-NOIVU"),
+    ("uyvien2", "Y Hoa", (Role.COUNCIL_MEMBER,), "MTTQ"),
+    ("uyvien3", "Hoàng Văn Thắng", (Role.COUNCIL_MEMBER,), "LDLD"),
+    ("uyvien4", "Võ Thị Mai", (Role.COUNCIL_MEMBER,), "P-TCKH"),
+    ("uyvien5", "A Khoa", (Role.COUNCIL_MEMBER,), "P-LDTBXH"),
+    ("uyvien6", "Đặng Quốc Bảo", (Role.COUNCIL_MEMBER,), "P-VHTT"),
+    ("uyvien7", "Bùi Thị Lan", (Role.COUNCIL_MEMBER,), "VP-HDND-UBND"),
+    ("canbo.pleikan", "Nguyễn Thị Hồng Nhung", (Role.UNIT_OFFICER,), "TT-PLEIKAN"),
+    ("truong.pleikan", "Trần Văn Tâm", (Role.UNIT_HEAD,), "TT-PLEIKAN"),
+    ("canbo.dakxu", "Y Thương", (Role.UNIT_OFFICER,), "XA-DAKXU"),
+    ("truong.dakxu", "A Phong", (Role.UNIT_HEAD,), "XA-DAKXU"),
+    ("canbo.pgddt", "Lương Thị Thảo", (Role.UNIT_OFFICER,), "P-GDDT"),
+    ("truong.pgddt", "Hồ Văn Nam", (Role.UNIT_HEAD,), "P-GDDT"),
+]
+
+COUNCIL_NAME = "Hội đồng Thi đua – Khen thưởng huyện Ngọc Hồi"
+# (username, role in council, position). The secretary keeps the records and is listed apart from the members.
+COUNCIL_MEMBERS = [
+    ("chutich", "chair", "Chủ tịch UBND huyện – Chủ tịch Hội đồng"),
+    ("uyvien1", "standing_member", "Trưởng phòng Nội vụ – Ủy viên thường trực Hội đồng"),
+    ("uyvien2", "member", "Chủ tịch Ủy ban MTTQ Việt Nam huyện – Ủy viên Hội đồng"),
+    ("uyvien3", "member", "Chủ tịch Liên đoàn Lao động huyện – Ủy viên Hội đồng"),
+    ("uyvien4", "member", "Trưởng phòng Tài chính – Kế hoạch – Ủy viên Hội đồng"),
+    ("uyvien5", "member", "Trưởng phòng Lao động – Thương binh và Xã hội – Ủy viên Hội đồng"),
+    ("uyvien6", "member", "Trưởng phòng Văn hóa và Thông tin – Ủy viên Hội đồng"),
+    ("uyvien7", "member", "Chánh Văn phòng HĐND và UBND huyện – Ủy viên Hội đồng"),
+    ("thuky", "secretary", "Chuyên viên Phòng Nội vụ – Thư ký Hội đồng"),
+]
+
+MOVEMENT_NAME = "Phong trào thi đua yêu nước giai đoạn 2020–2025"
+MOVEMENT_DESCRIPTION = (
+    "Phong trào do UBND huyện Ngọc Hồi phát động năm 2020. Hằng năm các cơ quan, đơn vị, xã, thị trấn báo cáo "
+    "kết quả về Hội đồng Thi đua – Khen thưởng huyện qua Phòng Nội vụ; thành viên Hội đồng kiểm tra theo phân "
+    "công. Phong trào kết thúc ngày 30/6/2025, khi cấp huyện chấm dứt hoạt động theo Luật Tổ chức chính quyền "
+    "địa phương số 72/2025/QH15."
+)
+MOVEMENT_CONTENTS = [
+    "Thi đua phát triển nông nghiệp bền vững và xây dựng nông thôn mới, nâng cao đời sống vật chất và tinh thần "
+    "của nhân dân.",
+    "Thi đua phát triển công nghiệp, tiểu thủ công nghiệp, thương mại – dịch vụ và hoàn thành vượt mức dự toán "
+    "thu ngân sách nhà nước trên địa bàn.",
+    "Thi đua thực hiện tốt các nhiệm vụ văn hóa – xã hội: giáo dục, y tế, giảm nghèo bền vững và chăm lo gia đình "
+    "chính sách.",
+    "Thi đua giữ vững quốc phòng – an ninh, bảo đảm trật tự, an toàn xã hội và bảo vệ vững chắc chủ quyền biên "
+    "giới quốc gia.",
+    "Thi đua đẩy mạnh cải cách hành chính, ứng dụng công nghệ thông tin, nâng cao chất lượng phục vụ người dân và "
+    "doanh nghiệp.",
+    "Thi đua xây dựng Đảng, chính quyền và các đoàn thể chính trị – xã hội trong sạch, vững mạnh.",
+    "Thi đua hưởng ứng các cuộc vận động và phong trào thi đua do tỉnh Kon Tum phát động.",
+]
+REGISTRATION_YEAR = 2024
+REGISTRATIONS = [
+    ("TT-PLEIKAN", "Hoàn thành 100% dự toán thu ngân sách được giao; giải quyết đúng hạn 100% hồ sơ thủ tục hành "
+                   "chính; giữ vững an ninh trật tự trên địa bàn."),
+    ("XA-DAKXU", "Duy trì các tiêu chí xã nông thôn mới; giảm 3% tỷ lệ hộ nghèo; bảo đảm an ninh trật tự khu vực "
+                 "biên giới."),
+    ("P-GDDT", "Duy trì phổ cập giáo dục các cấp; tỷ lệ học sinh chuyên cần đạt 98%; ít nhất 2 sáng kiến được công "
+               "nhận cấp huyện."),
+]
+
+KIND_LABELS = {
+    "authorities": "cơ quan UBND",
+    "units": "đơn vị",
+    "users": "tài khoản",
+    "councils": "hội đồng",
+    "council_memberships": "thành viên hội đồng",
+    "movements": "phong trào",
+    "movement_registrations": "đăng ký thi đua",
+    "rule_sets": "bộ quy định",
+    "base_salaries": "mức lương cơ sở",
+    "holidays": "ngày nghỉ, ngày làm bù",
+    "dossiers": "hồ sơ mẫu",
+}
+
+
+@dataclass
+class SeedReport:
+    """How many rows of each kind this run created (zero everywhere on a second run)."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    rule_sets: LoadReport | None = None
+
+    @property
+    def created_anything(self) -> bool:
+        return any(self.created.values())
+
+    def summary(self) -> str:
+        if not self.created_anything:
+            return "Dữ liệu mẫu đã có đủ, không tạo thêm gì."
+        parts = [f"{count} {KIND_LABELS[kind]}" for kind, count in self.created.items() if count]
+        return "Đã tạo dữ liệu mẫu: " + ", ".join(parts) + "."
+
+
+def _ensure(session: Session, report: SeedReport, kind: str, model: type, lookup: dict[str, Any], /, **values: Any):
+    """The row matching `lookup`, created with `values` when missing; an existing row is left as it is.
+
+    Positional-only, so a column may be called `kind` too (Unit.kind)."""
+    row = session.scalar(select(model).filter_by(**lookup))
+    if row is None:
+        row = model(**lookup, **values)
+        session.add(row)
+        report.created[kind] += 1
+    return row
+
+
+def _authorities(session: Session, report: SeedReport) -> Authority:
+    province = _ensure(
+        session, report, "authorities", Authority, {"code": "UBND-KONTUM"},
+        name="Ủy ban nhân dân tỉnh Kon Tum", short_name="UBND tỉnh Kon Tum", level="province",
+        place_name="Kon Tum", valid_from=FOUNDED, valid_to=DISTRICT_END,
+    )
+    district = _ensure(
+        session, report, "authorities", Authority, {"code": DISTRICT_CODE},
+        name="Ủy ban nhân dân huyện Ngọc Hồi", short_name="UBND huyện Ngọc Hồi", level="district",
+        place_name="Ngọc Hồi", parent=province, valid_from=FOUNDED, valid_to=DISTRICT_END,
+    )
+    for key, kind, place in COMMUNES:
+        _ensure(
+            session, report, "authorities", Authority, {"code": f"UBND-{key}"},
+            name=f"Ủy ban nhân dân {kind} {place}", short_name=f"UBND {kind} {place}", level="commune",
+            place_name=place, parent=district, valid_from=FOUNDED, valid_to=None,
+        )
+    session.flush()
+    return district
+
+
+def _units(session: Session, report: SeedReport, district: Authority) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for code, name, kind, parent_code, valid_to in UNITS:
+        units[code] = _ensure(
+            session, report, "units", Unit, {"code": code},
+            name=name, kind=kind, authority=district, parent_unit=units.get(parent_code),
+            valid_from=TERM_START, valid_to=valid_to,
+        )
+    session.flush()
+    return units
+
+
+def _users(session: Session, report: SeedReport, units: dict[str, Unit]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    for username, full_name, roles, unit_code in USERS:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = create_user(
+                session, username=username, full_name=full_name, password=DEMO_PASSWORD, roles=roles,
+                unit_id=units[unit_code].id, email=f"{username}@ngochoi.example",
+            )
+            report.created["users"] += 1
+        users[username] = user
+    session.flush()
+    return users
+
+
+def _council(session: Session, report: SeedReport, district: Authority, units: dict[str, Unit],
+             users: dict[str, User]) -> None:
+    council = _ensure(
+        session, report, "councils", Council, {"authority_id": district.id, "name": COUNCIL_NAME},
+        standing_office=units["P-NOIVU"], term_start=TERM_START, term_end=DISTRICT_END,
+        # Thresholds stay null: the rule set in force supplies them.
+        quorum_ratio=None, pass_ratio=None, secret_ballot=True,
+    )
+    session.flush()
+    for username, role_in_council, position_title in COUNCIL_MEMBERS:
+        _ensure(
+            session, report, "council_memberships", CouncilMembership,
+            {"council_id": council.id, "user_id": users[username].id, "term_from": TERM_START},
+            role_in_council=role_in_council, position_title=position_title, term_to=DISTRICT_END,
+        )
+
+
+def _movement(session: Session, report: SeedReport, district: Authority, units: dict[str, Unit]) -> None:
+    # Launched at creation: the workflow engine governs later changes of state, not the initial one.
+    movement = _ensure(
+        session, report, "movements", Movement, {"authority_id": district.id, "name": MOVEMENT_NAME},
+        period_start=TERM_START, period_end=DISTRICT_END, contents=list(MOVEMENT_CONTENTS),
+        description=MOVEMENT_DESCRIPTION, state=MovementState.LAUNCHED, launched_on=date(2020, 3, 1),
+    )
+    session.flush()
+    for unit_code, commitments in REGISTRATIONS:
+        _ensure(
+            session, report, "movement_registrations", MovementRegistration,
+            {"movement_id": movement.id, "unit_id": units[unit_code].id, "year": REGISTRATION_YEAR},
+            commitments=commitments,
+        )
+
+
+def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
+    """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files.
+    With an upload folder, also the demo dossiers (made through the services, documents included)."""
+    report = SeedReport()
+    district = _authorities(session, report)
+    # After the authorities, so the Kon Tum override layer finds its province.
+    report.rule_sets = load_rulesets(session)
+    report.created["rule_sets"] += len(report.rule_sets.created)
+    report.created["base_salaries"] += len(report.rule_sets.base_salaries_created)
+    units = _units(session, report, district)
+    users = _users(session, report, units)
+    _council(session, report, district, units, users)
+    _movement(session, report, district, units)
+    report.created["holidays"] += seed_holidays(session, *HOLIDAY_YEARS)
+    session.flush()
+    if upload_dir is not None:
+        report.created["dossiers"] += seed_demo_dossiers(session, upload_dir)
+    return report

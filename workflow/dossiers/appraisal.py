@@ -1,0 +1,279 @@
+"""The standing office's appraisal of nominations (thẩm định): evaluate E1–E14, record the verdict, move the
+nomination, and accept warnings with a written reason.
+
+`evaluate` only reads. `appraise` stores the verdict on the nomination and fires its transition: a block makes
+it ineligible (reason "criteria_not_met"), no block and every warning accepted makes it eligible, and anything
+else leaves it proposed until the office answers the warnings. Only eligible nominations go before the council
+(`schedulable`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import EligibilityOverride, Nomination, User
+from models.base import utcnow
+from models.dossier import DossierState, NominationState
+from workflow.core import audit
+from workflow.core.engine import available_triggers, fire
+from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.core.machines import NOMINATION
+from workflow.permissions import can_appraise
+from workflow.rules.competence import FORWARD, route_for
+from workflow.rules.eligibility.basis import award_title, parameters, rule_book_for
+from workflow.rules.eligibility.facts import expected_decision_date, load_facts
+from workflow.rules.eligibility.rules import BLOCK, PASS, RULES, WARN, Finding, Law
+
+# The office appraises while it holds the dossier: after it arrives and before the council takes it up.
+APPRAISAL_STATES = (DossierState.SUBMITTED, DossierState.ACCEPTED)
+# A nomination already found (in)eligible goes back to proposed (`reappraise`, with a comment) before a new verdict.
+REAPPRAISED_STATES = (NominationState.ELIGIBLE, NominationState.INELIGIBLE)
+REASON_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say about one nomination, and under which law; `rule_set` is RuleBook.describe()."""
+
+    rule_set: dict
+    title_name: str
+    decision_on: date
+    route: str
+    route_reason: str
+    findings: tuple[Finding, ...]
+    evaluated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def judged_on(self) -> date:
+        """The day that chose the rule set."""
+        return date.fromisoformat(self.rule_set["judged_on"])
+
+    @property
+    def blocks(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == BLOCK]
+
+    @property
+    def open_warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARN and not f.overridden]
+
+    @property
+    def outcome(self) -> str:
+        """ineligible, eligible, or pending (warnings wait for the office)."""
+        if self.blocks:
+            return NominationState.INELIGIBLE
+        return "pending" if self.open_warnings else NominationState.ELIGIBLE
+
+    def as_json(self) -> dict:
+        return {
+            "rule_set": self.rule_set,
+            "title_name": self.title_name,
+            "evaluated_at": self.evaluated_at.isoformat(timespec="seconds"),
+            "decision_on": self.decision_on.isoformat(),
+            "route": self.route,
+            "route_reason": self.route_reason,
+            "outcome": self.outcome,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def evaluate(session: Session, nomination: Nomination, *, today: date, basis: str) -> Verdict:
+    """Every finding for the nomination under the rule set `basis` chooses, with the office's accepted warnings
+    marked. Reads only. Raises InvalidInput (unknown basis, no rule set in force)."""
+    book = rule_book_for(session, nomination, today=today, basis=basis)
+    dossier = nomination.dossier
+    decision_on = expected_decision_date(dossier, today)
+    law = Law(parameters(session, book), book.rule_set.legal_source)
+    title = award_title(session, book, nomination.title_code)
+    if title is None:
+        reason = (
+            f"Danh hiệu, hình thức {nomination.title_code} không có trong bộ quy định {book.rule_set.code}: "
+            "không cấp nào có thẩm quyền quyết định"
+        )
+        findings = [Finding("E13", BLOCK, reason, law.source)]
+        return Verdict(book.describe(), nomination.title_code, decision_on, FORWARD, reason, tuple(findings))
+    facts = load_facts(session, nomination, decision_on=decision_on)
+    route = route_for(
+        session,
+        authority=dossier.authority,
+        title_code=nomination.title_code,
+        rule_set=book.rule_set,
+        on=decision_on,
+        layers=book.layers,
+    )
+    findings = [found for rule in RULES if (found := rule(facts, law)) is not None]
+    findings.append(Finding("E13", PASS, route.reason, route.source))
+    findings.sort(key=lambda f: int(f.rule[1:]))
+    accepted = _accepted_warnings(session, nomination, book.rule_set.code)
+    findings = [f.accepted(accepted[f.rule]) if f.severity == WARN and f.rule in accepted else f for f in findings]
+    return Verdict(book.describe(), title.name_vi, decision_on, route.route, route.reason, tuple(findings))
+
+
+def _accepted_warnings(session: Session, nomination: Nomination, rule_set_code: str) -> dict[str, str]:
+    """The latest written reason per rule given under this rule set."""
+    rows = session.scalars(
+        select(EligibilityOverride)
+        .where(EligibilityOverride.nomination_id == nomination.id, EligibilityOverride.rule_set_code == rule_set_code)
+        .order_by(EligibilityOverride.id)
+    )
+    return {row.rule: row.reason for row in rows}
+
+
+def appraisable(nomination: Nomination) -> bool:
+    """Whether the office may (re-)appraise it now: its dossier is with the office and the council has not
+    judged it yet."""
+    return nomination.dossier.state in APPRAISAL_STATES and nomination.state in (
+        NominationState.PROPOSED,
+        *REAPPRAISED_STATES,
+    )
+
+
+def _require_appraisable(actor: User, nomination: Nomination, version: int | None) -> None:
+    if not can_appraise(actor, nomination):
+        raise PermissionDenied()
+    if version is not None and version != nomination.version:
+        raise StaleObject()
+    if nomination.dossier.state not in APPRAISAL_STATES:
+        raise GuardFailed(["Chỉ thẩm định khi hồ sơ đã đến Phòng Nội vụ (đã nộp hoặc đã tiếp nhận)."])
+
+
+def _summary(findings: list[Finding]) -> list[str]:
+    return [f"{f.rule}: {f.message}" for f in findings]
+
+
+def appraise(
+    session: Session,
+    nomination: Nomination,
+    *,
+    actor: User,
+    today: date,
+    basis: str,
+    comment: str = "",
+    version: int | None = None,
+) -> Verdict:
+    """Evaluate, store the verdict on the nomination and fire what it calls for; an eligible or ineligible
+    nomination is first sent back to proposed (`reappraise`, which needs a comment). Raises PermissionDenied,
+    StaleObject, GuardFailed (dossier not with the office, no comment), TransitionNotAllowed, InvalidInput."""
+    _require_appraisable(actor, nomination, version)
+    verdict = evaluate(session, nomination, today=today, basis=basis)
+    if nomination.state in REAPPRAISED_STATES:
+        fire(
+            NOMINATION,
+            nomination,
+            "reappraise",
+            actor=actor,
+            data={"comment": (comment or "").strip()},
+            changes={"outcome_reason": None},
+        )
+    elif nomination.state != NominationState.PROPOSED:
+        raise TransitionNotAllowed("find_eligible", nomination.state, available_triggers(NOMINATION, nomination, actor))
+    record = verdict.as_json()
+    code = verdict.rule_set["code"]
+    if verdict.blocks:
+        fire(
+            NOMINATION,
+            nomination,
+            "find_ineligible",
+            actor=actor,
+            data={"reason": "criteria_not_met", "rule_set": code, "findings": _summary(verdict.blocks)},
+            changes={"findings": record, "outcome_reason": "criteria_not_met"},
+        )
+    elif not verdict.open_warnings:
+        accepted = [f.rule for f in verdict.findings if f.overridden]
+        fire(
+            NOMINATION,
+            nomination,
+            "find_eligible",
+            actor=actor,
+            data={"rule_set": code, "route": verdict.route, "accepted_warnings": accepted},
+            changes={"findings": record},
+        )
+    else:
+        nomination.findings = record
+        session.flush()
+        audit.append(
+            session,
+            entity_type="nomination",
+            entity_id=nomination.id,
+            dossier_id=nomination.dossier_id,
+            action="eligibility_appraised",
+            actor_id=actor.id,
+            data={"rule_set": code, "warnings": _summary(verdict.open_warnings)},
+        )
+    return verdict
+
+
+def override_warning(
+    session: Session,
+    nomination: Nomination,
+    *,
+    rule: str,
+    reason: str,
+    actor: User,
+    today: date,
+    basis: str,
+    version: int | None = None,
+) -> Verdict:
+    """Accept a current warning of a proposed nomination with a written reason (audited), then appraise again.
+    A block can never be accepted. Raises PermissionDenied, StaleObject, GuardFailed, InvalidInput."""
+    _require_appraisable(actor, nomination, version)
+    if nomination.state != NominationState.PROPOSED:
+        raise GuardFailed(["Chỉ chấp nhận cảnh báo cho đề nghị đang chờ thẩm định; hãy thẩm định lại trước."])
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Vui lòng ghi rõ lý do chấp nhận cảnh báo."]
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = [f"Lý do dài tối đa {REASON_MAX} ký tự."]
+    verdict = evaluate(session, nomination, today=today, basis=basis)
+    found = next((f for f in verdict.findings if f.rule == rule), None)
+    if found is None or found.severity == PASS:
+        errors["rule"] = [f"Điều kiện {rule} không có cảnh báo nào để chấp nhận."]
+    elif found.severity == BLOCK:
+        errors["rule"] = [f"Điều kiện {rule} không đạt: không thể chấp nhận ngoại lệ."]
+    if errors:
+        raise InvalidInput(errors)
+    code = verdict.rule_set["code"]
+    session.add(
+        EligibilityOverride(
+            nomination_id=nomination.id,
+            rule=rule,
+            rule_set_code=code,
+            warning=found.message,
+            reason=reason,
+            actor_id=actor.id,
+        )
+    )
+    session.flush()
+    audit.append(
+        session,
+        entity_type="nomination",
+        entity_id=nomination.id,
+        dossier_id=nomination.dossier_id,
+        action="eligibility_override",
+        actor_id=actor.id,
+        data={"rule": rule, "reason": reason, "rule_set": code, "warning": found.message},
+    )
+    return appraise(session, nomination, actor=actor, today=today, basis=basis)
+
+
+def findings_list(session: Session, nomination: Nomination, *, today: date, basis: str) -> list[dict]:
+    """The findings of the office's last recorded appraisal, or before there is one a fresh evaluation (nothing
+    written); each names the rule set it used and whether it was recorded. Raises InvalidInput (no rule set)."""
+    record, recorded = nomination.findings, True
+    if not record:
+        record, recorded = evaluate(session, nomination, today=today, basis=basis).as_json(), False
+    common = {
+        "rule_set": record["rule_set"]["code"],
+        "rule_set_revision": record["rule_set"]["revision"],
+        "evaluated_at": record["evaluated_at"],
+        "recorded": recorded,
+    }
+    return [{**finding, **common} for finding in record["findings"]]
+
+
+def schedulable(nomination: Nomination) -> bool:
+    """Whether the council may take the nomination up: only an eligible one (an ineligible one never is)."""
+    return nomination.state == NominationState.ELIGIBLE

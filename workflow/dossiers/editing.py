@@ -1,0 +1,298 @@
+"""Editing a dossier while it is with its unit: create it, add, change and remove nominations, upload documents;
+the procedure's titles and checklist. Services flush, never commit; each takes the actor as an argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AwardTitle, Document, Dossier, Nomination, NominationRevision, Nominee, NomineeYear, User
+from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, NominationState
+from workflow.core import audit
+from workflow.core.engine import fire
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.machines import NOMINATION
+from workflow.core.today import local_today
+from workflow.dossiers.checklist import Checklist, dossier_checklist, rule_set_for
+from workflow.dossiers.documents import upload_document
+from workflow.permissions import can_create_dossier, can_edit_dossier
+from workflow.registry import identity
+
+UNIT_PROCEDURES = ("regular", "giay_khen_periodic", "giay_khen_thematic", "simplified")
+OTHER_DOCUMENT = "khac"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+# --- creating and editing ---------------------------------------------------------------------------------------
+
+
+def create_dossier(
+    session: Session, *, actor: User, procedure: str, year: int, title: str, movement_id: int | None = None
+) -> Dossier:
+    """Open a draft dossier for the actor's unit. Raises PermissionDenied, InvalidInput."""
+    _require(can_create_dossier(actor))
+    errors: dict[str, list[str]] = {}
+    if procedure not in UNIT_PROCEDURES:
+        errors["procedure"] = ["Thủ tục không hợp lệ."]
+    today = local_today()
+    if not (2000 <= year <= today.year + 1):
+        errors["year"] = [f"Năm thành tích phải từ 2000 đến {today.year + 1}."]
+    if not title.strip():
+        errors["title"] = ["Vui lòng nhập trích yếu hồ sơ."]
+    if errors:
+        raise InvalidInput(errors)
+    dossier = Dossier(
+        unit_id=actor.unit_id,
+        authority_id=actor.unit.authority_id,
+        movement_id=movement_id,
+        procedure=procedure,
+        year=year,
+        title=title.strip(),
+        created_by_id=actor.id,
+    )
+    session.add(dossier)
+    session.flush()
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        dossier_id=dossier.id,
+        action="create",
+        actor_id=actor.id,
+        to_state=dossier.state,
+        data={"procedure": procedure, "year": year, "title": dossier.title},
+    )
+    return dossier
+
+
+@dataclass
+class NomineeInput:
+    """What the unit states about one nominee for one title and year (DOMAIN.md §4 reads these facts)."""
+
+    kind: str
+    full_name: str
+    title_code: str
+    date_of_birth: date | None = None
+    national_id: str | None = None
+    gender: str | None = None
+    position: str = ""
+    annual_rating: str | None = None
+    months_of_service: int | None = None
+    discipline_status: str = "none"
+    achievement: str = ""
+    relies_on_initiative: bool = False
+
+
+def titles_for(session: Session, dossier: Dossier) -> list[AwardTitle]:
+    rule_set = rule_set_for(session, dossier, local_today())
+    if rule_set is None:
+        return []
+    return list(
+        session.scalars(select(AwardTitle).where(AwardTitle.rule_set_id == rule_set.id).order_by(AwardTitle.id))
+    )
+
+
+def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    titles = {t.code: t for t in titles_for(session, dossier)}
+    title = titles.get(data.title_code)
+    if title is None:
+        errors["title_code"] = ["Danh hiệu/hình thức khen thưởng không có trong bộ quy định đang áp dụng."]
+    elif title.subject_kind != data.kind:
+        errors["title_code"] = ["Danh hiệu này không dành cho loại đối tượng đã chọn."]
+    if not data.full_name.strip():
+        errors["full_name"] = ["Vui lòng nhập họ tên hoặc tên tập thể."]
+    if data.kind == "person" and data.date_of_birth is None:
+        errors["date_of_birth"] = ["Vui lòng nhập ngày sinh."]
+    if data.kind != "person" and data.date_of_birth is not None:
+        errors["date_of_birth"] = ["Chỉ cá nhân mới có ngày sinh."]
+    if data.national_id and not identity.is_national_id(data.national_id):
+        errors["national_id"] = ["Số định danh cá nhân gồm 12 chữ số."]
+    if data.annual_rating is not None and data.annual_rating not in ANNUAL_RATINGS:
+        errors["annual_rating"] = ["Mức xếp loại không hợp lệ."]
+    if data.months_of_service is not None and not 0 <= data.months_of_service <= 12:
+        errors["months_of_service"] = ["Số tháng công tác trong năm phải từ 0 đến 12."]
+    if data.discipline_status not in DISCIPLINE_STATUSES:
+        errors["discipline_status"] = ["Tình trạng kỷ luật không hợp lệ."]
+    return errors
+
+
+def _find_or_create_nominee(session: Session, dossier: Dossier, data: NomineeInput, actor: User) -> Nominee:
+    """The same person or collective keeps one identity across years and units (workflow/identity.py); a unit
+    never reaches someone else's person through a national ID."""
+    return identity.nominee_for(
+        session,
+        actor=actor,
+        dossier=dossier,
+        kind=data.kind,
+        full_name=data.full_name,
+        date_of_birth=data.date_of_birth,
+        national_id=data.national_id,
+        gender=data.gender,
+        unit_id=dossier.unit_id,
+    )
+
+
+def _record_year(session: Session, nominee: Nominee, year: int, unit_id: int, data: NomineeInput) -> None:
+    record = session.scalar(select(NomineeYear).where(NomineeYear.nominee_id == nominee.id, NomineeYear.year == year))
+    if record is None:
+        record = NomineeYear(nominee_id=nominee.id, year=year)
+        session.add(record)
+    record.unit_id = unit_id
+    record.position = data.position
+    record.annual_rating = data.annual_rating
+    record.months_of_service = data.months_of_service
+    record.discipline_status = data.discipline_status
+
+
+def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: NomineeInput) -> Nomination:
+    """Propose one nominee for one title in the dossier. Raises PermissionDenied, InvalidInput."""
+    _require(can_edit_dossier(actor, dossier))
+    errors = _validate_nominee(session, dossier, data)
+    if errors:
+        raise InvalidInput(errors)
+    nominee = _find_or_create_nominee(session, dossier, data, actor)
+    duplicate = any(
+        n.nominee_id == nominee.id and n.title_code == data.title_code and n.state != NominationState.WITHDRAWN
+        for n in dossier.nominations
+    )
+    if duplicate:
+        raise InvalidInput({"full_name": ["Người/tập thể này đã được đề nghị danh hiệu này trong hồ sơ."]})
+    _record_year(session, nominee, dossier.year, dossier.unit_id, data)
+    nomination = Nomination(
+        dossier=dossier,
+        nominee=nominee,
+        title_code=data.title_code,
+        year=dossier.year,
+        achievement=data.achievement.strip(),
+        relies_on_initiative=data.relies_on_initiative,
+    )
+    session.add(nomination)
+    session.flush()
+    _audit_nomination(session, nomination, actor, "nomination_added")
+    return nomination
+
+
+def update_nomination(session: Session, nomination: Nomination, *, actor: User, data: NomineeInput) -> Nomination:
+    """Change a nomination; once the dossier has been submitted the earlier revision is kept, never overwritten.
+    Raises PermissionDenied, InvalidInput."""
+    dossier = nomination.dossier
+    _require(can_edit_dossier(actor, dossier) and nomination.state == NominationState.PROPOSED)
+    errors = _validate_nominee(session, dossier, data)
+    if errors:
+        raise InvalidInput(errors)
+    if dossier.submitted_at is not None:
+        session.add(
+            NominationRevision(
+                nomination_id=nomination.id,
+                revision=nomination.revision,
+                snapshot=nomination_snapshot(session, nomination),
+                replaced_by_id=actor.id,
+            )
+        )
+        nomination.revision += 1
+    nominee = _find_or_create_nominee(session, dossier, data, actor)
+    _record_year(session, nominee, dossier.year, dossier.unit_id, data)
+    nomination.nominee = nominee
+    nomination.title_code = data.title_code
+    nomination.achievement = data.achievement.strip()
+    nomination.relies_on_initiative = data.relies_on_initiative
+    session.flush()
+    _audit_nomination(session, nomination, actor, "nomination_changed")
+    return nomination
+
+
+def remove_nomination(session: Session, nomination: Nomination, *, actor: User) -> None:
+    """Take a nominee out: deleted while the dossier was never submitted, otherwise withdrawn (kept on record)."""
+    dossier = nomination.dossier
+    _require(can_edit_dossier(actor, dossier))
+    if dossier.submitted_at is None and not any(d.nomination_id == nomination.id for d in dossier.documents):
+        _audit_nomination(session, nomination, actor, "nomination_removed")
+        dossier.nominations.remove(nomination)
+        session.delete(nomination)
+        session.flush()
+        return
+    fire(NOMINATION, nomination, "withdraw", actor=actor)
+
+
+def nomination_snapshot(session: Session, nomination: Nomination) -> dict[str, Any]:
+    record = session.scalar(
+        select(NomineeYear).where(NomineeYear.nominee_id == nomination.nominee_id, NomineeYear.year == nomination.year)
+    )
+    return {
+        "nominee_id": nomination.nominee_id,
+        "full_name": nomination.nominee.full_name,
+        "kind": nomination.nominee.kind,
+        "date_of_birth": nomination.nominee.date_of_birth.isoformat() if nomination.nominee.date_of_birth else None,
+        "title_code": nomination.title_code,
+        "year": nomination.year,
+        "achievement": nomination.achievement,
+        "relies_on_initiative": nomination.relies_on_initiative,
+        "position": record.position if record else "",
+        "annual_rating": record.annual_rating if record else None,
+        "months_of_service": record.months_of_service if record else None,
+        "discipline_status": record.discipline_status if record else "none",
+    }
+
+
+def _audit_nomination(session: Session, nomination: Nomination, actor: User, action: str) -> None:
+    audit.append(
+        session,
+        entity_type="nomination",
+        entity_id=nomination.id,
+        dossier_id=nomination.dossier_id,
+        action=action,
+        actor_id=actor.id,
+        data={
+            "nominee": nomination.nominee.full_name,
+            "title_code": nomination.title_code,
+            "revision": nomination.revision,
+        },
+    )
+
+
+def add_document(
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    kind: str,
+    stream: BinaryIO,
+    filename: str | None,
+    upload_dir: Path,
+    nomination: Nomination | None = None,
+) -> Document:
+    """Upload a document of a kind the procedure knows (or 'khac', other). Raises PermissionDenied, InvalidInput."""
+    known = checklist(session, dossier).kinds | {OTHER_DOCUMENT}
+    return upload_document(
+        session,
+        dossier,
+        actor=actor,
+        kind=kind,
+        known_kinds=known,
+        stream=stream,
+        filename=filename,
+        upload_dir=upload_dir,
+        nomination=nomination,
+    )
+
+
+def checklist(session: Session, dossier: Dossier) -> Checklist:
+    return dossier_checklist(session, dossier, local_today())
+
+
+def document_kind_choices(session: Session, dossier: Dossier, known: Checklist | None = None) -> list[tuple[str, str]]:
+    """The kinds the procedure's checklist names, then 'other'. Pass the checklist if it is already computed."""
+    seen: dict[str, str] = {}
+    for item in (known or checklist(session, dossier)).items:
+        seen.setdefault(item.kind, item.label.split(" — ")[0])
+    return [*seen.items(), (OTHER_DOCUMENT, "Tài liệu khác")]

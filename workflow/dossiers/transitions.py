@@ -1,0 +1,206 @@
+"""The dossier's steps from the unit to the standing office: one service per trigger of the dossier workflow, each
+firing it through the engine with the facts its guards read. Services flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Dossier, User
+from models.base import utcnow
+from models.catalogue import ProcedureRule
+from workflow.core.engine import available_triggers, fire
+from workflow.core.errors import InvalidInput, TransitionNotAllowed
+from workflow.core.machines import DOSSIER
+from workflow.core.today import local_today
+from workflow.dossiers import deadlines
+from workflow.dossiers.checklist import rule_set_for
+from workflow.dossiers.editing import checklist
+
+# --- the path from the unit to the standing office --------------------------------------------------------------
+
+
+def submit_to_head(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
+    """Officer → head. Raises TransitionNotAllowed, PermissionDenied, StaleObject, GuardFailed (every missing
+    document listed)."""
+    return fire(
+        DOSSIER,
+        dossier,
+        "submit_to_head",
+        actor=actor,
+        data=_comment(comment),
+        context={"checklist": checklist(session, dossier)},
+        expected_version=version,
+    )
+
+
+def send_back(session: Session, dossier: Dossier, *, actor: User, comment: str, version: int | None = None):
+    """Head → officer, with the reason."""
+    return fire(DOSSIER, dossier, "send_back", actor=actor, data=_comment(comment), expected_version=version)
+
+
+def approve_submission(
+    session: Session, dossier: Dossier, *, actor: User, sign_off: bool, comment: str = "", version: int | None = None
+):
+    """The head signs the proposal and the dossier reaches the standing office; from now on the rule set in force
+    today judges it (DOMAIN.md §2)."""
+    today = local_today()
+    changes: dict[str, Any] = {"submitted_at": utcnow()}
+    if dossier.rule_set_id is None:
+        changes["rule_set"] = rule_set_for(session, dossier, today)
+    return fire(
+        DOSSIER,
+        dossier,
+        "approve_submission",
+        actor=actor,
+        data={**_comment(comment), "sign_off": sign_off},
+        context={"checklist": checklist(session, dossier)},
+        changes=changes,
+        expected_version=version,
+    )
+
+
+def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
+    """The standing office accepts a complete dossier; the legal clock starts (or keeps running after a pause)."""
+    today = local_today()
+    entry = fire(
+        DOSSIER,
+        dossier,
+        "accept",
+        actor=actor,
+        data=_comment(comment),
+        context={"checklist": checklist(session, dossier)},
+        changes={"accepted_on": today},
+        expected_version=version,
+    )
+    deadlines.start_clock(session, dossier, today, time_limit(session, dossier))
+    session.flush()
+    return entry
+
+
+def return_for_supplement(
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    missing_items: list[str],
+    comment: str = "",
+    version: int | None = None,
+):
+    """Return once, with the complete list of what is missing; a running clock pauses."""
+    items = [item.strip() for item in missing_items if item and item.strip()]
+    entry = fire(
+        DOSSIER,
+        dossier,
+        "return_for_supplement",
+        actor=actor,
+        data={**_comment(comment), "missing_items": items},
+        expected_version=version,
+    )
+    deadlines.pause_clock(session, dossier, local_today())
+    session.flush()
+    return entry
+
+
+def resubmit(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
+    """The unit sends the supplemented dossier back; a paused clock resumes with the days that were left."""
+    entry = fire(
+        DOSSIER,
+        dossier,
+        "resubmit",
+        actor=actor,
+        data=_comment(comment),
+        context={"checklist": checklist(session, dossier)},
+        expected_version=version,
+    )
+    deadlines.resume_clock(session, dossier, local_today())
+    session.flush()
+    return entry
+
+
+def withdraw(session: Session, dossier: Dossier, *, actor: User, comment: str, version: int | None = None):
+    return fire(DOSSIER, dossier, "withdraw", actor=actor, data=_comment(comment), expected_version=version)
+
+
+def reject(
+    session: Session, dossier: Dossier, *, actor: User, reason: str, comment: str = "", version: int | None = None
+):
+    """Refuse the dossier with a reason category (wrong subject, criteria not met, incomplete, law violation)."""
+    return fire(
+        DOSSIER,
+        dossier,
+        "reject",
+        actor=actor,
+        data={**_comment(comment), "reason": reason},
+        changes={"rejection_reason": reason},
+        expected_version=version,
+    )
+
+
+@dataclass(frozen=True)
+class DossierAction:
+    dossier: Dossier
+    trigger: str
+
+
+def can_perform(user: User | None, action: DossierAction) -> bool:
+    """Whether the actor holds the permission of this trigger (the state is checked when it fires: 409)."""
+    spec = DOSSIER.specs.get(action.trigger)
+    return spec is not None and spec["permission"](user, action.dossier)
+
+
+def action_label(trigger: str) -> str:
+    spec = DOSSIER.specs.get(trigger)
+    return spec["label"] if spec else trigger
+
+
+def perform(
+    session: Session,
+    dossier: Dossier,
+    trigger: str,
+    *,
+    actor: User,
+    version: int | None = None,
+    comment: str = "",
+    missing_items: list[str] | None = None,
+    reason: str | None = None,
+    sign_off: bool = False,
+):
+    """Run the service behind a button or an API call by its trigger name. Raises what the services raise, and
+    TransitionNotAllowed for a trigger that has no unit-to-office service."""
+    services = {
+        "submit_to_head": lambda: submit_to_head(session, dossier, actor=actor, comment=comment, version=version),
+        "send_back": lambda: send_back(session, dossier, actor=actor, comment=comment, version=version),
+        "approve_submission": lambda: approve_submission(
+            session, dossier, actor=actor, sign_off=sign_off, comment=comment, version=version
+        ),
+        "accept": lambda: accept(session, dossier, actor=actor, comment=comment, version=version),
+        "return_for_supplement": lambda: return_for_supplement(
+            session, dossier, actor=actor, missing_items=missing_items or [], comment=comment, version=version
+        ),
+        "resubmit": lambda: resubmit(session, dossier, actor=actor, comment=comment, version=version),
+        "withdraw": lambda: withdraw(session, dossier, actor=actor, comment=comment, version=version),
+        "reject": lambda: reject(session, dossier, actor=actor, reason=reason or "", comment=comment, version=version),
+    }
+    if trigger not in services:
+        raise TransitionNotAllowed(trigger, dossier.state, available_triggers(DOSSIER, dossier, actor))
+    return services[trigger]()
+
+
+def time_limit(session: Session, dossier: Dossier) -> int:
+    """Working days the authority has for this procedure, from the dossier's rule set."""
+    rule = session.scalar(
+        select(ProcedureRule).where(
+            ProcedureRule.rule_set_id == dossier.rule_set_id, ProcedureRule.procedure == dossier.procedure
+        )
+    )
+    if rule is None:
+        raise InvalidInput({"procedure": ["Bộ quy định không có thời hạn giải quyết cho thủ tục này."]})
+    return rule.time_limit_working_days
+
+
+def _comment(comment: str | None) -> dict[str, str]:
+    return {"comment": (comment or "").strip()}

@@ -1,0 +1,197 @@
+"""What each role has to do next: the queries behind every role's home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Council, CouncilMembership, CouncilSession, Decision, Dossier, Role, RuleSet, Unit, User
+from models.council import SessionState
+from models.decision import DecisionState
+from models.dossier import DossierState
+
+# The page a user lands on after login: the first role in this order that the user holds.
+HOME_ORDER = (
+    Role.ADMIN,
+    Role.CHAIRMAN,
+    Role.SECRETARY,
+    Role.OFFICE,
+    Role.COUNCIL_MEMBER,
+    Role.UNIT_HEAD,
+    Role.UNIT_OFFICER,
+)
+
+
+@dataclass
+class Worklist:
+    """One heading on a home page (its title and advice live in the template, keyed by `key`)."""
+
+    key: str
+    items: list = field(default_factory=list)
+
+
+def primary_role(user: User) -> str | None:
+    return next((role for role in HOME_ORDER if user.has_role(role)), None)
+
+
+def _dossiers(session: Session, *conditions) -> list[Dossier]:
+    # The home pages name each dossier's unit: load the units with the dossiers, not one query per row.
+    query = select(Dossier).options(selectinload(Dossier.unit)).where(*conditions)
+    return list(session.scalars(query.order_by(Dossier.due_on, Dossier.id).limit(50)))
+
+
+def unit_worklists(session: Session, user: User) -> list[Worklist]:
+    lists = []
+    own = Dossier.unit_id == user.unit_id
+    if user.has_role(Role.UNIT_OFFICER):
+        lists.append(Worklist("drafts", _dossiers(session, own, Dossier.state == DossierState.DRAFT)))
+        lists.append(Worklist("returned", _dossiers(session, own, Dossier.state == DossierState.RETURNED)))
+    if user.has_role(Role.UNIT_HEAD):
+        lists.append(Worklist("awaiting_head", _dossiers(session, own, Dossier.state == DossierState.AWAITING_HEAD)))
+    lists.append(
+        Worklist(
+            "in_progress",
+            _dossiers(
+                session,
+                own,
+                Dossier.state.in_(
+                    (
+                        DossierState.SUBMITTED,
+                        DossierState.ACCEPTED,
+                        DossierState.IN_COUNCIL,
+                        DossierState.AWAITING_DECISION,
+                        DossierState.FORWARDED,
+                    )
+                ),
+            ),
+        )
+    )
+    return lists
+
+
+def office_worklists(session: Session, user: User, today: date) -> list[Worklist]:
+    authority = user.unit.authority_id if user.unit else None
+    mine = Dossier.authority_id == authority
+    return [
+        Worklist("submitted", _dossiers(session, mine, Dossier.state == DossierState.SUBMITTED)),
+        Worklist(
+            "overdue",
+            _dossiers(
+                session,
+                mine,
+                Dossier.due_on < today,
+                Dossier.state.in_((DossierState.ACCEPTED, DossierState.IN_COUNCIL, DossierState.AWAITING_DECISION)),
+            ),
+        ),
+        Worklist("accepted", _dossiers(session, mine, Dossier.state == DossierState.ACCEPTED)),
+    ]
+
+
+def secretary_worklists(session: Session, user: User, today: date) -> tuple[dict[str, int], list[Worklist]]:
+    authority = user.unit.authority_id if user.unit else None
+    counts = dict(
+        session.execute(
+            select(Dossier.state, func.count()).where(Dossier.authority_id == authority).group_by(Dossier.state)
+        ).all()
+    )
+    by_state = {state: counts.get(state, 0) for state in DossierState.ALL}
+    lists = [
+        Worklist(
+            "overdue",
+            _dossiers(
+                session,
+                Dossier.authority_id == authority,
+                Dossier.due_on < today,
+                Dossier.state.notin_(
+                    (
+                        DossierState.CLOSED,
+                        DossierState.WITHDRAWN,
+                        DossierState.REJECTED,
+                        DossierState.DECIDED,
+                        DossierState.FORWARDED,
+                    )
+                ),
+            ),
+        ),
+        Worklist("sessions", _upcoming_sessions(session, user)),
+    ]
+    return by_state, lists
+
+
+def _upcoming_sessions(session: Session, user: User) -> list[CouncilSession]:
+    authority = user.unit.authority_id if user.unit else None
+    return list(
+        session.scalars(
+            select(CouncilSession)
+            .join(Council)
+            .where(
+                Council.authority_id == authority,
+                CouncilSession.state.in_((SessionState.SCHEDULED, SessionState.OPEN)),
+            )
+            .order_by(CouncilSession.scheduled_at)
+        )
+    )
+
+
+def council_worklists(session: Session, user: User) -> list[Worklist]:
+    sessions = list(
+        session.scalars(
+            select(CouncilSession)
+            .join(CouncilMembership, CouncilMembership.council_id == CouncilSession.council_id)
+            .where(
+                CouncilMembership.user_id == user.id,
+                CouncilSession.state.in_((SessionState.SCHEDULED, SessionState.OPEN)),
+            )
+            .order_by(CouncilSession.scheduled_at)
+        )
+    )
+    return [Worklist("sessions", sessions)]
+
+
+def chairman_worklists(session: Session, user: User) -> list[Worklist]:
+    authority = user.unit.authority_id if user.unit else None
+    decisions = list(
+        session.scalars(
+            select(Decision)
+            .where(Decision.authority_id == authority, Decision.state == DecisionState.AWAITING_SIGNATURE)
+            .order_by(Decision.id)
+        )
+    )
+    return [
+        Worklist("to_sign", decisions),
+        Worklist(
+            "awaiting_decision",
+            _dossiers(session, Dossier.authority_id == authority, Dossier.state == DossierState.AWAITING_DECISION),
+        ),
+    ]
+
+
+def admin_overview(session: Session) -> dict[str, int]:
+    return {
+        "users": session.scalar(select(func.count()).select_from(User)),
+        "units": session.scalar(select(func.count()).select_from(Unit)),
+        "rule_sets": session.scalar(select(func.count()).select_from(RuleSet).where(RuleSet.active.is_(True))),
+    }
+
+
+def visible_dossiers(
+    session: Session, actor: User, *, state: str | None = None, year: int | None = None, unit_id: int | None = None
+):
+    """The dossiers this actor may see (unit isolation), newest first, as a query to page through."""
+    query = select(Dossier).order_by(Dossier.id.desc())
+    if actor.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN) and actor.unit is not None:
+        query = query.where(Dossier.authority_id == actor.unit.authority_id)
+        if unit_id is not None:
+            query = query.where(Dossier.unit_id == unit_id)
+    elif actor.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD):
+        query = query.where(Dossier.unit_id == actor.unit_id)
+    else:
+        query = query.where(False)
+    if state in DossierState.ALL:
+        query = query.where(Dossier.state == state)
+    if year is not None:
+        query = query.where(Dossier.year == year)
+    return query

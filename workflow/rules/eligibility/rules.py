@@ -1,0 +1,560 @@
+"""The eligibility rules E1–E12 and E14 (DOMAIN.md §4) as pure functions of the facts and the law in force.
+
+Each rule returns one Finding, or None when it does not apply: to this title, or in this period because the rule
+set has no parameter for it (E10, E12 and E14 exist from July 2025 only). A finding's severity follows the data:
+a condition that fails against a parameter the law fixes blocks; one that fails against a `configurable` value
+(a figure the province or the council sets, or one not confirmed) warns, so the standing office may accept it in
+writing; and a fact nobody recorded warns too, since the office can check the paper file. E13 (competence) lives
+in workflow/competence.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from decimal import ROUND_FLOOR, Decimal
+
+from models.dossier import ANNUAL_RATINGS
+from workflow.rules.eligibility.basis import Parameter
+from workflow.rules.eligibility.facts import CSTD_TINH, CSTD_TOAN_QUOC, CSTDCS, LDTT, TLDTT, TLDXS, Facts
+
+BLOCK, WARN, PASS = "block", "warn", "pass"
+SEVERITIES = (PASS, WARN, BLOCK)
+
+SHORT_NAMES = {
+    LDTT: "LĐTT",
+    CSTDCS: "CSTĐCS",
+    CSTD_TINH: "CSTĐ tỉnh",
+    CSTD_TOAN_QUOC: "CSTĐ toàn quốc",
+    TLDTT: "TLĐTT",
+    TLDXS: "TLĐXS",
+}
+RATING_LABELS = {
+    "excellent": "hoàn thành xuất sắc nhiệm vụ",
+    "good": "hoàn thành tốt nhiệm vụ",
+    "complete": "hoàn thành nhiệm vụ",
+    "incomplete": "không hoàn thành nhiệm vụ",
+}
+# Discipline levels from the mildest; "under_review" is not a level but a state (E10).
+DISCIPLINE_LEVELS = ("reprimand", "warning", "dismissal")
+DISCIPLINE_LABELS = {
+    "none": "không có",
+    "under_review": "đang bị xem xét kỷ luật",
+    "reprimand": "khiển trách",
+    "warning": "cảnh cáo",
+    "dismissal": "cách chức, buộc thôi việc",
+}
+SCOPE_LEVELS = ("unit", "district", "province", "national")
+SCOPE_LABELS = {"unit": "cơ sở", "district": "cấp huyện", "province": "cấp tỉnh", "national": "toàn quốc"}
+ACHIEVEMENT_LABELS = {
+    "excellent_rating": "hoàn thành xuất sắc nhiệm vụ",
+    "initiative": "sáng kiến được công nhận",
+    "research": "đề tài nghiên cứu khoa học được nghiệm thu",
+}
+AWARD_BASIS_LABELS = {"sudden": "đột xuất", "thematic": "chuyên đề"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    source: str
+    overridden: bool = False
+    override_reason: str | None = None
+
+    def accepted(self, reason: str) -> Finding:
+        return replace(self, overridden=True, override_reason=reason)
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "source": self.source,
+            "overridden": self.overridden,
+            "override_reason": self.override_reason,
+        }
+
+
+@dataclass(frozen=True)
+class Law:
+    """The parameters of the rule book by key, and the rule set's own legal basis for the rule without a parameter
+    of its own (E11)."""
+
+    parameters: Mapping[str, Parameter]
+    source: str
+
+    def get(self, key: str) -> Parameter | None:
+        return self.parameters.get(key)
+
+    def on(self, key: str) -> Parameter | None:
+        """The parameter when present and switched on."""
+        parameter = self.parameters.get(key)
+        return parameter if parameter is not None and parameter.value else None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition of a rule: met, not met, or unknown (None) because a fact was never recorded."""
+
+    met: bool | None
+    text: str
+    source: str
+    configurable: bool = False
+
+    @classmethod
+    def of(cls, met: bool | None, text: str, parameter: Parameter) -> Check:
+        return cls(met, text, parameter.source, parameter.configurable)
+
+    @property
+    def severity(self) -> str:
+        if self.met:
+            return PASS
+        return WARN if self.met is None or self.configurable else BLOCK
+
+
+def finding(rule: str, checks: list[Check], *also: Parameter | None) -> Finding:
+    """One finding from a rule's checks: the worst severity, every check's text, every source once."""
+    severity = max((c.severity for c in checks), key=SEVERITIES.index)
+    sources = dict.fromkeys([c.source for c in checks] + [p.source for p in also if p is not None])
+    return Finding(rule, severity, ". ".join(c.text for c in checks), "; ".join(s for s in sources if s))
+
+
+# --- small helpers -----------------------------------------------------------------------------------------------
+
+
+def _for(facts: Facts) -> str:
+    return f"để xét {SHORT_NAMES.get(facts.title_code, facts.title_code)} {facts.year}"
+
+
+def _at_least_rating(rating: str, minimum: str) -> bool:
+    return ANNUAL_RATINGS.index(rating) <= ANNUAL_RATINGS.index(minimum)
+
+
+def _at_least_discipline(status: str, threshold: str) -> bool:
+    return status in DISCIPLINE_LEVELS and DISCIPLINE_LEVELS.index(status) >= DISCIPLINE_LEVELS.index(threshold)
+
+
+def _percent(value: Decimal) -> str:
+    """0.15 → "15%", 2/3 → "66,7%" (decimal comma)."""
+    rounded = (value * 100).quantize(Decimal("0.1")).normalize()
+    return f"{rounded:f}".replace(".", ",") + "%"
+
+
+def _ratio(part: int, whole: int) -> Decimal:
+    return Decimal(part) / Decimal(whole)
+
+
+def _years(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years) if years else "không có"
+
+
+def _counting_from(facts: Facts, law: Law) -> int:
+    """E10: after a person's discipline, only achievements of later years count."""
+    if law.on("discipline_only_later_achievements") is None or facts.subject_kind != "person":
+        return 0
+    disciplined = [
+        y.year for y in facts.years.values() if y.year <= facts.year and y.discipline_status in DISCIPLINE_LEVELS
+    ]
+    return max(disciplined) + 1 if disciplined else 0
+
+
+def _special_awards_count(law: Law) -> bool:
+    """E12: without the parameter (before July 2025) every award counts toward a higher title."""
+    parameter = law.get("special_awards_count_toward_higher")
+    return parameter is None or bool(parameter.value)
+
+
+# --- the ladder a higher title climbs (E6, E7, E12) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A higher title needs `needed` years holding the lower title within [first, last]."""
+
+    lower: str
+    first: int
+    last: int
+    needed: int
+    parameter: Parameter
+
+
+def _ladder(facts: Facts, law: Law) -> Ladder | None:
+    if facts.title_code == CSTD_TINH and (years := law.get("cstd_tinh_consecutive_years")):
+        return Ladder(CSTDCS, facts.year - years.value, facts.year - 1, years.value, years)
+    if facts.title_code == CSTD_TOAN_QUOC and (times := law.get("cstd_tq_consecutive_cstd_tinh")):
+        # CSTĐ tỉnh crowns a run of CSTĐCS years, so consecutive ones lie within that many runs.
+        cycle = law.get("cstd_tinh_consecutive_years")
+        span = times.value * (cycle.value if cycle else 1)
+        return Ladder(CSTD_TINH, facts.year - span, facts.year - 1, times.value, times)
+    return None
+
+
+def _rungs(facts: Facts, law: Law, ladder: Ladder, *, with_special: bool) -> list[int]:
+    start = max(ladder.first, _counting_from(facts, law))
+    return sorted(
+        {
+            a.year
+            for a in facts.awards
+            if a.title_code == ladder.lower
+            and start <= a.year <= ladder.last
+            and (with_special or a.basis == "regular")
+        }
+    )
+
+
+def _climbed(ladder: Ladder, years: list[int]) -> bool:
+    return len(years) >= ladder.needed
+
+
+def _ladder_check(facts: Facts, law: Law, ladder: Ladder) -> Check:
+    years = _rungs(facts, law, ladder, with_special=_special_awards_count(law))
+    lower = SHORT_NAMES[ladder.lower]
+    held = _years(years)
+    if ladder.needed == ladder.last - ladder.first + 1:
+        missing = [y for y in range(ladder.first, ladder.last + 1) if y not in years]
+        held += f" (thiếu {_years(missing)})" if missing and years else ""
+        need = f"cần đủ {ladder.needed} năm liên tục trước {facts.year}"
+    else:
+        need = f"cần {ladder.needed} lần liên tục"
+    return Check.of(
+        _climbed(ladder, years), f"{lower} {ladder.first}–{ladder.last}: {held}; {need} {_for(facts)}", ladder.parameter
+    )
+
+
+def _initiative_check(facts: Facts, law: Law, parameter: Parameter, first: int) -> Check:
+    """An initiative or research work of at least the parameter's scope, recognised from `first` to the year."""
+    start = max(first, _counting_from(facts, law))
+    found = [
+        i
+        for i in facts.initiatives
+        if start <= i.year <= facts.year and SCOPE_LEVELS.index(i.scope) >= SCOPE_LEVELS.index(parameter.value)
+    ]
+    what = f"Sáng kiến, đề tài có phạm vi ảnh hưởng từ {SCOPE_LABELS[parameter.value]} trở lên ({start}–{facts.year})"
+    need = f"cần có {_for(facts)}"
+    if found:
+        listed = ", ".join(f"“{i.title}” ({SCOPE_LABELS[i.scope]}, {i.year})" for i in found)
+        return Check.of(True, f"{what}: {listed}; {need}", parameter)
+    if facts.relies_on_initiative:
+        # The unit says it relies on one and the recognition is in the dossier, but its scope was never recorded.
+        return Check.of(None, f"{what}: có văn bản công nhận nhưng chưa ghi phạm vi ảnh hưởng; {need}", parameter)
+    return Check.of(False, f"{what}: không có; {need}", parameter)
+
+
+# --- the rules -------------------------------------------------------------------------------------------------
+
+
+def e1_rating(facts: Facts, law: Law) -> Finding | None:
+    minimum = law.get("ldtt_min_rating")
+    if facts.title_code != LDTT or minimum is None:
+        return None
+    rating = facts.this_year.annual_rating if facts.this_year else None
+    need = f"cần từ {RATING_LABELS[minimum.value]} trở lên {_for(facts)}"
+    if rating is None:
+        return finding("E1", [Check.of(None, f"Xếp loại năm {facts.year}: chưa có dữ liệu; {need}", minimum)])
+    met = _at_least_rating(rating, minimum.value)
+    return finding("E1", [Check.of(met, f"Xếp loại năm {facts.year}: {RATING_LABELS[rating]}; {need}", minimum)])
+
+
+def e2_service(facts: Facts, law: Law) -> Finding | None:
+    minimum = law.get("ldtt_min_months")
+    if facts.title_code != LDTT or minimum is None:
+        return None
+    counted = law.on("ldtt_service_counts_injury_and_training")
+    months = facts.this_year.months_of_service if facts.this_year else None
+    note = " (tính cả thời gian điều trị thương tích được xác nhận và đi học được cử)" if counted else ""
+    need = f"cần từ {minimum.value} tháng {_for(facts)}"
+    if months is None:
+        text = f"Thời gian công tác năm {facts.year}: chưa có dữ liệu{note}; {need}"
+        return finding("E2", [Check.of(None, text, minimum)], counted)
+    text = f"Thời gian công tác năm {facts.year}: {months} tháng{note}; {need}"
+    return finding("E2", [Check.of(months >= minimum.value, text, minimum)], counted)
+
+
+def _ldtt_standard(facts: Facts, law: Law) -> tuple[bool | None, str]:
+    """Whether the person met the LĐTT standard in the year: awarded it, or the facts meet E1 and E2."""
+    awarded = [a for a in facts.awards if a.title_code == LDTT and a.year == facts.year]
+    if awarded:
+        return True, f"có (quyết định số {awarded[0].decision_number} ngày {awarded[0].decision_date:%d/%m/%Y})"
+    record = facts.this_year
+    rating = record.annual_rating if record else None
+    months = record.months_of_service if record else None
+    minimum_rating, minimum_months = law.get("ldtt_min_rating"), law.get("ldtt_min_months")
+    missing = [
+        label
+        for label, needed, value in (
+            ("xếp loại", minimum_rating, rating),
+            ("số tháng công tác", minimum_months, months),
+        )
+        if needed is not None and value is None
+    ]
+    if missing:
+        return None, f"chưa rõ (thiếu {', '.join(missing)})"
+    met = (minimum_rating is None or _at_least_rating(rating, minimum_rating.value)) and (
+        minimum_months is None or months >= minimum_months.value
+    )
+    details = ", ".join(
+        part
+        for part in (
+            f"xếp loại {RATING_LABELS[rating]}" if rating else "",
+            f"{months} tháng công tác" if months is not None else "",
+        )
+        if part
+    )
+    return met, ("có" if met else "không") + (f" ({details})" if details else "")
+
+
+def e3_ldtt_first(facts: Facts, law: Law) -> Finding | None:
+    required = law.on("cstdcs_requires_ldtt")
+    if facts.title_code != CSTDCS or required is None:
+        return None
+    met, state = _ldtt_standard(facts, law)
+    return finding("E3", [Check.of(met, f"Đạt LĐTT {facts.year}: {state}; cần có {_for(facts)}", required)])
+
+
+def e4_achievement(facts: Facts, law: Law) -> Finding | None:
+    qualifying = law.get("cstdcs_qualifying_achievements")
+    if facts.title_code != CSTDCS or qualifying is None:
+        return None
+    allowed = list(qualifying.value)
+    rating = facts.this_year.annual_rating if facts.this_year else None
+    have = []
+    if "excellent_rating" in allowed and rating == "excellent":
+        have.append(RATING_LABELS["excellent"])
+    works = [i for i in facts.initiatives if i.year == facts.year and i.kind in allowed]
+    have += [f"{ACHIEVEMENT_LABELS[i.kind]} “{i.title}”" for i in works]
+    if not works and facts.relies_on_initiative and {"initiative", "research"} & set(allowed):
+        have.append("sáng kiến, đề tài được công nhận (văn bản công nhận trong hồ sơ)")
+    what = f"Thành tích năm {facts.year} ({', '.join(ACHIEVEMENT_LABELS[a] for a in allowed)})"
+    need = f"cần ít nhất một {_for(facts)}"
+    if have:
+        return finding("E4", [Check.of(True, f"{what}: {', '.join(have)}; {need}", qualifying)])
+    if "excellent_rating" in allowed and rating is None:
+        return finding("E4", [Check.of(None, f"{what}: chưa có dữ liệu xếp loại; {need}", qualifying)])
+    return finding("E4", [Check.of(False, f"{what}: không có; {need}", qualifying)])
+
+
+def e5_quota(facts: Facts, law: Law) -> Finding | None:
+    cap = law.get("cstdcs_cap_ratio")
+    if facts.title_code != CSTDCS or cap is None or facts.quota is None:
+        return None
+    quota, ratio = facts.quota, Decimal(str(cap.value))
+    allowed = ratio * quota.ldtt_holders
+    share = f" ({_percent(_ratio(quota.cstdcs_count, quota.ldtt_holders))})" if quota.ldtt_holders else ""
+    text = (
+        f"CSTĐCS năm {facts.year} của {quota.unit_name}: {quota.cstdcs_count} người trên {quota.ldtt_holders} LĐTT"
+        f"{share}; cần không quá {_percent(ratio)} "
+        f"(tối đa {allowed.to_integral_value(rounding=ROUND_FLOOR)} người)"
+    )
+    return finding("E5", [Check.of(quota.cstdcs_count <= allowed, text, cap)])
+
+
+def e6_provincial_fighter(facts: Facts, law: Law) -> Finding | None:
+    scope = law.get("cstd_tinh_initiative_scope")
+    ladder = _ladder(facts, law)
+    if facts.title_code != CSTD_TINH or (ladder is None and scope is None):
+        return None
+    checks = [_ladder_check(facts, law, ladder)] if ladder else []
+    if scope is not None:
+        checks.append(_initiative_check(facts, law, scope, ladder.first if ladder else facts.year))
+    return finding("E6", checks)
+
+
+def e7_national_fighter(facts: Facts, law: Law) -> Finding | None:
+    scope = law.get("cstd_tq_initiative_scope")
+    ladder = _ladder(facts, law)
+    if facts.title_code != CSTD_TOAN_QUOC or (ladder is None and scope is None):
+        return None
+    checks = [_ladder_check(facts, law, ladder)] if ladder else []
+    if scope is not None:
+        checks.append(_initiative_check(facts, law, scope, ladder.first if ladder else facts.year))
+    return finding("E7", checks)
+
+
+def _members_ldtt_check(facts: Facts, ratio: Parameter, *, strict: bool) -> Check:
+    record = facts.this_year
+    members = record.member_count if record else None
+    ldtt = record.members_ldtt if record else None
+    need = f"cần {'trên' if strict else 'từ'} {_percent(Decimal(str(ratio.value)))} {_for(facts)}"
+    if not members or ldtt is None:
+        return Check.of(None, f"Thành viên đạt LĐTT năm {facts.year}: chưa có dữ liệu số thành viên; {need}", ratio)
+    share = _ratio(ldtt, members)
+    met = share > Decimal(str(ratio.value)) if strict else share >= Decimal(str(ratio.value))
+    text = f"Thành viên đạt LĐTT năm {facts.year}: {ldtt}/{members} ({_percent(share)}); {need}"
+    return Check.of(met, text, ratio)
+
+
+def _discipline_check(facts: Facts, threshold: Parameter) -> Check:
+    """A collective's recorded discipline status is the most severe of its members' in the year."""
+    status = facts.this_year.discipline_status if facts.this_year else None
+    need = f"cần không có thành viên bị kỷ luật từ {DISCIPLINE_LABELS[threshold.value]} trở lên"
+    if status is None:
+        return Check.of(None, f"Kỷ luật của thành viên năm {facts.year}: chưa có dữ liệu; {need}", threshold)
+    met = not _at_least_discipline(status, threshold.value)
+    return Check.of(
+        met, f"Kỷ luật cao nhất của thành viên năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}", threshold
+    )
+
+
+def e8_advanced_collective(facts: Facts, law: Law) -> Finding | None:
+    ratio, discipline = law.get("tldtt_min_ldtt_ratio"), law.get("tldtt_blocking_discipline")
+    if facts.title_code != TLDTT or (ratio is None and discipline is None):
+        return None
+    checks = []
+    if ratio is not None:
+        strict = law.on("tldtt_ldtt_ratio_strict")
+        checks.append(_members_ldtt_check(facts, ratio, strict=strict is not None))
+    if discipline is not None:
+        checks.append(_discipline_check(facts, discipline))
+    return finding("E8", checks, law.get("tldtt_ldtt_ratio_strict"))
+
+
+def e9_excellent_collective(facts: Facts, law: Law) -> Finding | None:
+    ratio, fighters = law.get("tldxs_min_ldtt_ratio"), law.get("tldxs_min_cstdcs")
+    everyone, discipline = law.on("tldxs_all_members_complete"), law.get("tldxs_blocking_discipline")
+    if facts.title_code != TLDXS or not any((ratio, fighters, everyone, discipline)):
+        return None
+    record = facts.this_year
+    checks = []
+    if everyone is not None:
+        members = record.member_count if record else None
+        ldtt = record.members_ldtt if record else None
+        what = f"Tất cả thành viên hoàn thành nhiệm vụ năm {facts.year}"
+        need = f"cần có {_for(facts)}"
+        # Every member being LĐTT proves it; anything less leaves it to the office to check.
+        if members and ldtt == members:
+            checks.append(Check.of(True, f"{what}: có ({ldtt}/{members} đạt LĐTT); {need}", everyone))
+        else:
+            checks.append(Check.of(None, f"{what}: chưa có dữ liệu; {need}", everyone))
+    if ratio is not None:
+        checks.append(_members_ldtt_check(facts, ratio, strict=False))
+    if fighters is not None:
+        count = record.members_cstdcs if record else None
+        need = f"cần ít nhất {fighters.value} {_for(facts)}"
+        if count is None:
+            checks.append(Check.of(None, f"Thành viên đạt CSTĐCS năm {facts.year}: chưa có dữ liệu; {need}", fighters))
+        else:
+            text = f"Thành viên đạt CSTĐCS năm {facts.year}: {count}; {need}"
+            checks.append(Check.of(count >= fighters.value, text, fighters))
+    if discipline is not None:
+        checks.append(_discipline_check(facts, discipline))
+    return finding("E9", checks)
+
+
+def e10_discipline(facts: Facts, law: Law) -> Finding | None:
+    review, later = law.on("block_during_discipline_review"), law.on("discipline_only_later_achievements")
+    if review is None and later is None:
+        return None
+    checks = []
+    if review is not None:
+        under = sorted(
+            y.year for y in facts.years.values() if y.year >= facts.year and y.discipline_status == "under_review"
+        )
+        what = "Đang bị xem xét kỷ luật, điều tra, thanh tra"
+        text = f"{what}: có (năm {_years(under)}); không khen thưởng trong thời gian này" if under else f"{what}: không"
+        checks.append(Check.of(not under, text, review))
+    if later is not None and facts.subject_kind == "person":
+        since = _counting_from(facts, law)
+        if not since:
+            checks.append(Check.of(True, f"Kỷ luật đến năm {facts.year}: không có", later))
+        else:
+            status = DISCIPLINE_LABELS[facts.years[since - 1].discipline_status]
+            if since > facts.year:
+                text = (
+                    f"Bị kỷ luật {status} năm {facts.year}: thành tích năm {facts.year} không được tính {_for(facts)}"
+                )
+                checks.append(Check.of(False, text, later))
+            else:
+                text = f"Kỷ luật gần nhất: {status} năm {since - 1}; chỉ tính thành tích từ năm {since}"
+                checks.append(Check.of(True, text, later))
+    return finding("E10", checks) if checks else None
+
+
+def e11_once(facts: Facts, law: Law) -> Finding | None:
+    """One achievement is rewarded once: no other live nomination, in any unit, and no registry entry for the same
+    identity, title and year. A namesake with the same birth date warns: perhaps one person recorded twice."""
+    title = f"{SHORT_NAMES.get(facts.title_code, facts.title_code)} {facts.year}"
+    # The rule needs no value; a parameter, when the rule set has one, only names the precise article.
+    stated = law.get("one_award_per_achievement")
+    source = stated.source if stated is not None else law.source
+    checks = [
+        Check(False, f"Đã được đề nghị {title} trong hồ sơ {d.dossier_code} ({d.unit_name})", source)
+        for d in facts.duplicates
+    ]
+    checks += [
+        Check(
+            False,
+            f"Đã được khen {title}: quyết định số {a.decision_number} ngày {a.decision_date:%d/%m/%Y} "
+            f"({a.deciding_authority})",
+            source,
+        )
+        for a in facts.awards
+        if a.title_code == facts.title_code and a.year == facts.year
+    ]
+    checks += [
+        Check(
+            None,
+            f"Có thể trùng người: {d.full_name} (sinh {d.date_of_birth:%d/%m/%Y}) được đề nghị {title} trong hồ sơ "
+            f"{d.dossier_code} ({d.unit_name}); cần xác nhận không phải cùng một người",
+            source,
+        )
+        for d in facts.lookalikes
+    ]
+    if not checks:
+        checks = [Check(True, f"Không có đề nghị hay khen thưởng nào khác về {title} cho cùng đối tượng", source)]
+    return finding("E11", checks)
+
+
+def e12_special_awards(facts: Facts, law: Law) -> Finding | None:
+    parameter = law.get("special_awards_count_toward_higher")
+    ladder = _ladder(facts, law)
+    if parameter is None or parameter.value or ladder is None:
+        return None
+    everything = _rungs(facts, law, ladder, with_special=True)
+    regular = _rungs(facts, law, ladder, with_special=False)
+    specials = [
+        a for a in facts.awards if a.title_code == ladder.lower and a.year in everything and a.year not in regular
+    ]
+    lower = SHORT_NAMES[ladder.lower]
+    if not specials:
+        text = (
+            f"Không có {lower} {ladder.first}–{ladder.last} nào là khen thưởng đột xuất, chuyên đề; loại này không "
+            f"được tính {_for(facts)}"
+        )
+        return finding("E12", [Check.of(True, text, parameter)])
+    listed = ", ".join(f"{lower} {a.year} ({AWARD_BASIS_LABELS.get(a.basis, a.basis)})" for a in specials)
+    decisive = _climbed(ladder, everything) and not _climbed(ladder, regular)
+    outcome = "không được tính nên chưa đủ điều kiện" if decisive else "không được tính, không ảnh hưởng kết quả"
+    return finding("E12", [Check.of(not decisive, f"{listed}: khen thưởng đột xuất, chuyên đề {outcome}", parameter)])
+
+
+def e14_dissolved_unit(facts: Facts, law: Law) -> Finding | None:
+    parameter = law.on("block_dissolved_units")
+    unit = facts.subject_unit
+    if parameter is None or unit is None:
+        return None
+    day = f"{facts.decision_on:%d/%m/%Y}"
+    if unit.valid_to is not None and unit.valid_to < facts.decision_on:
+        text = (
+            f"{unit.name}: chấm dứt hoạt động sau ngày {unit.valid_to:%d/%m/%Y}, trước ngày quyết định dự kiến "
+            f"{day}; không khen thưởng đơn vị đã giải thể"
+        )
+        return finding("E14", [Check.of(False, text, parameter)])
+    return finding("E14", [Check.of(True, f"{unit.name}: còn hoạt động vào ngày quyết định dự kiến {day}", parameter)])
+
+
+RULES: tuple[Callable[[Facts, Law], Finding | None], ...] = (
+    e1_rating,
+    e2_service,
+    e3_ldtt_first,
+    e4_achievement,
+    e5_quota,
+    e6_provincial_fighter,
+    e7_national_fighter,
+    e8_advanced_collective,
+    e9_excellent_collective,
+    e10_discipline,
+    e11_once,
+    e12_special_awards,
+    e14_dissolved_unit,
+)
