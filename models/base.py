@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CheckConstraint, DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import CheckConstraint, DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -66,3 +68,34 @@ def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> Che
 
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class DirectStateWrite(RuntimeError):
+    """Code changed a workflow row's state without going through workflow.core.engine.fire."""
+
+
+# Set by the engine while it fires a transition; nothing else may change a persistent row's state.
+_engine_firing: ContextVar[bool] = ContextVar("engine_firing", default=False)
+
+
+@contextmanager
+def state_writes_by_the_engine():
+    token = _engine_firing.set(True)
+    try:
+        yield
+    finally:
+        _engine_firing.reset(token)
+
+
+class WorkflowState:
+    """For the models whose `state` a workflow definition governs: a new row may start in any known state (its
+    creation is audited by the service that makes it), but a stored row's state changes only inside the engine,
+    so no code path can skip the guards, the audit entry and the outbox event."""
+
+    @validates("state")
+    def _state_changes_through_the_engine(self, key: str, value: str) -> str:
+        if not _engine_firing.get() and inspect(self).persistent and value != self.state:
+            raise DirectStateWrite(
+                f"{type(self).__name__} #{self.id}: state {self.state!r} → {value!r} outside the workflow engine"
+            )
+        return value

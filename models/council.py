@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.org import Authority, Unit, User
 
 COUNCIL_ROLES = ("chair", "vice_chair", "standing_member", "member", "secretary")
@@ -73,7 +73,7 @@ class CouncilMembership(db.Model):
     )
 
 
-class CouncilSession(Timestamped, db.Model):
+class CouncilSession(WorkflowState, Timestamped, db.Model):
     __tablename__ = "council_sessions"
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
@@ -118,7 +118,7 @@ class AgendaItem(db.Model):
     )
 
 
-class Poll(db.Model):
+class Poll(WorkflowState, db.Model):
     """The vote on one agenda item; entitled_count is frozen when the poll starts."""
 
     __tablename__ = "polls"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.org import Authority, User
 
 DOCUMENT_TYPES = ("QĐ", "TTr", "BB", "BC", "KH")
@@ -41,7 +41,7 @@ class NumberRegister(db.Model):
     )
 
 
-class Decision(Timestamped, db.Model):
+class Decision(WorkflowState, Timestamped, db.Model):
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)

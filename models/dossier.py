@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.catalogue import PROCEDURES, SUBJECT_KINDS, RuleSet
 from models.movement import Movement
 from models.org import Authority, Unit, User
@@ -56,6 +56,14 @@ class DossierState(States):
         WITHDRAWN,
         REJECTED,
     )
+    # The groups every list, sweep and dashboard uses, defined once.
+    FINAL = (CLOSED, WITHDRAWN, REJECTED)
+    RUNNING = (DRAFT, AWAITING_HEAD, SUBMITTED, RETURNED, ACCEPTED, IN_COUNCIL, AWAITING_DECISION, DECIDED, FORWARDED)
+    # The unit (its head, or the officer for a draft) may still take it back.
+    WITHDRAWABLE = (DRAFT, AWAITING_HEAD, SUBMITTED, RETURNED, ACCEPTED)
+    # With the deciding authority and its legal clock running (paused while returned; met once decided; the
+    # higher authority's own once forwarded): only these can be overdue.
+    CLOCK_RUNNING = (SUBMITTED, ACCEPTED, IN_COUNCIL, AWAITING_DECISION)
 
 
 class NominationState(States):
@@ -83,9 +91,19 @@ class NominationState(States):
         WITHDRAWN,
         REVOKED,
     )
+    # An outcome nothing in this authority changes any more (revocation aside).
+    FINAL = (
+        INELIGIBLE,
+        NOT_APPROVED,
+        AWARDED,
+        AWARDED_BY_HIGHER,
+        DECLINED_BY_HIGHER,
+        WITHDRAWN,
+        REVOKED,
+    )
 
 
-class Dossier(Timestamped, db.Model):
+class Dossier(WorkflowState, Timestamped, db.Model):
     """One unit's proposal under one procedure; the state is the process, nominations carry outcomes."""
 
     __tablename__ = "dossiers"
@@ -207,7 +225,7 @@ class Initiative(Timestamped, db.Model):
     __table_args__ = (one_of("scope", INITIATIVE_SCOPES), one_of("kind", ("initiative", "research")))
 
 
-class Nomination(Timestamped, db.Model):
+class Nomination(WorkflowState, Timestamped, db.Model):
     """One nominee × one title inside a dossier; its state is the outcome."""
 
     __tablename__ = "nominations"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import States, Timestamped, UTCDateTime, db
+from models.base import States, Timestamped, UTCDateTime, WorkflowState, db
 from models.catalogue import RuleSet
 from models.org import Authority, Unit
 
@@ -26,7 +26,7 @@ class ReportState(States):
     ALL = (DUE, SUBMITTED, REVIEWED)
 
 
-class Movement(Timestamped, db.Model):
+class Movement(WorkflowState, Timestamped, db.Model):
     __tablename__ = "movements"
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
@@ -67,7 +67,7 @@ class MovementRegistration(Timestamped, db.Model):
     __table_args__ = (UniqueConstraint("movement_id", "unit_id", "year"),)
 
 
-class UnitReport(Timestamped, db.Model):
+class UnitReport(WorkflowState, Timestamped, db.Model):
     """A unit's yearly report to the council; 'overdue' is computed from due_on, never stored."""
 
     __tablename__ = "unit_reports"

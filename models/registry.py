@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import States, Timestamped, UTCDateTime, db, one_of
+from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.dossier import Dossier, Nominee
 from models.org import Unit, User
 
@@ -47,7 +47,7 @@ class IdentityMatchState(States):
     ALL = (PENDING, CONFIRMED, REJECTED)
 
 
-class IdentityMatch(Timestamped, db.Model):
+class IdentityMatch(WorkflowState, Timestamped, db.Model):
     """A unit named a national ID that already belongs to someone outside its own people. The unit is not told:
     its nomination goes on a provisional identity without the ID, and the standing office decides here whether
     the two are one person (the provisional row is merged into the candidate) or not."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from models import AuditEntry, Decision, Dossier, Nomination, Nominee, OutboxMessage, User, db
+from models import AuditEntry, Decision, Dossier, IdentityMatch, Nomination, Nominee, OutboxMessage, User, db
+from models.base import utcnow
 from workflow.dossiers.checklist import Checklist
 
 # Event data and guard inputs that satisfy every guard, so a table test measures only the state rule.
@@ -23,6 +24,8 @@ def changes_for(workflow, trigger: str, row) -> dict | None:
         return {"rejection_reason": "wrong_subject"}
     if workflow.name == "nomination" and trigger == "award":
         return {"decision_id": draft_decision(row.dossier).id}
+    if workflow.name == "identity_match":
+        return {"resolved_at": utcnow()}
     return None
 
 
@@ -68,16 +71,40 @@ def dossier_in_state(state: str, unit_code: str = "TT-PLEIKAN", nomination_state
 
 
 def nomination_in_state(state: str, dossier_state: str = "in_council") -> Nomination:
+    """Test setup: the state is written with a plain UPDATE, as a database administrator would (the ORM refuses a
+    state change outside the engine)."""
     dossier = dossier_in_state(dossier_state)
     nomination = dossier.nominations[0]
+    values = {"state": state}
     if state == "awarded":
-        nomination.decision_id = draft_decision(dossier).id
-    nomination.state = state
+        values["decision_id"] = draft_decision(dossier).id
+    db.session.execute(update(Nomination).where(Nomination.id == nomination.id).values(**values))
     db.session.commit()
-    return nomination
+    db.session.expire_all()
+    return db.session.get(Nomination, nomination.id)
+
+
+def identity_match_in_state(state: str) -> IdentityMatch:
+    """A Plei Kần nominee whose national ID matched a Đắk Xú person, placed directly in `state` (setup only)."""
+    from models import Unit
+
+    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(("TT-PLEIKAN", "XA-DAKXU"))))}
+    national_id = f"06208500{count(IdentityMatch) + 1:04d}"
+    claimed = Nominee(kind="person", full_name="Trần Văn Khai", unit_id=units["TT-PLEIKAN"].id)
+    owner = Nominee(kind="person", full_name="Trần Văn Chủ", unit_id=units["XA-DAKXU"].id, national_id=national_id)
+    officer = db.session.scalar(select(User).where(User.username == "canbo.pleikan"))
+    db.session.add_all([claimed, owner])
+    db.session.flush()
+    match = IdentityMatch(
+        unit_id=units["TT-PLEIKAN"].id, nominee_id=claimed.id, candidate_id=owner.id, national_id=national_id,
+        requested_by_id=officer.id, state=state, resolved_at=None if state == "pending" else utcnow(),
+    )
+    db.session.add(match)
+    db.session.commit()
+    return match
 
 
 def permitted_actor(workflow, row, trigger: str) -> User | None:
     """The first demo user whose permission predicate allows this trigger on this row."""
     users = db.session.scalars(select(User).order_by(User.username))
-    return next((u for u in users if workflow.specs[trigger]["permission"](u, row)), None)
+    return next((u for u in users if workflow.transitions[trigger].permission(u, row)), None)

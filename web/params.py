@@ -116,12 +116,14 @@ def check_request() -> None:
         errors["path"] = [NUL_MESSAGE]
     for source, limit in ((request.args, MAX_QUERY_TEXT), (request.form, MAX_FORM_TEXT)):
         for key, value in source.items(multi=True):
+            key, value = key or "", value or ""
             name = key.replace("\x00", "\\0")
             if "\x00" in key or "\x00" in value:
                 errors.setdefault(name, []).append(NUL_MESSAGE)
             elif len(value) > limit:
                 errors.setdefault(name, []).append(f"Tối đa {limit:,} ký tự.".replace(",", "."))
     for key, upload in request.files.items(multi=True):
+        key = key or ""
         if "\x00" in key or "\x00" in (upload.filename or ""):
             errors.setdefault(key.replace("\x00", "\\0"), []).append(NUL_MESSAGE)
     if errors:

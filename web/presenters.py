@@ -10,28 +10,10 @@ from models import AuditEntry, Dossier, User
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
 from workflow.core import audit
 from workflow.core.engine import available_triggers
-from workflow.core.machines import DOSSIER, NOMINATION
+from workflow.core.machines import DOSSIER, WORKFLOWS
 from workflow.dossiers import editing as service
 from workflow.permissions import can_edit_dossier
 from workflow.registry import identity
-
-# Which fields each action's dialog asks for; the guards in workflow/ decide which are required.
-ACTION_FIELDS = {
-    "submit_to_head": ("comment",),
-    "send_back": ("comment",),
-    "approve_submission": ("sign_off", "comment"),
-    "accept": ("comment",),
-    "return_for_supplement": ("missing_items", "other_missing", "comment"),
-    "resubmit": ("comment",),
-    "withdraw": ("comment",),
-    "reject": ("reason", "comment"),
-}
-ACTION_STYLES = {
-    "reject": "danger",
-    "withdraw": "outline-danger",
-    "send_back": "outline-secondary",
-    "return_for_supplement": "warning",
-}
 
 OTHER_ACTIONS = {
     "create": _l("Tạo hồ sơ"),
@@ -60,15 +42,7 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
     )
     transition_form = TransitionForm(version=dossier.version)
     transition_form.missing_items.choices = options({i.label: i.label for i in checklist.items})
-    actions = [
-        {
-            "trigger": trigger,
-            "label": DOSSIER.specs[trigger]["label"],
-            "fields": ACTION_FIELDS.get(trigger, ("comment",)),
-            "style": ACTION_STYLES.get(trigger, "primary"),
-        }
-        for trigger in available_triggers(DOSSIER, dossier, user)
-    ]
+    actions = [DOSSIER.transitions[trigger] for trigger in available_triggers(DOSSIER, dossier, user)]
     return {
         "dossier": dossier,
         "titles": titles,
@@ -103,6 +77,17 @@ def nomination_form_data(session: Session, nomination) -> dict:
     return data
 
 
+def dialog_inputs(form: TransitionForm) -> dict:
+    """What a transition dialog sent, by the names services take: the missing items ticked plus those typed one
+    per line."""
+    return {
+        "comment": form.comment.data or "",
+        "missing_items": list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines(),
+        "reason": form.reason.data or None,
+        "sign_off": bool(form.sign_off.data),
+    }
+
+
 def nominee_input(form: NominationForm) -> service.NomineeInput:
     return service.NomineeInput(
         kind=form.kind.data,
@@ -121,9 +106,9 @@ def nominee_input(form: NominationForm) -> service.NomineeInput:
 
 
 def action_label(entity_type: str, action: str) -> str:
-    workflow = {"dossier": DOSSIER, "nomination": NOMINATION}.get(entity_type)
-    if workflow is not None and action in workflow.specs:
-        return workflow.specs[action]["label"]
+    workflow = WORKFLOWS.get(entity_type)
+    if workflow is not None and action in workflow.transitions:
+        return workflow.transitions[action].label
     return str(OTHER_ACTIONS.get(action, action))
 
 

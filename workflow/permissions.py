@@ -205,3 +205,13 @@ def can_resolve_identity_match(user: User | None, match: object) -> bool:
         and _covers_unit(user, match.unit_id)
         and can_view_registry_person(user, match.candidate)
     )
+
+
+# --- buttons and API triggers ----------------------------------------------------------------------------------------
+
+
+def can_perform(user: User | None, action) -> bool:
+    """Whether the user holds the permission of the action's transition (workflow.core.engine.Action); whether the
+    trigger is legal in the row's state is the engine's to say when it fires (409)."""
+    transition = action.workflow.transitions.get(action.trigger)
+    return transition is not None and transition.permission(user, action.row)

@@ -7,6 +7,7 @@ import pytest
 from models import Dossier
 from workflow.core.diagrams import describe, final_states, initial_state, mermaid, transition_rows
 from workflow.core.machines import DOSSIER, NOMINATION, Workflow
+from workflow.core.transition import Transition
 
 
 def edges(text: str) -> set[tuple[str, str, str]]:
@@ -22,9 +23,9 @@ def edges(text: str) -> set[tuple[str, str, str]]:
 @pytest.mark.parametrize("workflow", [DOSSIER, NOMINATION])
 def test_every_transition_is_drawn_once_per_source(workflow):
     expected = {
-        (source, spec["dest"], trigger)
-        for trigger, spec in workflow.specs.items()
-        for source in ([spec["source"]] if isinstance(spec["source"], str) else spec["source"])
+        (source, spec.dest, trigger)
+        for trigger, spec in workflow.transitions.items()
+        for source in spec.sources
     }
     text = mermaid(workflow)
     assert text.startswith("stateDiagram-v2\n")
@@ -46,11 +47,8 @@ def test_the_nomination_starts_proposed():
 
 
 def test_people_get_vietnamese_labels_with_mermaid_syntax_removed():
-    specs = {
-        "go": {"trigger": "go", "source": "draft", "dest": "closed", "label": 'Đi: "nhanh"; #1', "permission": None,
-               "guards": [], "topic": "x.went", "notify": []},
-    }  # fmt: skip
-    workflow = Workflow("test", Dossier, None, ("draft", "closed"), specs)
+    records = {"go": Transition("go", ("draft",), "closed", 'Đi: "nhanh"; #1', lambda user, row: True, "x.went")}
+    workflow = Workflow("test", Dossier, None, ("draft", "closed"), records)
     text = mermaid(workflow, state_labels={"draft": 'Đang "soạn"'}, edge_labels="label")
     assert '    state "Đang soạn" as draft\n' in text
     assert "    draft --> closed: Đi nhanh 1\n" in text
@@ -67,6 +65,8 @@ def test_transition_rows_name_predicates_guards_and_audiences():
         "permission": "can_sign_off",
         "guards": ["has_nominations", "has_required_documents", "head_signed_off"],
         "notify": ["office", "unit_officers"],
+        "asks": ["sign_off", "comment"],
+        "offered": True,
     }
 
 
@@ -74,4 +74,4 @@ def test_describe_holds_everything_a_program_needs():
     described = describe(NOMINATION)
     assert set(described) == {"name", "states", "initial", "final", "transitions", "mermaid"}
     assert described["states"] == list(NOMINATION.states)
-    assert [t["trigger"] for t in described["transitions"]] == list(NOMINATION.specs)
+    assert [t["trigger"] for t in described["transitions"]] == list(NOMINATION.transitions)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,6 +19,7 @@ from models import AuditEntry, Dossier, Notification, OutboxMessage, Unit, User,
 from models.base import utcnow
 from models.outbox import OutboxState
 from web import create_app
+from web.cli import outbox as outbox_commands
 from web.cli.outbox import install_after_commit_flush, outbox_cli
 from workflow.accounts.users import create_user
 from workflow.core import audit
@@ -411,26 +410,36 @@ def test_outbox_run_once_processes_what_is_due_and_prints_the_counts(app, demo, 
     assert notified_usernames() == ["truong.pleikan"]
 
 
-def test_outbox_run_loops_until_sigterm_then_restores_the_signal_handlers(app, demo, monkeypatch):
+def test_outbox_run_stops_after_the_passes_asked_for(app, demo, monkeypatch):
     emit(make_dossier_row(), actor="canbo.pleikan")
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", closed_port())
-    default_handler = signal.getsignal(signal.SIGTERM)
 
-    def stop_worker_once_it_listens():
-        deadline = time.monotonic() + 10
-        while signal.getsignal(signal.SIGTERM) == default_handler and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if signal.getsignal(signal.SIGTERM) != default_handler:
-            time.sleep(0.2)  # let it run a pass or two first
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    stopper = threading.Thread(target=stop_worker_once_it_listens)
-    stopper.start()
-    result = app.test_cli_runner().invoke(outbox_cli, ["run", "--interval", "0.1"])
-    stopper.join()
+    result = app.test_cli_runner().invoke(outbox_cli, ["run", "--passes", "2", "--interval", "0.1"])
 
     assert result.exit_code == 0, result.output
+    assert "events 1, notifications 1" in result.output
+    assert result.output.rstrip().endswith("outbox worker stopped")
+
+
+def test_outbox_run_stops_on_sigterm_after_its_pass_and_restores_the_signal_handlers(app, demo, monkeypatch):
+    """SIGTERM arrives while the worker is delivering: it finishes that pass, then stops (no waiting on a clock)."""
+    emit(make_dossier_row(), actor="canbo.pleikan")
+    default_handler = signal.getsignal(signal.SIGTERM)
+    passes = []
+
+    def pass_then_terminate(*args, **kwargs):
+        passes.append(signal.getsignal(signal.SIGTERM))
+        report = real_dispatch(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return report
+
+    real_dispatch = outbox_commands.dispatch_pending
+    monkeypatch.setattr(outbox_commands, "dispatch_pending", pass_then_terminate)
+    result = app.test_cli_runner().invoke(outbox_cli, ["run", "--interval", "60"])
+
+    assert result.exit_code == 0, result.output
+    assert len(passes) == 1 and passes[0] != default_handler  # the worker's own handler was in place
     assert "events 1, notifications 1" in result.output
     assert result.output.rstrip().endswith("outbox worker stopped")
     assert signal.getsignal(signal.SIGTERM) == default_handler

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from models import AuditEntry, Document, NominationRevision, OutboxMessage, db
 from tests.conftest import PDF_BYTES
 from tests.workflow_helpers import audit_and_outbox_counts
+from workflow.core.engine import Action, perform
 from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
+from workflow.core.machines import DOSSIER
 from workflow.dossiers import editing as service
 from workflow.dossiers import transitions as steps
 from workflow.reporting.worklists import visible_dossiers
@@ -97,7 +99,7 @@ def test_wrong_step_names_the_steps_allowed_now(make_dossier, user):
         steps.accept(db.session, dossier, actor=user("noivu"))
     assert refused.value.allowed == []  # nothing noivu may do to a draft
     with pytest.raises(TransitionNotAllowed) as refused:
-        steps.perform(db.session, dossier, "accept", actor=user("canbo.pleikan"))
+        perform(db.session, Action(DOSSIER, dossier, "accept"), actor=user("canbo.pleikan"))
     assert refused.value.allowed == ["submit_to_head", "withdraw"]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     Dossier,
@@ -324,7 +324,8 @@ def test_e5_counts_live_cstdcs_of_every_dossier_of_the_unit_and_year_but_not_oth
     for i in range(3):
         world.nominate(world.nominee(f"Người Đắk Xú {i}", unit="XA-DAKXU"), "CSTDCS", 2024, dossier=elsewhere)
     assert "3 người trên 20 LĐTT" in found(fighters[1], "E5", date(2025, 2, 1)).message
-    fighters[0].state = "withdrawn"
+    db.session.execute(update(Nomination).where(Nomination.id == fighters[0].id).values(state="withdrawn"))
+    db.session.expire_all()
     assert "2 người trên 20 LĐTT" in found(fighters[1], "E5", date(2025, 2, 1)).message
 
 

@@ -155,7 +155,7 @@ def test_mail_settings_come_from_the_mail_config_keys():
 
 @pytest.mark.parametrize("language", messages.LANGUAGES)
 def test_every_workflow_topic_has_its_own_title_and_email_template(language):
-    topics = {spec["topic"] for workflow in WORKFLOWS.values() for spec in workflow.specs.values()}
+    topics = {spec.topic for workflow in WORKFLOWS.values() for spec in workflow.transitions.values()}
     missing_titles = sorted(t for t in topics if language not in messages.TITLES.get(t, {}))
     missing_templates = sorted(t for t in topics if not (messages.TEMPLATE_DIR / language / f"{t}.txt").is_file())
     assert (missing_titles, missing_templates) == ([], []), "add texts in workflow/notify/messages.py and templates/"

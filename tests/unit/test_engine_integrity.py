@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from models import AuditEntry, Dossier, User, db
+from models.base import DirectStateWrite
 from tests.workflow_helpers import audit_and_outbox_counts
 from workflow.core import audit
 from workflow.core.errors import StaleObject
@@ -136,19 +137,45 @@ def _tamper(statement: str) -> None:
     db.session.commit()
 
 
-def test_postgresql_refuses_to_update_or_delete_audit_entries(make_dossier, user):
+def test_an_audit_entry_cannot_be_rewritten_unnoticed(app, make_dossier, user):
+    """PostgreSQL refuses the rewrite itself (its triggers must exist); SQLite, the embedded single-user mode, has
+    no such trigger, so there the keyed chain must name the altered entry."""
     _submitted(make_dossier, user)
     entry_id = db.session.scalars(select(AuditEntry.id)).first()
-    for statement in (
-        f"UPDATE audit_entries SET action = 'x' WHERE id = {entry_id}",
-        f"DELETE FROM audit_entries WHERE id = {entry_id}",
-    ):
-        if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        triggers = set(
+            db.session.scalars(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass"))
+        )
+        assert {"audit_entries_append_only", "audit_entries_no_truncate"} <= triggers
+        for statement in (
+            f"UPDATE audit_entries SET action = 'x' WHERE id = {entry_id}",
+            f"DELETE FROM audit_entries WHERE id = {entry_id}",
+            "TRUNCATE audit_entries",
+        ):
             with pytest.raises(DBAPIError, match="append-only"):
                 db.session.execute(text(statement))
             db.session.rollback()
-        else:
-            # SQLite is the single-user embedded mode; the hash chain (verified above) is its protection.
-            db.session.execute(text(statement))
-            db.session.rollback()
-    assert db.session.get(AuditEntry, entry_id).action != "x"
+        assert db.session.get(AuditEntry, entry_id).action != "x"
+    else:
+        db.session.execute(text(f"UPDATE audit_entries SET action = 'x' WHERE id = {entry_id}"))
+        db.session.commit()
+        result = _verify(app)
+        assert result.exit_code == 1
+        assert f"#{entry_id}" in result.output
+
+
+def test_assigning_a_stored_rows_state_outside_the_engine_is_refused(make_dossier, user):
+    dossier = make_dossier()
+    with pytest.raises(DirectStateWrite, match="outside the workflow engine"):
+        dossier.state = "accepted"
+    with pytest.raises(DirectStateWrite):
+        dossier.nominations[0].state = "awarded"
+    db.session.rollback()
+    assert db.session.get(Dossier, dossier.id).state == "draft"
+    # The engine's own change goes through.
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    assert dossier.state == "awaiting_head"
+
+
+def test_a_new_row_may_start_in_any_known_state():
+    assert Dossier(state="accepted").state == "accepted"

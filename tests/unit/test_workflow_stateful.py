@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from models import AuditEntry, Dossier, OutboxMessage, User, db
 from models.dossier import DossierState
 from workflow.core.audit import verify_chain
+from workflow.core.engine import Action, perform
 from workflow.core.errors import DomainError
 from workflow.core.machines import DOSSIER
-from workflow.dossiers import transitions as steps
 
 USERNAMES = ["canbo.pleikan", "truong.pleikan", "canbo.dakxu", "noivu", "thuky", "chutich", "uyvien2", "admin"]
-TRIGGERS = sorted(DOSSIER.specs)
+TRIGGERS = sorted(DOSSIER.transitions)
 COMMENTS = st.sampled_from(["", "Bổ sung báo cáo thành tích", "  "])
 MISSING = st.lists(st.sampled_from(["Tờ trình", "Biên bản họp xét", ""]), max_size=2)
 REASONS = st.sampled_from([None, "criteria_not_met", "khác"])
@@ -40,7 +40,7 @@ class DossierLife(RuleBasedStateMachine):
         trigger = data.draw(
             st.sampled_from(legal) if legal and data.draw(st.integers(0, 4)) else st.sampled_from(TRIGGERS)
         )
-        allowed = [n for n, u in self.users.items() if DOSSIER.specs[trigger]["permission"](u, self.dossier)]
+        allowed = [n for n, u in self.users.items() if DOSSIER.transitions[trigger].permission(u, self.dossier)]
         username = data.draw(
             st.sampled_from(allowed) if allowed and data.draw(st.integers(0, 4)) else st.sampled_from(USERNAMES)
         )
@@ -48,16 +48,12 @@ class DossierLife(RuleBasedStateMachine):
         version = self.dossier.version - 1 if stale else self.dossier.version
         before = self.dossier.state
         try:
-            steps.perform(
+            perform(
                 db.session,
-                self.dossier,
-                trigger,
+                Action(DOSSIER, self.dossier, trigger),
                 actor=self.users[username],
                 version=version,
-                comment=comment,
-                missing_items=missing,
-                reason=reason,
-                sign_off=sign_off,
+                inputs={"comment": comment, "missing_items": missing, "reason": reason, "sign_off": sign_off},
             )
             db.session.commit()
         except DomainError:
@@ -66,8 +62,8 @@ class DossierLife(RuleBasedStateMachine):
             return
         # A stale version can never succeed.
         assert not stale
-        spec = DOSSIER.specs[trigger]
-        assert self.dossier.state == spec["dest"]
+        spec = DOSSIER.transitions[trigger]
+        assert self.dossier.state == spec.dest
         self.audit += 1
         self.outbox += 1
 

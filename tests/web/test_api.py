@@ -422,7 +422,7 @@ JSON = st.recursive(
 TRANSITION_BODIES = JSON | st.fixed_dictionaries(
     {},
     optional={
-        "trigger": JSON | st.sampled_from(list(DOSSIER.specs)),
+        "trigger": JSON | st.sampled_from(list(DOSSIER.transitions)),
         "version": JSON,
         "data": JSON | st.fixed_dictionaries({}, optional=dict.fromkeys(("comment", "missing_items", "reason"), JSON)),
     },
@@ -474,14 +474,13 @@ def test_timeline_lists_who_did_what_from_where_to_where(api, make_dossier):
 def test_workflow_definition_matches_the_machine(api, workflow):
     body = api.get("canbo.pleikan", f"/workflows/{workflow.name}").json
     assert body["name"] == workflow.name and body["states"] == list(workflow.states)
-    assert [t["trigger"] for t in body["transitions"]] == list(workflow.specs)
+    assert [t["trigger"] for t in body["transitions"]] == list(workflow.transitions)
     for transition in body["transitions"]:
-        spec = workflow.specs[transition["trigger"]]
-        sources = [spec["source"]] if isinstance(spec["source"], str) else spec["source"]
-        assert transition["source"] == sources and transition["dest"] == spec["dest"]
-        assert transition["guards"] == [g.__name__ for g in spec["guards"]]
-        for source in sources:
-            assert f"{source} --> {spec['dest']}: {transition['trigger']}" in body["mermaid"]
+        spec = workflow.transitions[transition["trigger"]]
+        assert transition["source"] == list(spec.sources) and transition["dest"] == spec.dest
+        assert transition["guards"] == [g.__name__ for g in spec.guards]
+        for source in spec.sources:
+            assert f"{source} --> {spec.dest}: {transition['trigger']}" in body["mermaid"]
     assert body["mermaid"].startswith("stateDiagram-v2\n")
 
 

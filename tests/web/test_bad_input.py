@@ -201,3 +201,17 @@ def test_no_route_answers_a_server_error_to_hostile_input(demo_with_dossiers, ap
 def _matches(template: str, path: str) -> bool:
     parts, actual = template.split("/"), path.split("/")
     return len(parts) == len(actual) and all(p == a or p.startswith("<") for p, a in zip(parts, actual, strict=True))
+
+
+def test_a_multipart_body_with_nameless_or_odd_parts_is_not_a_crash(demo, client, user):
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="%0A\xc3\x9dx"\r\n\r\ntrue\r\n'
+        b'--B\r\nContent-Disposition: form-data; name=""\r\n\r\n{}\r\n--B--\r\n'
+    )
+    response = client.post(
+        "/api/v1/registry/import",
+        data=body,
+        content_type="multipart/form-data; boundary=B",
+        headers=token_headers(user, "noivu"),
+    )
+    assert response.status_code == 422

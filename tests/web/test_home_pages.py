@@ -1,4 +1,15 @@
+"""Every demo account lands on its role's home in Vietnamese, and each home lists exactly the dossiers that role has
+to act on or follow: the expected lists are written out from the demo's stories, never read from the queries."""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
 import pytest
+from sqlalchemy import select
+
+from models import Dossier, Unit, db
+from workflow.demo.seed import seed_demo
 
 HOMES = [
     ("admin", "/admin", "Quản trị hệ thống"),
@@ -23,3 +34,96 @@ def test_every_demo_account_lands_on_its_role_home_in_vietnamese(demo, client, a
     html = page.get_data(as_text=True)
     assert '<html lang="vi">' in html
     assert next_step in html
+
+
+# --- what each home lists, and what it must not ---------------------------------------------------------------------
+
+# The demo's dossier titles by the state the demo brings them to (workflow/demo/dossiers.py STORIES).
+TITLE = {
+    "draft": "Đề nghị công nhận Lao động tiên tiến năm 2025 (đang soạn)",
+    "awaiting_head": "Đề nghị công nhận Lao động tiên tiến năm 2025 (chờ ký)",
+    "submitted": "Đề nghị công nhận Lao động tiên tiến năm 2024",
+    "returned": "Đề nghị công nhận Lao động tiên tiến năm 2024 (bổ sung)",
+    "accepted": "Đề nghị công nhận Lao động tiên tiến năm 2023",
+    "withdrawn": "Đề nghị công nhận Lao động tiên tiến năm 2023 (rút)",
+    "rejected": "Đề nghị công nhận Lao động tiên tiến năm 2022",
+}
+UNITS = {"pleikan": "Thị trấn Plei Kần", "dakxu": "Xã Đắk Xú", "pgddt": "Phòng Giáo dục và Đào tạo"}
+CARD = re.compile(r'<section class="col-lg-6" aria-labelledby="wl-(\w+)">(.*?)</section>', re.S)
+ITEM = re.compile(r"</a> — (.*?) <span class=\"text-muted\">\((.*?)\)</span>")
+
+
+@pytest.fixture
+def demo_dossiers(app):
+    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
+    db.session.commit()
+
+
+def listed(client, auth, username: str, path: str) -> dict[str, set[tuple[str, str]]]:
+    """Each card of the home page → the (title, unit) of every dossier in it."""
+    auth.login(username)
+    html = client.get(path).get_data(as_text=True)
+    return {key: set(ITEM.findall(body)) for key, body in CARD.findall(html)}
+
+
+@pytest.mark.parametrize("unit", ["pleikan", "dakxu", "pgddt"])
+def test_a_unit_officer_sees_only_the_units_own_drafts_returns_and_dossiers_under_review(
+    demo_dossiers, client, auth, unit
+):
+    cards = listed(client, auth, f"canbo.{unit}", "/unit")
+    own = UNITS[unit]
+    assert cards == {
+        "drafts": {(TITLE["draft"], own)},
+        "returned": {(TITLE["returned"], own)},
+        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own)},
+    }
+
+
+def test_a_unit_head_sees_what_awaits_the_signature_and_what_is_under_review(demo_dossiers, client, auth):
+    cards = listed(client, auth, "truong.dakxu", "/unit")
+    own = UNITS["dakxu"]
+    assert cards == {
+        "awaiting_head": {(TITLE["awaiting_head"], own)},
+        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own)},
+    }
+
+
+def test_the_office_sees_every_units_new_and_accepted_dossiers_and_nothing_overdue_yet(demo_dossiers, client, auth):
+    cards = listed(client, auth, "noivu", "/office")
+    assert cards == {
+        "submitted": {(TITLE["submitted"], name) for name in UNITS.values()},
+        "overdue": set(),
+        "accepted": {(TITLE["accepted"], name) for name in UNITS.values()},
+    }
+
+
+def test_only_dossiers_whose_clock_runs_are_overdue_for_the_office_and_the_secretary(demo_dossiers, client, auth):
+    """An accepted dossier past its due date is overdue; a returned one (clock paused) or a withdrawn one with an
+    old due date is not."""
+    pleikan = db.session.scalar(select(Unit.id).where(Unit.code == "TT-PLEIKAN"))
+    past = date.today() - timedelta(days=40)
+    for state in ("accepted", "returned", "withdrawn"):
+        dossier = db.session.scalar(select(Dossier).where(Dossier.unit_id == pleikan, Dossier.title == TITLE[state]))
+        dossier.due_on = past  # test setup: the clock columns, never the state
+    db.session.commit()
+    expected = {(TITLE["accepted"], UNITS["pleikan"])}
+    assert listed(client, auth, "noivu", "/office")["overdue"] == expected
+    auth.logout()
+    assert listed(client, auth, "thuky", "/secretary")["overdue"] == expected
+
+
+def test_the_secretary_counts_every_state_of_the_authority(demo_dossiers, client, auth):
+    auth.login("thuky")
+    html = client.get("/secretary").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr><td>([^<]+)</td><td class="text-end">(\d+)</td></tr>', html))
+    # Three demo units, one dossier of each of these seven states each.
+    for label in (
+        "Đang soạn",
+        "Chờ Thủ trưởng ký",
+        "Đã nộp",
+        "Trả lại bổ sung",
+        "Đã tiếp nhận",
+        "Đã rút",
+        "Không chấp nhận",
+    ):
+        assert rows.get(label) == "3", (label, rows)

@@ -117,7 +117,7 @@ def test_a_match_inside_the_offices_authority_is_the_offices_to_decide(demo, mak
     page = office.get("/registry/matches").get_data(as_text=True)
     assert "Lê Thị Hoa" in page and "Xã Đắk Xú" in page and NEW_ID in page
     match = db.session.scalar(select(IdentityMatch))
-    response = office.post(f"/registry/matches/{match.id}/reject",
+    response = office.post(f"/registry/matches/{match.id}/reject_identity",
                            data={"csrf_token": csrf_token_from(page), "version": match.version,
                                  "comment": "Khác người: kiểm tra lại căn cước"})
     assert response.status_code == 302

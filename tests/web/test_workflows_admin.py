@@ -24,12 +24,11 @@ def test_admin_sees_a_diagram_and_a_table_for_each_workflow(demo, client, auth):
     dossier_diagram, nomination_diagram = diagrams(html)
     for workflow, diagram in ((DOSSIER, dossier_diagram), (NOMINATION, nomination_diagram)):
         assert diagram.startswith("stateDiagram-v2\n")
-        for trigger, spec in workflow.specs.items():
-            sources = [spec["source"]] if isinstance(spec["source"], str) else spec["source"]
-            for source in sources:
-                assert f"{source} --> {spec['dest']}: {spec['label']}" in diagram
+        for trigger, spec in workflow.transitions.items():
+            for source in spec.sources:
+                assert f"{source} --> {spec.dest}: {spec.label}" in diagram
             assert f'data-trigger="{trigger}"' in html
-            assert f"<code>{spec['permission'].__name__}</code>" in html
+            assert f"<code>{spec.permission.__name__}</code>" in html
     assert 'state "Chờ Thủ trưởng ký" as awaiting_head' in dossier_diagram
     assert "<code>has_required_documents</code>" in html and "<code>unit_heads</code>" in html
     assert "/static/vendor/mermaid.min.js" in html and "https://" not in html

@@ -27,11 +27,10 @@ from web.api.schemas import (
 from web.loaders import load_dossier
 from web.pagination import paginate
 from web.presenters import timeline_rows
-from workflow.core.engine import available_triggers
+from workflow.core.engine import Action, available_triggers, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.dossiers import editing as service
-from workflow.dossiers import transitions as steps
 from workflow.dossiers.checklist import ChecklistItem
 from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
 from workflow.reporting.worklists import visible_dossiers
@@ -169,9 +168,8 @@ def _nomination_in(dossier: Dossier, nomination_id: int | None) -> Nomination | 
 @blp.response(200, DossierSchema)
 def transition(body: dict, dossier_id: int):
     dossier = load_dossier(dossier_id)
-    steps.perform(
-        db.session, dossier, body["trigger"], actor=current_actor(), version=body["version"], **body["data"]
-    )
+    action = Action(DOSSIER, dossier, body["trigger"])
+    perform(db.session, action, actor=current_actor(), version=body["version"], inputs=body["data"])
     db.session.commit()
     return detail(dossier)
 

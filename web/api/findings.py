@@ -13,7 +13,7 @@ from web.loaders import load_nomination
 from workflow.core.today import local_today
 from workflow.dossiers.appraisal import findings_list
 from workflow.permissions import can_view_dossier
-from workflow.rules.eligibility.basis import DEFAULT_BASIS
+from workflow.rules.applicable import DEFAULT_BASIS
 
 blp = ApiBlueprint(
     "api_findings",

@@ -276,7 +276,7 @@ class TransitionDataSchema(InputSchema):
 
 
 class TransitionRequestSchema(InputSchema):
-    trigger = Text(required=True, validate=one_of(DOSSIER.specs))
+    trigger = Text(required=True, validate=one_of(DOSSIER.transitions))
     version = Integer(
         required=True, metadata={"description": "Phiên bản hồ sơ người gọi đã thấy; khác phiên bản hiện tại → 409."}
     )
@@ -297,6 +297,10 @@ class WorkflowTransitionSchema(Schema):
     permission = fields.String(metadata={"description": "Tên hàm kiểm tra quyền."})
     guards = fields.List(fields.String(), metadata={"description": "Tên các điều kiện phải thỏa."})
     notify = fields.List(fields.String())
+    asks = fields.List(
+        fields.String(), metadata={"description": "Các trường của `data` mà thao tác dùng: comment, missing_items…"}
+    )
+    offered = fields.Boolean(metadata={"description": "false: chưa có nghiệp vụ nào cho phép thực hiện thao tác này."})
 
 
 class WorkflowSchema(Schema):

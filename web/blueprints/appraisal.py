@@ -22,7 +22,8 @@ from workflow.core.today import local_today
 from workflow.dossiers import appraisal as service
 from workflow.permissions import can_appraise
 from workflow.registry.entries import person_history, title_names
-from workflow.rules.eligibility.basis import BASIS_LABELS, DEFAULT_BASIS
+from workflow.rules.applicable import DEFAULT_BASIS
+from workflow.rules.eligibility.basis import BASIS_LABELS
 from workflow.rules.money import nomination_amount, vnd
 
 bp = Blueprint("appraisal", __name__)

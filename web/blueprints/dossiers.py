@@ -14,15 +14,17 @@ from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm,
 from web.loaders import load_document, load_dossier, load_nomination
 from web.pagination import paginate
 from web.params import int_arg, text_arg
-from web.presenters import dossier_page_context, nomination_form_data, nominee_input, timeline_rows
+from web.presenters import dialog_inputs, dossier_page_context, nomination_form_data, nominee_input, timeline_rows
+from workflow.core.engine import Action, perform
 from workflow.core.errors import InvalidInput
+from workflow.core.machines import DOSSIER
 from workflow.dossiers import editing as service
-from workflow.dossiers import transitions as steps
 from workflow.dossiers.documents import content_path, served_as
 from workflow.permissions import (
     can_create_dossier,
     can_edit_dossier,
     can_list_dossiers,
+    can_perform,
     can_view_dossier,
 )
 from workflow.reporting.worklists import visible_dossiers
@@ -34,8 +36,8 @@ ID = "int(max=2147483647)"
 
 
 
-def load_action(dossier_id: int, trigger: str) -> steps.DossierAction:
-    return steps.DossierAction(load_dossier(dossier_id), trigger)
+def load_action(dossier_id: int, trigger: str) -> Action:
+    return Action(DOSSIER, load_dossier(dossier_id), trigger)
 
 
 @bp.get("/dossiers")
@@ -160,26 +162,16 @@ def download(document_id: int):
 
 
 @bp.post(f"/dossiers/<{ID}:dossier_id>/actions/<string(maxlength=40):trigger>")
-@permission_required(steps.can_perform, load=load_action)
+@permission_required(can_perform, load=load_action)
 def act(dossier_id: int, trigger: str):
-    dossier = load_dossier(dossier_id)
+    action = load_action(dossier_id, trigger)
     form = TransitionForm()
     if not form.validate_on_submit():
-        return _show_with_errors(dossier, transition_form=form)
-    missing = list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines()
-    steps.perform(
-        db.session,
-        dossier,
-        trigger,
-        actor=current_user,
-        version=form.version.data,
-        comment=form.comment.data,
-        missing_items=missing,
-        reason=form.reason.data or None,
-        sign_off=form.sign_off.data,
-    )
+        return _show_with_errors(action.row, transition_form=form)
+    perform(db.session, action, actor=current_user, version=form.version.data, inputs=dialog_inputs(form))
     db.session.commit()
-    flash(_("Đã thực hiện: %(action)s.", action=steps.action_label(trigger)), "success")
+    flash(_("Đã thực hiện: %(action)s.", action=_(DOSSIER.transitions[trigger].label)), "success")
+    dossier = action.row
     return redirect(url_for(".show", dossier_id=dossier.id))
 
 

@@ -18,11 +18,13 @@ from web.forms import WholeNumberField
 from web.loaders import load_match, load_nominee
 from web.pagination import paginate
 from web.params import query_args
+from workflow.core.engine import Action, perform
 from workflow.core.errors import InvalidInput
+from workflow.core.machines import IDENTITY_MATCH
 from workflow.permissions import (
     can_import_registry,
     can_merge_nominees,
-    can_resolve_identity_match,
+    can_perform,
     can_search_registry,
     can_view_registry_person,
 )
@@ -42,6 +44,12 @@ class MergeForm(FlaskForm):
     duplicate_id = WholeNumberField(
         _l("Mã đối tượng gộp vào"), validators=[InputRequired(_l("Vui lòng nhập mã.")), NumberRange(1, MAX_ID)]
     )
+
+
+RESOLVED = {
+    "confirm_identity": _l("Đã xác nhận cùng một người; đề nghị được nối với lịch sử khen thưởng của người này."),
+    "reject_identity": _l("Đã ghi nhận là hai người khác nhau; đơn vị được đề nghị kiểm tra lại số định danh."),
+}
 
 
 class ResolveForm(FlaskForm):
@@ -144,24 +152,26 @@ def _duplicates_page(form: MergeForm, status: int = 200):
 @bp.get("/registry/matches")
 @permission_required(can_merge_nominees)
 def matches():
-    return render_template("registry/matches.html", matches=identity.pending_matches(db.session, current_user))
+    return _matches_page()
 
 
-@bp.post(f"/registry/matches/<{ID}:match_id>/<any(confirm, reject):decision>")
-@permission_required(can_resolve_identity_match, load=load_match)
-def resolve_match(match_id: int, decision: str):
-    match = load_match(match_id)
+def load_match_action(match_id: int, trigger: str) -> Action:
+    return Action(IDENTITY_MATCH, load_match(match_id), trigger)
+
+
+@bp.post(f"/registry/matches/<{ID}:match_id>/<any(confirm_identity, reject_identity):trigger>")
+@permission_required(can_perform, load=load_match_action)
+def resolve_match(match_id: int, trigger: str):
     form = ResolveForm()
     if not form.validate_on_submit():
-        return render_template("registry/matches.html", matches=identity.pending_matches(db.session, current_user)), 422
-    if decision == "confirm":
-        identity.confirm_identity(db.session, match, actor=current_user, version=form.version.data)
-        message = _("Đã xác nhận cùng một người; hồ sơ đề nghị được nối với lịch sử khen thưởng của người này.")
-    else:
-        identity.reject_identity(
-            db.session, match, actor=current_user, comment=form.comment.data or "", version=form.version.data
-        )
-        message = _("Đã ghi nhận là hai người khác nhau; đơn vị được đề nghị kiểm tra lại số định danh.")
+        return _matches_page(422)
+    action = load_match_action(match_id, trigger)
+    perform(db.session, action, actor=current_user, version=form.version.data, inputs={"comment": form.comment.data})
     db.session.commit()
-    flash(message, "success")
+    flash(_(RESOLVED[trigger]), "success")
     return redirect(url_for(".matches"))
+
+
+def _matches_page(status: int = 200):
+    matches = identity.pending_matches(db.session, current_user)
+    return render_template("registry/matches.html", matches=matches, decisions=IDENTITY_MATCH.transitions), status

@@ -37,8 +37,9 @@ def register(app: Flask) -> None:
     "--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds between passes."
 )
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Messages per pass.")
-def run_command(once: bool, interval: float, limit: int) -> None:
-    """Deliver due messages; loop until SIGINT/SIGTERM (several workers may run side by side)."""
+@click.option("--passes", type=click.IntRange(min=1), help="Stop after this many passes (default: until stopped).")
+def run_command(once: bool, interval: float, limit: int, passes: int | None) -> None:
+    """Deliver due messages; loop until SIGINT/SIGTERM or `--passes` (several workers may run side by side)."""
     settings = OutboxSettings.from_config(current_app.config)
     if once:
         click.echo(dispatch_pending(db.session, utcnow(), limit, settings=settings).summary())
@@ -46,8 +47,10 @@ def run_command(once: bool, interval: float, limit: int) -> None:
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     click.echo(f"outbox worker started (every {interval:g} s, up to {limit} messages a pass); Ctrl+C stops it")
+    done = 0
     try:
-        while not stop.is_set():
+        while not stop.is_set() and (passes is None or done < passes):
+            done += 1
             try:
                 report = dispatch_pending(db.session, utcnow(), limit, settings=settings)
             except Exception:
@@ -58,8 +61,8 @@ def run_command(once: bool, interval: float, limit: int) -> None:
                 continue
             if report.anything:
                 click.echo(report.summary())
-            if report.handled < limit:  # a full pass means more is due: go on without waiting
-                stop.wait(interval)
+            if report.handled < limit and (passes is None or done < passes):
+                stop.wait(interval)  # a full pass means more is due: go on without waiting
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

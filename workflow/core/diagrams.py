@@ -20,14 +20,9 @@ def initial_state(workflow: Workflow) -> str:
     return default.arg if default is not None else workflow.states[0]
 
 
-def sources(spec: dict) -> list[str]:
-    source = spec["source"]
-    return [source] if isinstance(source, str) else list(source)
-
-
 def final_states(workflow: Workflow) -> list[str]:
     """States no transition leaves."""
-    left = {state for spec in workflow.specs.values() for state in sources(spec)}
+    left = {state for transition in workflow.transitions.values() for state in transition.sources}
     return [state for state in workflow.states if state not in left]
 
 
@@ -43,9 +38,9 @@ def mermaid(workflow: Workflow, *, state_labels: Mapping[str, str] | None = None
         if state_labels and state in state_labels:
             lines.append(f'    state "{_label(state_labels[state])}" as {state}')
     lines.append(f"    [*] --> {initial_state(workflow)}")
-    for trigger, spec in workflow.specs.items():
-        text = _label(trigger if edge_labels == "trigger" else spec["label"])
-        lines.extend(f"    {source} --> {spec['dest']}: {text}" for source in sources(spec))
+    for trigger, transition in workflow.transitions.items():
+        text = _label(trigger if edge_labels == "trigger" else transition.label)
+        lines.extend(f"    {source} --> {transition.dest}: {text}" for source in transition.sources)
     lines.extend(f"    {state} --> [*]" for state in final_states(workflow))
     return "\n".join(lines) + "\n"
 
@@ -55,15 +50,17 @@ def transition_rows(workflow: Workflow) -> list[dict]:
     return [
         {
             "trigger": trigger,
-            "source": sources(spec),
-            "dest": spec["dest"],
-            "label": spec["label"],
-            "topic": spec["topic"],
-            "permission": spec["permission"].__name__,
-            "guards": [guard.__name__ for guard in spec["guards"]],
-            "notify": list(spec["notify"]),
+            "source": list(transition.sources),
+            "dest": transition.dest,
+            "label": transition.label,
+            "topic": transition.topic,
+            "permission": transition.permission.__name__,
+            "guards": [guard.__name__ for guard in transition.guards],
+            "notify": list(transition.notify),
+            "asks": list(transition.asks),
+            "offered": transition.service is not None,
         }
-        for trigger, spec in workflow.specs.items()
+        for trigger, transition in workflow.transitions.items()
     ]
 
 

@@ -6,14 +6,16 @@ writes the outbox event. Any failure raises before anything is committed; the ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
 from models import AuditEntry, User
+from models.base import state_writes_by_the_engine
 from workflow.core import audit
 from workflow.core.errors import GuardFailed, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import Workflow
@@ -21,8 +23,40 @@ from workflow.notify.outbox import enqueue_event
 
 
 def available_triggers(workflow: Workflow, row, actor: User | None) -> list[str]:
-    """The triggers legal from the row's state that this actor may fire (buttons and API both use this)."""
-    return [t for t in workflow.triggers_from(row.state) if workflow.specs[t]["permission"](actor, row)]
+    """What this actor can press now (buttons and the API both offer exactly these): legal from the row's state,
+    run by a service, and permitted."""
+    return [
+        trigger
+        for trigger in workflow.triggers_from(row.state)
+        if workflow.transitions[trigger].service and workflow.transitions[trigger].permission(actor, row)
+    ]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A trigger pressed on a row: what a button or an API call asks for."""
+
+    workflow: Workflow
+    row: Any
+    trigger: str
+
+
+def perform(
+    session: Session,
+    action: Action,
+    *,
+    actor: User,
+    version: int | None = None,
+    inputs: dict[str, Any] | None = None,
+):
+    """Run the service behind a button or an API call, with the dialog's inputs that its transition asks for.
+    Raises TransitionNotAllowed for a trigger nobody may press now, and whatever the service raises."""
+    workflow, row, trigger = action.workflow, action.row, action.trigger
+    run = workflow.service(trigger)
+    if run is None or trigger not in workflow.triggers_from(row.state):
+        raise TransitionNotAllowed(trigger, row.state, available_triggers(workflow, row, actor))
+    asked = {name: value for name, value in (inputs or {}).items() if name in workflow.transitions[trigger].asks}
+    return run(session, row, actor=actor, version=version, **asked)
 
 
 def fire(
@@ -41,25 +75,26 @@ def fire(
     new state (CHECK constraints may tie them together). Raises TransitionNotAllowed, PermissionDenied,
     StaleObject, GuardFailed."""
     data = data or {}
-    spec = workflow.specs.get(trigger)
-    if spec is None or trigger not in workflow.triggers_from(row.state):
+    transition = workflow.transitions.get(trigger)
+    if transition is None or trigger not in workflow.triggers_from(row.state):
         raise TransitionNotAllowed(trigger, row.state, available_triggers(workflow, row, actor))
-    if not spec["permission"](actor, row):
+    if not transition.permission(actor, row):
         raise PermissionDenied()
     if expected_version is not None and expected_version != row.version:
         raise StaleObject()
     facts = {**(context or {}), **data}
-    failures = [message for guard in spec["guards"] for message in guard(row, facts)]
+    failures = [message for guard in transition.guards for message in guard(row, facts)]
     if failures:
         raise GuardFailed(failures)
 
     from_state = row.state
-    try:
-        workflow.machine.events[trigger].trigger(row)
-    except MachineError:
-        raise TransitionNotAllowed(trigger, row.state, available_triggers(workflow, row, actor)) from None
-    for column, value in (changes or {}).items():
-        setattr(row, column, value)
+    with state_writes_by_the_engine():
+        try:
+            workflow.machine.events[trigger].trigger(row)
+        except MachineError:
+            raise TransitionNotAllowed(trigger, row.state, available_triggers(workflow, row, actor)) from None
+        for column, value in (changes or {}).items():
+            setattr(row, column, value)
     session = object_session(row)
     try:
         session.flush()
@@ -82,7 +117,7 @@ def fire(
         to_state=row.state,
         data=data,
     )
-    enqueue_event(session, topic=spec["topic"], entry=entry, audiences=spec["notify"])
+    enqueue_event(session, topic=transition.topic, entry=entry, audiences=list(transition.notify))
     return entry
 
 

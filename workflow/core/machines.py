@@ -5,11 +5,15 @@ which reads and writes the state through `model_attribute`."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from types import ModuleType
 
 from transitions import Machine
 
+from workflow.core.transition import Transition
 from workflow.definitions import dossier, identity_match, nomination
 
 
@@ -19,14 +23,26 @@ class Workflow:
     entity: type
     machine: Machine
     states: tuple[str, ...]
-    specs: dict[str, dict] = field(repr=False)
+    transitions: dict[str, Transition] = field(repr=False)
 
     def triggers_from(self, state: str) -> list[str]:
         return self.machine.get_triggers(state)
 
+    def service(self, trigger: str) -> Callable | None:
+        """The function that runs this trigger for a person, or None when nothing offers it yet."""
+        transition = self.transitions.get(trigger)
+        return _resolve(transition.service) if transition is not None and transition.service else None
+
+
+@cache
+def _resolve(reference: str) -> Callable:
+    """'package.module:function' → the function, imported on first use (services import the machines)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
 
 def build(definition: ModuleType) -> Workflow:
-    transitions = [{k: t[k] for k in ("trigger", "source", "dest")} for t in definition.TRANSITIONS]
+    transitions = [{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest} for t in definition.TRANSITIONS]
     machine = Machine(
         model=None,
         states=list(definition.STATES),
@@ -36,9 +52,9 @@ def build(definition: ModuleType) -> Workflow:
         model_attribute="state",
         send_event=True,
     )
-    specs = {t["trigger"]: t for t in definition.TRANSITIONS}
-    assert len(specs) == len(definition.TRANSITIONS), f"{definition.NAME}: one entry per trigger"
-    return Workflow(definition.NAME, definition.ENTITY, machine, tuple(definition.STATES), specs)
+    records = {t.trigger: t for t in definition.TRANSITIONS}
+    assert len(records) == len(definition.TRANSITIONS), f"{definition.NAME}: one record per trigger"
+    return Workflow(definition.NAME, definition.ENTITY, machine, tuple(definition.STATES), records)
 
 
 DOSSIER = build(dossier)

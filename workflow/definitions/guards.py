@@ -7,12 +7,6 @@ from __future__ import annotations
 
 from models.dossier import REASON_CATEGORIES, NominationState
 
-FINAL_NOMINATION_STATES = {
-    NominationState.INELIGIBLE, NominationState.NOT_APPROVED, NominationState.AWARDED,
-    NominationState.AWARDED_BY_HIGHER, NominationState.DECLINED_BY_HIGHER, NominationState.WITHDRAWN,
-    NominationState.REVOKED,
-}
-
 
 def has_nominations(row, data) -> list[str]:
     live = [n for n in row.nominations if n.state != NominationState.WITHDRAWN]
@@ -58,5 +52,5 @@ def every_agenda_nomination_has_result(row, data) -> list[str]:
 
 
 def every_nomination_final(row, data) -> list[str]:
-    open_ = [n for n in row.nominations if n.state not in FINAL_NOMINATION_STATES]
+    open_ = [n for n in row.nominations if n.state not in NominationState.FINAL]
     return [] if not open_ else [f"Còn {len(open_)} trường hợp chưa có kết quả cuối cùng."]

@@ -3,17 +3,18 @@ office (or, across authorities, the administrator) says whether it is one person
 from models.registry import IdentityMatch
 from models.registry import IdentityMatchState as S
 from workflow import permissions as p
+from workflow.core.transition import Transition
 from workflow.definitions import guards as g
 
 NAME = "identity_match"
 ENTITY = IdentityMatch
 STATES = S.ALL
 
-TRANSITIONS = [
-    {"trigger": "confirm_identity", "source": S.PENDING, "dest": S.CONFIRMED,
-     "label": "Xác nhận là cùng một người", "permission": p.can_resolve_identity_match, "guards": [],
-     "topic": "identity_match.confirmed", "notify": []},
-    {"trigger": "reject_identity", "source": S.PENDING, "dest": S.REJECTED,
-     "label": "Không phải cùng một người", "permission": p.can_resolve_identity_match, "guards": [g.has_comment],
-     "topic": "identity_match.rejected", "notify": ["unit_officers"]},
-]
+TRANSITIONS = (
+    Transition("confirm_identity", (S.PENDING,), S.CONFIRMED, "Cùng một người: nối với lịch sử khen thưởng",
+               p.can_resolve_identity_match, "identity_match.confirmed", asks=(),
+               service="workflow.registry.identity:confirm_identity"),
+    Transition("reject_identity", (S.PENDING,), S.REJECTED, "Hai người khác nhau: yêu cầu đơn vị kiểm tra lại",
+               p.can_resolve_identity_match, "identity_match.rejected", ("unit_officers",), (g.has_comment,),
+               style="outline-danger", service="workflow.registry.identity:reject_identity"),
+)

@@ -1,45 +1,40 @@
-"""The nomination workflow (one nominee × one title). Its state is the outcome."""
+"""The nomination workflow (one nominee × one title). Its state is the outcome.
+
+No trigger here is a button yet: appraisal (workflow/dossiers/appraisal.py) fires find_eligible, find_ineligible
+and reappraise from its own page, removing a nominee after submission fires withdraw, and the council and decision
+steps come with those capabilities."""
 from models.dossier import Nomination
 from models.dossier import NominationState as S
 from workflow import permissions as p
+from workflow.core.transition import Transition
 from workflow.definitions import guards as g
 
 NAME = "nomination"
 ENTITY = Nomination
 STATES = S.ALL
 
-TRANSITIONS = [
-    {"trigger": "find_eligible", "source": S.PROPOSED, "dest": S.ELIGIBLE,
-     "label": "Đủ điều kiện", "permission": p.can_appraise, "guards": [],
-     "topic": "nomination.found_eligible", "notify": []},
-    {"trigger": "find_ineligible", "source": [S.PROPOSED, S.ELIGIBLE], "dest": S.INELIGIBLE,
-     "label": "Không đủ điều kiện", "permission": p.can_appraise, "guards": [g.has_reason_category],
-     "topic": "nomination.found_ineligible", "notify": ["unit_officers"]},
-    {"trigger": "reappraise", "source": [S.ELIGIBLE, S.INELIGIBLE], "dest": S.PROPOSED,
-     "label": "Thẩm định lại", "permission": p.can_appraise, "guards": [g.has_comment],
-     "topic": "nomination.reappraised", "notify": []},
-    {"trigger": "approve", "source": S.ELIGIBLE, "dest": S.APPROVED,
-     "label": "Hội đồng thông qua", "permission": p.can_manage_council_review, "guards": [],
-     "topic": "nomination.approved", "notify": []},
-    {"trigger": "not_approve", "source": S.ELIGIBLE, "dest": S.NOT_APPROVED,
-     "label": "Hội đồng không thông qua", "permission": p.can_manage_council_review,
-     "guards": [g.has_reason_category], "topic": "nomination.not_approved", "notify": ["unit_officers"]},
-    {"trigger": "award", "source": S.APPROVED, "dest": S.AWARDED,
-     "label": "Khen thưởng", "permission": p.can_decide, "guards": [],
-     "topic": "nomination.awarded", "notify": ["unit_officers"]},
-    {"trigger": "forward", "source": S.APPROVED, "dest": S.FORWARDED,
-     "label": "Trình cấp trên", "permission": p.can_manage_council_review, "guards": [],
-     "topic": "nomination.forwarded", "notify": ["unit_officers"]},
-    {"trigger": "record_higher_award", "source": S.FORWARDED, "dest": S.AWARDED_BY_HIGHER,
-     "label": "Cấp trên khen thưởng", "permission": p.can_manage_council_review, "guards": [],
-     "topic": "nomination.awarded_by_higher", "notify": ["unit_officers"]},
-    {"trigger": "record_higher_decline", "source": S.FORWARDED, "dest": S.DECLINED_BY_HIGHER,
-     "label": "Cấp trên không khen thưởng", "permission": p.can_manage_council_review,
-     "guards": [g.has_reason_category], "topic": "nomination.declined_by_higher", "notify": ["unit_officers"]},
-    {"trigger": "withdraw", "source": [S.PROPOSED, S.ELIGIBLE, S.INELIGIBLE], "dest": S.WITHDRAWN,
-     "label": "Rút đề nghị", "permission": p.can_edit_dossier, "guards": [],
-     "topic": "nomination.withdrawn", "notify": []},
-    {"trigger": "revoke", "source": [S.AWARDED], "dest": S.REVOKED,
-     "label": "Hủy khen thưởng", "permission": p.can_decide, "guards": [g.has_comment],
-     "topic": "nomination.revoked", "notify": ["unit_officers", "unit_heads"]},
-]
+TRANSITIONS = (
+    Transition("find_eligible", (S.PROPOSED,), S.ELIGIBLE, "Đủ điều kiện", p.can_appraise,
+               "nomination.found_eligible"),
+    Transition("find_ineligible", (S.PROPOSED, S.ELIGIBLE), S.INELIGIBLE, "Không đủ điều kiện", p.can_appraise,
+               "nomination.found_ineligible", ("unit_officers",), (g.has_reason_category,)),
+    Transition("reappraise", (S.ELIGIBLE, S.INELIGIBLE), S.PROPOSED, "Thẩm định lại", p.can_appraise,
+               "nomination.reappraised", (), (g.has_comment,)),
+    Transition("approve", (S.ELIGIBLE,), S.APPROVED, "Hội đồng thông qua", p.can_manage_council_review,
+               "nomination.approved"),
+    Transition("not_approve", (S.ELIGIBLE,), S.NOT_APPROVED, "Hội đồng không thông qua",
+               p.can_manage_council_review, "nomination.not_approved", ("unit_officers",), (g.has_reason_category,)),
+    Transition("award", (S.APPROVED,), S.AWARDED, "Khen thưởng", p.can_decide,
+               "nomination.awarded", ("unit_officers",)),
+    Transition("forward", (S.APPROVED,), S.FORWARDED, "Trình cấp trên", p.can_manage_council_review,
+               "nomination.forwarded", ("unit_officers",)),
+    Transition("record_higher_award", (S.FORWARDED,), S.AWARDED_BY_HIGHER, "Cấp trên khen thưởng",
+               p.can_manage_council_review, "nomination.awarded_by_higher", ("unit_officers",)),
+    Transition("record_higher_decline", (S.FORWARDED,), S.DECLINED_BY_HIGHER, "Cấp trên không khen thưởng",
+               p.can_manage_council_review, "nomination.declined_by_higher", ("unit_officers",),
+               (g.has_reason_category,)),
+    Transition("withdraw", (S.PROPOSED, S.ELIGIBLE, S.INELIGIBLE), S.WITHDRAWN, "Rút đề nghị", p.can_edit_dossier,
+               "nomination.withdrawn"),
+    Transition("revoke", (S.AWARDED,), S.REVOKED, "Hủy khen thưởng", p.can_decide,
+               "nomination.revoked", ("unit_officers", "unit_heads"), (g.has_comment,)),
+)

@@ -41,18 +41,24 @@ def _pdf(label: str) -> bytes:
 def seed_demo_dossiers(session: Session, upload_dir: Path) -> int:
     """Make the missing demo dossiers; return how many were made. Flushes, never commits."""
     made = 0
-    users = {u.username: u for u in session.scalars(select(User))}
-    for unit_code, (officer_name, head_name, people) in UNITS.items():
+    for unit_code in UNITS:
         unit = session.scalar(select(Unit).where(Unit.code == unit_code))
         existing = set(session.scalars(select(Dossier.title).where(Dossier.unit_id == unit.id)))
-        for index, (state, title) in enumerate(STORIES):
-            if title in existing:
-                continue
-            _tell(
-                session, state, title, users[officer_name], users[head_name], users[OFFICE], people, index, upload_dir
-            )
-            made += 1
+        for state, title in STORIES:
+            if title not in existing:
+                make_demo_dossier(session, unit_code, state, upload_dir)
+                made += 1
     return made
+
+
+def make_demo_dossier(session: Session, unit_code: str, state: str, upload_dir: Path) -> Dossier:
+    """One demo unit's dossier brought to `state` (one of STORIES) through the services, as its people would."""
+    officer_name, head_name, people = UNITS[unit_code]
+    users = {
+        u.username: u for u in session.scalars(select(User).where(User.username.in_((officer_name, head_name, OFFICE))))
+    }
+    index, title = next((i, title) for i, (story, title) in enumerate(STORIES) if story == state)
+    return _tell(session, state, title, users[officer_name], users[head_name], users[OFFICE], people, index, upload_dir)
 
 
 def _tell(session, state, title, officer, head, office, people, index, upload_dir) -> Dossier:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import Dossier, RequiredDocument, RuleSet
 from models.dossier import NominationState
-from workflow.rules.rulesets import rule_set_in_force
+from workflow.rules.applicable import rule_set_for
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,6 @@ class Checklist:
     @property
     def kinds(self) -> set[str]:
         return {item.kind for item in self.items}
-
-
-def rule_set_for(session: Session, dossier: Dossier, today: date) -> RuleSet | None:
-    """The rule set that judges this dossier: fixed once it reaches the authority, before that today's."""
-    if dossier.rule_set is not None:
-        return dossier.rule_set
-    if dossier.movement is not None and dossier.movement.pinned_rule_set is not None:
-        return dossier.movement.pinned_rule_set
-    return rule_set_in_force(session, today)
 
 
 def required_documents(session: Session, rule_set: RuleSet | None, procedure: str) -> list[RequiredDocument]:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, Council, Dossier
@@ -20,16 +20,19 @@ from workflow.core import audit
 from workflow.core.calendar import WorkingCalendar, add_working_days, working_days_between
 from workflow.notify.outbox import enqueue_event
 
-# The dossier is with the authority: its clock runs (a returned dossier's clock is paused).
-RUNNING_STATES = (
-    DossierState.SUBMITTED,
-    DossierState.ACCEPTED,
-    DossierState.IN_COUNCIL,
-    DossierState.AWAITING_DECISION,
-)
 REMINDER_WORKING_DAYS = 3
 OVERDUE_ACTION = "overdue_escalation"
 REMINDER_ACTION = "deadline_reminder"
+
+
+def clock_running() -> ColumnElement[bool]:
+    """The dossier is with the deciding authority and its clock runs (DossierState.CLOCK_RUNNING, due date set)."""
+    return and_(Dossier.state.in_(DossierState.CLOCK_RUNNING), Dossier.due_on.is_not(None))
+
+
+def overdue_on(today: date) -> ColumnElement[bool]:
+    """Past its legal due date on `today`: the one definition the sweep, the home pages and reports share."""
+    return and_(clock_running(), Dossier.due_on < today)
 
 
 def start_clock(session: Session, dossier: Dossier, day: date, working_days: int) -> None:
@@ -80,9 +83,9 @@ def sweep(session: Session, today: date) -> SweepReport:
     those whose due date moved into the future. Running it twice on one day changes nothing the second time.
     Flushes, never commits."""
     report = SweepReport(today)
-    running = (Dossier.state.in_(RUNNING_STATES), Dossier.due_on.is_not(None))
+    running = (clock_running(),)
 
-    late = list(session.scalars(select(Dossier).where(*running, Dossier.due_on < today, Dossier.overdue.is_(False))))
+    late = list(session.scalars(select(Dossier).where(overdue_on(today), Dossier.overdue.is_(False))))
     offices = _standing_offices(session, {dossier.authority_id for dossier in late}, today)
     for dossier in late:
         dossier.overdue = True

@@ -18,10 +18,11 @@ from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import NOMINATION
 from workflow.core.today import local_today
-from workflow.dossiers.checklist import Checklist, dossier_checklist, rule_set_for
+from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.documents import upload_document
 from workflow.permissions import can_create_dossier, can_edit_dossier
 from workflow.registry import identity
+from workflow.rules.applicable import rule_set_for
 
 UNIT_PROCEDURES = ("regular", "giay_khen_periodic", "giay_khen_thematic", "simplified")
 OTHER_DOCUMENT = "khac"

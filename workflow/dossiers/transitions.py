@@ -3,7 +3,7 @@ firing it through the engine with the facts its guards read. Services flush, nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -12,15 +12,13 @@ from sqlalchemy.orm import Session
 from models import Dossier, User
 from models.base import utcnow
 from models.catalogue import ProcedureRule
-from workflow.core.engine import available_triggers, fire
-from workflow.core.errors import InvalidInput, TransitionNotAllowed
+from workflow.core.engine import fire
+from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.core.today import local_today
 from workflow.dossiers import deadlines
-from workflow.dossiers.checklist import rule_set_for
 from workflow.dossiers.editing import checklist
-
-# --- the path from the unit to the standing office --------------------------------------------------------------
+from workflow.rules.applicable import rule_set_for
 
 
 def submit_to_head(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
@@ -37,13 +35,19 @@ def submit_to_head(session: Session, dossier: Dossier, *, actor: User, comment: 
     )
 
 
-def send_back(session: Session, dossier: Dossier, *, actor: User, comment: str, version: int | None = None):
+def send_back(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
     """Head → officer, with the reason."""
     return fire(DOSSIER, dossier, "send_back", actor=actor, data=_comment(comment), expected_version=version)
 
 
 def approve_submission(
-    session: Session, dossier: Dossier, *, actor: User, sign_off: bool, comment: str = "", version: int | None = None
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    sign_off: bool = False,
+    comment: str = "",
+    version: int | None = None,
 ):
     """The head signs the proposal and the dossier reaches the standing office; from now on the rule set in force
     today judges it (DOMAIN.md §2)."""
@@ -86,7 +90,7 @@ def return_for_supplement(
     dossier: Dossier,
     *,
     actor: User,
-    missing_items: list[str],
+    missing_items: Sequence[str] = (),
     comment: str = "",
     version: int | None = None,
 ):
@@ -121,12 +125,18 @@ def resubmit(session: Session, dossier: Dossier, *, actor: User, comment: str = 
     return entry
 
 
-def withdraw(session: Session, dossier: Dossier, *, actor: User, comment: str, version: int | None = None):
+def withdraw(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
     return fire(DOSSIER, dossier, "withdraw", actor=actor, data=_comment(comment), expected_version=version)
 
 
 def reject(
-    session: Session, dossier: Dossier, *, actor: User, reason: str, comment: str = "", version: int | None = None
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    reason: str | None = None,
+    comment: str = "",
+    version: int | None = None,
 ):
     """Refuse the dossier with a reason category (wrong subject, criteria not met, incomplete, law violation)."""
     return fire(
@@ -138,56 +148,6 @@ def reject(
         changes={"rejection_reason": reason},
         expected_version=version,
     )
-
-
-@dataclass(frozen=True)
-class DossierAction:
-    dossier: Dossier
-    trigger: str
-
-
-def can_perform(user: User | None, action: DossierAction) -> bool:
-    """Whether the actor holds the permission of this trigger (the state is checked when it fires: 409)."""
-    spec = DOSSIER.specs.get(action.trigger)
-    return spec is not None and spec["permission"](user, action.dossier)
-
-
-def action_label(trigger: str) -> str:
-    spec = DOSSIER.specs.get(trigger)
-    return spec["label"] if spec else trigger
-
-
-def perform(
-    session: Session,
-    dossier: Dossier,
-    trigger: str,
-    *,
-    actor: User,
-    version: int | None = None,
-    comment: str = "",
-    missing_items: list[str] | None = None,
-    reason: str | None = None,
-    sign_off: bool = False,
-):
-    """Run the service behind a button or an API call by its trigger name. Raises what the services raise, and
-    TransitionNotAllowed for a trigger that has no unit-to-office service."""
-    services = {
-        "submit_to_head": lambda: submit_to_head(session, dossier, actor=actor, comment=comment, version=version),
-        "send_back": lambda: send_back(session, dossier, actor=actor, comment=comment, version=version),
-        "approve_submission": lambda: approve_submission(
-            session, dossier, actor=actor, sign_off=sign_off, comment=comment, version=version
-        ),
-        "accept": lambda: accept(session, dossier, actor=actor, comment=comment, version=version),
-        "return_for_supplement": lambda: return_for_supplement(
-            session, dossier, actor=actor, missing_items=missing_items or [], comment=comment, version=version
-        ),
-        "resubmit": lambda: resubmit(session, dossier, actor=actor, comment=comment, version=version),
-        "withdraw": lambda: withdraw(session, dossier, actor=actor, comment=comment, version=version),
-        "reject": lambda: reject(session, dossier, actor=actor, reason=reason or "", comment=comment, version=version),
-    }
-    if trigger not in services:
-        raise TransitionNotAllowed(trigger, dossier.state, available_triggers(DOSSIER, dossier, actor))
-    return services[trigger]()
 
 
 def time_limit(session: Session, dossier: Dossier) -> int:

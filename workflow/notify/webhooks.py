@@ -32,7 +32,7 @@ USER_AGENT = "thidua-outbox/1"
 
 def known_topics() -> list[str]:
     """Every topic a workflow definition can emit, for the subscription form."""
-    return sorted({spec["topic"] for workflow in WORKFLOWS.values() for spec in workflow.specs.values()})
+    return sorted({t.topic for workflow in WORKFLOWS.values() for t in workflow.transitions.values()})
 
 
 def subscribed(subscription: WebhookSubscription, topic: str) -> bool:

@@ -24,7 +24,7 @@ from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import IDENTITY_MATCH
-from workflow.permissions import can_merge_nominees, can_view_registry_person
+from workflow.permissions import can_merge_nominees, can_resolve_identity_match, can_view_registry_person
 from workflow.registry.scope import visible_nominees
 
 NATIONAL_ID_LENGTH = 12
@@ -265,7 +265,7 @@ def pending_matches(session: Session, actor: User) -> list[IdentityMatch]:
     rows = session.scalars(
         select(IdentityMatch).where(IdentityMatch.state == IdentityMatchState.PENDING).order_by(IdentityMatch.id)
     )
-    return [match for match in rows if IDENTITY_MATCH.specs["confirm_identity"]["permission"](actor, match)]
+    return [match for match in rows if can_resolve_identity_match(actor, match)]
 
 
 def confirm_identity(session: Session, match: IdentityMatch, *, actor: User, version: int | None = None) -> None:

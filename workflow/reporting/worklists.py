@@ -12,6 +12,7 @@ from models import Council, CouncilMembership, CouncilSession, Decision, Dossier
 from models.council import SessionState
 from models.decision import DecisionState
 from models.dossier import DossierState
+from workflow.dossiers.deadlines import overdue_on
 
 # The page a user lands on after login: the first role in this order that the user holds.
 HOME_ORDER = (
@@ -57,15 +58,9 @@ def unit_worklists(session: Session, user: User) -> list[Worklist]:
             _dossiers(
                 session,
                 own,
-                Dossier.state.in_(
-                    (
-                        DossierState.SUBMITTED,
-                        DossierState.ACCEPTED,
-                        DossierState.IN_COUNCIL,
-                        DossierState.AWAITING_DECISION,
-                        DossierState.FORWARDED,
-                    )
-                ),
+                # Past the unit and not yet final: everything the unit waits on.
+                Dossier.state.in_(DossierState.RUNNING),
+                Dossier.state.notin_((DossierState.DRAFT, DossierState.AWAITING_HEAD, DossierState.RETURNED)),
             ),
         )
     )
@@ -79,12 +74,7 @@ def office_worklists(session: Session, user: User, today: date) -> list[Worklist
         Worklist("submitted", _dossiers(session, mine, Dossier.state == DossierState.SUBMITTED)),
         Worklist(
             "overdue",
-            _dossiers(
-                session,
-                mine,
-                Dossier.due_on < today,
-                Dossier.state.in_((DossierState.ACCEPTED, DossierState.IN_COUNCIL, DossierState.AWAITING_DECISION)),
-            ),
+            _dossiers(session, mine, overdue_on(today)),
         ),
         Worklist("accepted", _dossiers(session, mine, Dossier.state == DossierState.ACCEPTED)),
     ]
@@ -101,20 +91,7 @@ def secretary_worklists(session: Session, user: User, today: date) -> tuple[dict
     lists = [
         Worklist(
             "overdue",
-            _dossiers(
-                session,
-                Dossier.authority_id == authority,
-                Dossier.due_on < today,
-                Dossier.state.notin_(
-                    (
-                        DossierState.CLOSED,
-                        DossierState.WITHDRAWN,
-                        DossierState.REJECTED,
-                        DossierState.DECIDED,
-                        DossierState.FORWARDED,
-                    )
-                ),
-            ),
+            _dossiers(session, Dossier.authority_id == authority, overdue_on(today)),
         ),
         Worklist("sessions", _upcoming_sessions(session, user)),
     ]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import Authority, AwardTitle, BaseSalary, Decision, Dossier, Nomination, RuleParameter, RuleSet
 from models.decision import DecisionState
 from models.dossier import NominationState
-from workflow.dossiers.checklist import rule_set_for
+from workflow.rules.applicable import rule_set_for
 from workflow.rules.rulesets import APPLIES_TO_KEY
 
 ROUND_UP_KEY = "money_round_up_to_vnd"

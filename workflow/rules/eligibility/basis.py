@@ -22,11 +22,9 @@ from sqlalchemy.orm import Session
 from models import Authority, AwardTitle, Nomination, RuleParameter, RuleSet
 from workflow.core.errors import InvalidInput
 from workflow.core.today import LOCAL_TZ
-from workflow.rules.rulesets import APPLIES_TO_KEY, rule_set_in_force
+from workflow.rules.applicable import ACHIEVEMENT_YEAR, BASES, REACHED_AUTHORITY, REVIEW, rule_set_for
+from workflow.rules.rulesets import APPLIES_TO_KEY
 
-REACHED_AUTHORITY, REVIEW, ACHIEVEMENT_YEAR = "reached_authority", "review", "achievement_year"
-BASES = (REACHED_AUTHORITY, REVIEW, ACHIEVEMENT_YEAR)
-DEFAULT_BASIS = REACHED_AUTHORITY
 BASIS_LABELS = {
     REACHED_AUTHORITY: "ngày hồ sơ đến cơ quan có thẩm quyền",
     REVIEW: "ngày thẩm định",
@@ -86,16 +84,11 @@ def rule_book_for(session: Session, nomination: Nomination, *, today: date, basi
         raise InvalidInput({"basis": [f"Căn cứ chọn bộ quy định phải là một trong: {', '.join(BASES)}."]})
     dossier = nomination.dossier
     day = judging_day(nomination, today=today, basis=basis)
-    movement = dossier.movement
-    pinned = movement is not None and movement.pinned_rule_set is not None
+    rule_set = rule_set_for(session, dossier, day, basis)
+    pinned = dossier.movement is not None and dossier.movement.pinned_rule_set is not None
     if pinned:
-        rule_set = movement.pinned_rule_set
         # Judged as if on a day of the pinned period, so the layers of that period apply.
         day = max(rule_set.effective_from, min(day, rule_set.effective_to or day))
-    elif basis == REACHED_AUTHORITY and dossier.rule_set is not None:
-        rule_set = dossier.rule_set
-    else:
-        rule_set = rule_set_in_force(session, day)
     if rule_set is None:
         raise InvalidInput({"rule_set": [f"Không có bộ quy định nào có hiệu lực ngày {day:%d/%m/%Y}."]})
     return RuleBook(rule_set, _layers(session, rule_set, dossier.authority, day), basis, day, pinned)

@@ -1,0 +1,106 @@
+"""Every button a demo user is shown, on every demo dossier, works or is not there; the API offers the same
+triggers and they work too. Each press happens on a fresh twin of the dossier (same unit, same state, made through
+the services), so one press never changes what the next one finds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from models import Dossier, User, db
+from tests.conftest import AuthActions, csrf_token_from
+from workflow.accounts.tokens import issue_token
+from workflow.core.machines import DOSSIER
+from workflow.demo.dossiers import make_demo_dossier
+from workflow.demo.seed import seed_demo
+from workflow.reporting.worklists import visible_dossiers
+
+BUTTON = re.compile(r'data-action="([a-z_]+)"')
+# What a person types into a dialog: every field a transition may ask for, filled in sensibly.
+FORM = {"comment": "Ý kiến khi kiểm thử", "sign_off": "y", "reason": "criteria_not_met", "other_missing": "Tờ trình"}
+API_DATA = {
+    "comment": "Ý kiến khi kiểm thử",
+    "sign_off": True,
+    "reason": "criteria_not_met",
+    "missing_items": ["Tờ trình"],
+}
+
+
+@pytest.fixture
+def offered(app):
+    """(username, unit code, state) → the triggers the dossier page shows and the API lists, for every demo user
+    and every demo dossier the user may see."""
+    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
+    db.session.commit()
+    found: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
+    for user in db.session.scalars(select(User).order_by(User.username)).all():
+        browser = app.test_client()
+        AuthActions(browser).login(user.username)
+        headers = bearer(user)
+        for dossier in db.session.scalars(visible_dossiers(db.session, user)).all():
+            page = browser.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+            api = browser.get(f"/api/v1/dossiers/{dossier.id}", headers=headers).json["available_triggers"]
+            found[(user.username, dossier.unit.code, dossier.state)] = (BUTTON.findall(page), api)
+    return found
+
+
+def bearer(user: User) -> dict[str, str]:
+    token = issue_token(db.session, user).token
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def twin(unit_code: str, state: str) -> Dossier:
+    dossier = make_demo_dossier(db.session, unit_code, state, Path(current_app.config["UPLOAD_DIR"]))
+    db.session.commit()
+    return dossier
+
+
+def test_pages_and_the_api_offer_the_same_triggers_and_only_ones_with_a_service(offered):
+    assert offered, "no demo dossier was visible to anyone"
+    for key, (buttons, api) in offered.items():
+        assert buttons == api, key
+        assert all(DOSSIER.service(trigger) is not None for trigger in buttons), key
+    everything = {trigger for buttons, _ in offered.values() for trigger in buttons}
+    # The council, decision and forwarding steps have no service yet: nobody is shown them.
+    assert everything.isdisjoint({"schedule", "skip_council", "close_review", "decide", "forward", "close"})
+    assert {"submit_to_head", "approve_submission", "accept", "return_for_supplement", "reject"} <= everything
+
+
+def test_every_button_shown_works_or_explains_itself(app, offered):
+    presses = {
+        (user, unit, state, trigger) for (user, unit, state), (buttons, _) in offered.items() for trigger in buttons
+    }
+    answers = {}
+    for username, unit_code, state, trigger in sorted(presses):
+        dossier = twin(unit_code, state)
+        browser = app.test_client()
+        AuthActions(browser).login(username)
+        page = browser.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+        assert f'data-action="{trigger}"' in page, (username, state, trigger)
+        form = {**FORM, "version": str(dossier.version), "csrf_token": csrf_token_from(page)}
+        response = browser.post(f"/dossiers/{dossier.id}/actions/{trigger}", data=form)
+        answers[(username, state, trigger)] = response.status_code
+    # 302: done; 422: a guard explains what is missing (a draft without documents cannot go to the head).
+    assert {key: status for key, status in answers.items() if status not in (302, 422)} == {}
+    assert 302 in answers.values()
+
+
+def test_every_trigger_the_api_lists_works_or_explains_itself(app, offered, user):
+    presses = {(user, unit, state, trigger) for (user, unit, state), (_, api) in offered.items() for trigger in api}
+    answers = {}
+    client = app.test_client()
+    for username, unit_code, state, trigger in sorted(presses):
+        dossier = twin(unit_code, state)
+        response = client.post(
+            f"/api/v1/dossiers/{dossier.id}/transitions",
+            json={"trigger": trigger, "version": dossier.version, "data": API_DATA},
+            headers=bearer(user(username)),
+        )
+        answers[(username, state, trigger)] = response.status_code
+    assert {key: status for key, status in answers.items() if status not in (200, 422)} == {}
+    assert 200 in answers.values()
