@@ -24,6 +24,7 @@ Demo logins (password for every account: demo)
   --------------------  -------------------------------------  ------------------------------
   admin                 Quản trị hệ thống                      —
   noivu                 Cán bộ thường trực (standing office)   Phòng Nội vụ
+  truong.noivu          Trưởng phòng Nội vụ (its head)         Phòng Nội vụ
   thuky                 Thư ký Hội đồng                        Hội đồng Thi đua – Khen thưởng
   chutich               Chủ tịch UBND huyện                    UBND huyện Ngọc Hồi
   uyvien1 … uyvien7     Ủy viên Hội đồng                       Hội đồng Thi đua – Khen thưởng

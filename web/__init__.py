@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -59,7 +59,11 @@ def configure_workflow(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    """A signed-in user's own choice; before login, the choice kept in the session; else Vietnamese."""
+    """An API call's token user's own choice (the API never reads the session); a signed-in user's own choice;
+    before login, the choice kept in the session; else Vietnamese."""
+    token = g.get("api_token")
+    if token is not None:
+        return token.user.language
     if current_user and current_user.is_authenticated:
         return current_user.language
     return session.get("language") if session.get("language") in ("vi", "en") else "vi"

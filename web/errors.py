@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
+from web.messages import translate, translate_all, translate_fields
 from workflow.accounts.users import LoginThrottled
 from workflow.core.errors import (
     DomainError,
@@ -58,6 +59,11 @@ def render_error(status: int, detail: str | None = None, headers=None, **extra):
     `extra` (field errors, failed guards, allowed triggers) goes into both."""
     db.session.rollback()
     title, default_detail = _messages().get(status, (str(status), ""))
+    detail = translate(detail) if detail else detail
+    if "failures" in extra:
+        extra["failures"] = translate_all(extra["failures"])
+    if "errors" in extra and isinstance(extra["errors"], dict):
+        extra["errors"] = translate_fields(extra["errors"])
     if wants_json():
         return problem(status, title, detail or default_detail, headers, **extra)
     try:

@@ -1,4 +1,4 @@
-"""Template helpers: permission predicates, state labels and dates, the same everywhere."""
+"""Template helpers: permission predicates, state labels, dates and domain messages, the same everywhere."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from web.messages import translate
 from workflow import permissions
 
 STATE_LABELS = {
@@ -75,3 +76,5 @@ def register(app: Flask) -> None:
     def vndatetime(value):
         """In Vietnam's time zone (Babel's configured zone), whatever the server's."""
         return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+
+    app.add_template_filter(translate, "translate")

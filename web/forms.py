@@ -1,5 +1,7 @@
 """WTForms for the HTML pages (CSRF comes with Flask-WTF)."""
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -16,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from web.messages import translate_all
 from web.params import MAX_ID, is_whole_number
 
 
@@ -37,6 +40,20 @@ class WholeNumberField(IntegerField):
         self.data = None
         default = _l("Phải là số nguyên từ %(low)s đến %(high)s.", low=self.low, high=self.high)
         raise ValueError(self.invalid_value_message or default)
+
+
+def attach_errors(form, errors: Mapping[str, list[str]], *, fallback: str | None = None) -> list[str]:
+    """Put a service's field errors (InvalidInput.errors) on the form's own fields, in the reader's language. An
+    error about a field the form does not have goes on `fallback` when given, else it is returned for the page to
+    show beside the form."""
+    loose: list[str] = []
+    for name, messages in errors.items():
+        target = getattr(form, name, None) or (getattr(form, fallback) if fallback else None)
+        if target is None:
+            loose.extend(translate_all(messages))
+        else:
+            target.errors = [*target.errors, *translate_all(messages)]
+    return loose
 
 
 def options(mapping: dict) -> list[SelectChoice]:

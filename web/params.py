@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, request
 
 from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 
 MAX_ID = 2147483647
 MAX_BIGINT = 2**63 - 1
@@ -28,7 +29,7 @@ MAX_JSON_DIGITS = 4000
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
 _STRING_LITERAL = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[^\[\]{}]")
-NUL_MESSAGE = "Không được chứa ký tự NUL."
+NUL_MESSAGE = msg("Không được chứa ký tự NUL.")
 
 
 def is_whole_number(text: str) -> bool:
@@ -43,7 +44,7 @@ def parse_int(raw: str, field: str, low: int, high: int) -> int:
         number = int(text)
         if low <= number <= high:
             return number
-    raise InvalidInput({field: [f"Phải là số nguyên từ {low} đến {high}."]})
+    raise InvalidInput({field: [msg("Phải là số nguyên từ %(low)s đến %(high)s.", low=low, high=high)]})
 
 
 def int_arg(name: str, low: int, high: int, default: int | None = None) -> int | None:
@@ -58,7 +59,7 @@ def text_arg(name: str, limit: int) -> str | None:
     """A query parameter as trimmed text of at most `limit` characters; empty gives None."""
     value = (request.args.get(name) or "").strip()
     if len(value) > limit:
-        raise InvalidInput({name: [f"Tối đa {limit} ký tự."]})
+        raise InvalidInput({name: [msg("Tối đa %(limit)s ký tự.", limit=limit)]})
     return value or None
 
 
@@ -121,7 +122,7 @@ def check_request() -> None:
             if "\x00" in key or "\x00" in value:
                 errors.setdefault(name, []).append(NUL_MESSAGE)
             elif len(value) > limit:
-                errors.setdefault(name, []).append(f"Tối đa {limit:,} ký tự.".replace(",", "."))
+                errors.setdefault(name, []).append(msg("Tối đa %(limit)s ký tự.", limit=f"{limit:,}".replace(",", ".")))
     for key, upload in request.files.items(multi=True):
         key = key or ""
         if "\x00" in key or "\x00" in (upload.filename or ""):

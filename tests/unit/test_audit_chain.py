@@ -298,8 +298,8 @@ def test_the_checkpoint_is_emailed_to_each_active_head_of_the_standing_office(
     app, demo, make_dossier, user, checkpoint_file
 ):
     office_unit_id = user("noivu").unit_id
+    # Besides the demo's head of the office, truong.noivu (Nguyễn Thị Bích Liên, Vietnamese):
     heads = [
-        ("truong.noivu", "Trưởng phòng Nội vụ", "truong.noivu@ngochoi.example", "vi", True),
         ("pho.noivu", "Phó phòng Nội vụ", "pho.noivu@ngochoi.example", "en", True),
         ("khongthu.noivu", "Không có thư", None, "vi", True),
         ("nghiviec.noivu", "Đã nghỉ việc", "nghiviec.noivu@ngochoi.example", "vi", False),
@@ -322,7 +322,7 @@ def test_the_checkpoint_is_emailed_to_each_active_head_of_the_standing_office(
 
     result = _cli(app, "checkpoint")
     assert result.exit_code == 0, result.output
-    assert "Trưởng phòng Nội vụ <truong.noivu@ngochoi.example>" in result.output
+    assert "Nguyễn Thị Bích Liên <truong.noivu@ngochoi.example>" in result.output
 
     signed = json.loads(checkpoint_file.read_text(encoding="utf-8"))["hmac"]
     mails = db.session.scalars(
@@ -337,12 +337,14 @@ def test_the_checkpoint_is_emailed_to_each_active_head_of_the_standing_office(
         assert entries[-1].hash in payload["body"] and signed in payload["body"]
         assert f"#{entries[-1].id}" in payload["body"]
     assert vietnamese["subject"].startswith(f"Điểm kiểm tra nhật ký hệ thống: {len(entries)} mục")
-    assert "Kính gửi Trưởng phòng Nội vụ" in vietnamese["body"]
+    assert "Kính gửi Nguyễn Thị Bích Liên" in vietnamese["body"]
     assert english["subject"].startswith(f"Audit log checkpoint: {len(entries)} entries")
     assert "Dear Phó phòng Nội vụ" in english["body"]
 
 
-def test_a_checkpoint_with_nobody_to_email_still_records_the_line_and_warns(app, demo, checkpoint_file):
+def test_a_checkpoint_with_nobody_to_email_still_records_the_line_and_warns(app, demo, user, checkpoint_file):
+    user("truong.noivu").email = None
+    db.session.commit()
     result = _cli(app, "checkpoint")
     assert result.exit_code == 0, result.output
     assert "0 mục, nhật ký còn trống" in result.output

@@ -11,6 +11,7 @@ from workflow.demo.seed import seed_demo
 LOGINS = [
     ("admin", {"admin"}, "VP-HDND-UBND"),
     ("noivu", {"office"}, "P-NOIVU"),
+    ("truong.noivu", {"unit_head"}, "P-NOIVU"),
     ("thuky", {"secretary"}, "P-NOIVU"),
     ("chutich", {"chairman", "council_member"}, "VP-HDND-UBND"),
     ("uyvien1", {"council_member"}, "P-NOIVU"),
@@ -97,13 +98,13 @@ def test_seed_loads_the_rule_sets_and_attaches_the_kon_tum_override(demo):
     assert layer.override_for_authority_id is not None
 
 
-def test_first_seed_reports_what_it_created(demo):
-    assert demo.created_anything
-    assert demo.created["users"] == len(LOGINS)
-    assert demo.created["rule_sets"] == 4
+def test_first_seed_reports_what_it_created(fresh_demo):
+    assert fresh_demo.created_anything
+    assert fresh_demo.created["users"] == len(LOGINS)
+    assert fresh_demo.created["rule_sets"] == 4
 
 
-def test_second_seed_changes_nothing(demo):
+def test_second_seed_changes_nothing(fresh_demo):
     before = snapshot()
     hashes = dict(db.session.execute(select(User.username, User.password_hash)).all())
 

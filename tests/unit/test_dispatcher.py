@@ -183,14 +183,6 @@ def test_someone_in_two_audiences_is_told_once(demo):
 def test_each_audience_is_one_query_and_finds_its_people(demo, audience, expected):
     create_user(
         db.session,
-        username="truong.noivu",
-        full_name="Trưởng phòng Nội vụ",
-        password="demo",
-        roles=("unit_head",),
-        unit_id=find_user("noivu").unit_id,
-    )
-    create_user(
-        db.session,
         username="canbo.nghiviec",
         full_name="Cán bộ đã nghỉ việc",
         password="demo",

@@ -14,6 +14,7 @@ from workflow.demo.seed import seed_demo
 HOMES = [
     ("admin", "/admin", "Quản trị hệ thống"),
     ("noivu", "/office", "Hồ sơ mới nộp, chờ tiếp nhận"),
+    ("truong.noivu", "/unit", "Hồ sơ chờ Thủ trưởng ký duyệt"),
     ("thuky", "/secretary", "Số hồ sơ theo trạng thái"),
     ("chutich", "/chairman", "Quyết định chờ ký"),
     *[(f"uyvien{i}", "/council", "Phiên họp sắp tới của Hội đồng") for i in range(1, 8)],

@@ -30,6 +30,7 @@ from web.presenters import timeline_rows
 from workflow.core.engine import Action, available_triggers, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
+from workflow.core.messages import msg
 from workflow.dossiers import editing as service
 from workflow.dossiers.checklist import ChecklistItem
 from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
@@ -151,7 +152,7 @@ def _nomination_in(dossier: Dossier, nomination_id: int | None) -> Nomination | 
         return None
     found = next((n for n in dossier.nominations if n.id == nomination_id), None)
     if found is None:
-        raise InvalidInput({"nomination_id": ["Người được đề nghị không thuộc hồ sơ này."]})
+        raise InvalidInput({"nomination_id": [msg("Người được đề nghị không thuộc hồ sơ này.")]})
     return found
 
 

@@ -3,6 +3,8 @@ an .xlsx file, all or nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from marshmallow import Schema, fields
 
 from models import db
@@ -10,8 +12,10 @@ from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import MAX_ID, ApiBlueprint
 from web.api.schemas import File, InputSchema, Integer, PageMetaSchema, Text, in_range, max_length
 from web.errors import render_error
+from web.messages import translate
 from web.pagination import paginate
 from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 from workflow.permissions import can_import_registry, can_search_registry
 from workflow.registry import award_import
 from workflow.registry import entries as registry
@@ -108,7 +112,7 @@ def list_entries(query: dict):
     if query.get("unit"):
         unit = registry.find_unit(db.session, query["unit"], actor=current_actor())
         if unit is None:
-            raise InvalidInput({"unit": ["Không có đơn vị này."]})
+            raise InvalidInput({"unit": [msg("Không có đơn vị này.")]})
         unit_id = unit.id
     entries = registry.search(
         db.session,
@@ -136,7 +140,8 @@ def list_entries(query: dict):
 def import_entries(form: dict):
     report = award_import.import_registry(db.session, form["file"].stream, actor=current_actor())
     if not report.ok:
-        detail = f"Tệp có {report.bad_rows} dòng lỗi; chưa ghi dòng nào."
-        return render_error(422, detail, report=ImportReportSchema().dump(report))
+        detail = msg("Tệp có %(count)s dòng lỗi; chưa ghi dòng nào.", count=report.bad_rows)
+        errors = [replace(error, reason=translate(error.reason)) for error in report.errors]
+        return render_error(422, detail, report=ImportReportSchema().dump(replace(report, errors=errors)))
     db.session.commit()
     return report

@@ -10,6 +10,7 @@ from web.api.auth import api_permission_required
 from web.api.blueprint import MAX_ID, ApiBlueprint
 from web.api.schemas import InputSchema, Integer, in_range
 from web.errors import render_error
+from workflow.core.messages import msg
 from workflow.permissions import can_view_rulesets
 from workflow.rules.catalogue import find_rule_set, rule_set_contents, rule_set_summaries
 
@@ -136,6 +137,9 @@ def get_rule_set(query: dict, period: str):
     revision = query.get("revision")
     rule_set = find_rule_set(db.session, period, revision)
     if rule_set is None:
-        wanted = period if revision is None else f"{period}, phiên bản {revision}"
-        return render_error(404, f"Không có bộ quy định {wanted}.")
+        if revision is None:
+            return render_error(404, msg("Không có bộ quy định %(code)s.", code=period))
+        return render_error(
+            404, msg("Không có bộ quy định %(code)s, phiên bản %(revision)s.", code=period, revision=revision)
+        )
     return rule_set_contents(db.session, rule_set)

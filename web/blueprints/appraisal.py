@@ -15,7 +15,7 @@ from wtforms.validators import Length, Optional
 
 from models import Nomination, db
 from web.access import permission_required
-from web.forms import WholeNumberField
+from web.forms import WholeNumberField, attach_errors
 from web.loaders import load_nomination
 from workflow.core.errors import GuardFailed, InvalidInput
 from workflow.core.today import local_today
@@ -76,7 +76,7 @@ def appraise(nomination_id: int):
             version=form.version.data,
         )
     except GuardFailed as error:
-        form.comment.errors = list(form.comment.errors) + error.failures
+        attach_errors(form, {"comment": error.failures})
         return _page(nomination, status=422, appraise_form=form)
     db.session.commit()
     message, category = OUTCOMES[verdict.outcome]
@@ -103,11 +103,10 @@ def override(nomination_id: int):
             version=form.version.data,
         )
     except InvalidInput as error:
-        form.reason.errors = list(form.reason.errors) + error.errors.get("reason", [])
-        form.rule.errors = list(form.rule.errors) + error.errors.get("rule", [])
+        attach_errors(form, error.errors, fallback="rule")
         return _page(nomination, status=422, override_form=form)
     except GuardFailed as error:
-        form.rule.errors = list(form.rule.errors) + error.failures
+        attach_errors(form, {"rule": error.failures})
         return _page(nomination, status=422, override_form=form)
     db.session.commit()
     message, category = OUTCOMES[verdict.outcome]

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from models import db
 from web.access import permission_required, public
 from web.forms import LoginForm
+from web.messages import translate
 from workflow.accounts.users import LoginThrottled, authenticate, end_sessions
 from workflow.permissions import can_view_home
 
@@ -29,7 +30,7 @@ def login():
                 db.session, form.username.data, form.password.data, address=request.remote_addr or ""
             )
         except LoginThrottled as throttled:
-            flash(throttled.message, "danger")
+            flash(translate(throttled.message), "danger")
             headers = {"Retry-After": str(throttled.retry_after_seconds)}
             return render_template("auth/login.html", form=form), 429, headers
         db.session.commit()  # a refusal is counted by the throttle even though the login failed

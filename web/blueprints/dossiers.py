@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from models import Dossier, Nomination, db
 from web.access import permission_required
-from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, options
+from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, attach_errors, options
 from web.loaders import load_document, load_dossier, load_nomination
 from web.pagination import paginate
 from web.params import int_arg, text_arg
@@ -208,12 +208,8 @@ def _document_form(dossier: Dossier) -> DocumentForm:
 
 
 def _with_errors(template: str, form, error: InvalidInput, **context):
-    for field, messages in error.errors.items():
-        target = getattr(form, field, None)
-        if target is not None:
-            target.errors = list(target.errors) + messages
-        else:
-            flash("; ".join(messages), "danger")
+    for message in attach_errors(form, error.errors):
+        flash(message, "danger")
     db.session.rollback()
     return render_template(template, form=form, **context), 422
 
@@ -221,11 +217,8 @@ def _with_errors(template: str, form, error: InvalidInput, **context):
 def _show_with_errors(dossier: Dossier, error: InvalidInput | None = None, **forms):
     db.session.rollback()
     if error is not None:
-        form = next(iter(forms.values()))
-        for field, messages in error.errors.items():
-            target = getattr(form, field, None)
-            if target is not None:
-                target.errors = list(target.errors) + messages
+        for message in attach_errors(next(iter(forms.values())), error.errors):
+            flash(message, "danger")
     context = dossier_page_context(db.session, dossier, current_user)
     context.update(forms)
     return render_template("dossiers/show.html", **context), 422

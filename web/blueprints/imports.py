@@ -15,6 +15,7 @@ from flask_wtf.file import FileField, FileRequired
 
 from models import db
 from web.access import permission_required
+from web.forms import attach_errors
 from web.loaders import load_dossier
 from workflow.core.errors import InvalidInput
 from workflow.dossiers import nominee_import
@@ -43,7 +44,7 @@ def _run(form: ImportForm, template: str, do_import, **context):
         report = do_import(form.file.data.stream)
     except InvalidInput as error:
         db.session.rollback()
-        form.file.errors = [m for messages in error.errors.values() for m in messages]
+        attach_errors(form, error.errors, fallback="file")
         return render_template(template, form=form, report=None, **context), 422
     if not report.ok:
         return render_template(template, form=form, report=report, **context), 422

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import Nominee, Unit, db
 from web.access import permission_required
-from web.forms import WholeNumberField
+from web.forms import WholeNumberField, attach_errors
 from web.loaders import load_match, load_nominee
 from web.pagination import paginate
 from web.params import query_args
@@ -117,7 +117,7 @@ def merge():
         )
     except InvalidInput as error:
         db.session.rollback()
-        form.duplicate_id.errors = [m for messages in error.errors.values() for m in messages]
+        attach_errors(form, error.errors, fallback="duplicate_id")
         return _duplicates_page(form, 422)
     db.session.commit()
     flash(

@@ -19,7 +19,7 @@ from models import (
     db,
 )
 from web.access import permission_required
-from web.forms import WholeNumberField
+from web.forms import WholeNumberField, attach_errors
 from workflow.core.errors import InvalidInput
 from workflow.core.today import local_today
 from workflow.permissions import can_administer, can_view_rulesets
@@ -112,8 +112,7 @@ def add_base_salary():
         )
     except InvalidInput as error:
         db.session.rollback()
-        for name, messages in error.errors.items():
-            form[name].errors = list(form[name].errors) + messages
+        attach_errors(form, error.errors, fallback="effective_from")
         return _salaries_page(form), 422
     db.session.commit()
     flash(_("Đã thêm mức lương cơ sở áp dụng từ ngày %(day)s.", day=row.effective_from.strftime("%d/%m/%Y")), "success")

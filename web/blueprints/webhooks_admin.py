@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from models import OutboxMessage, WebhookSubscription, db
 from models.outbox import OutboxState
 from web.access import permission_required
-from web.forms import WholeNumberField
+from web.forms import WholeNumberField, attach_errors
 from workflow.core.errors import InvalidInput
 from workflow.notify.dispatcher import dead_letters, retry_dead
 from workflow.notify.webhooks import ALL_TOPICS, create_subscription, deactivate_subscription, known_topics
@@ -59,8 +59,7 @@ def new():
             )
         except InvalidInput as invalid:
             db.session.rollback()
-            for name, errors in invalid.errors.items():
-                form[name].errors = [*form[name].errors, *errors]
+            attach_errors(form, invalid.errors, fallback="url")
         else:
             db.session.commit()
             flash(_("Đã đăng ký webhook."), "success")

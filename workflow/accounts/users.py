@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import ApiToken, LoginFailure, Role, User, UserRole
 from models.base import utcnow
 from workflow.core.errors import DomainError
+from workflow.core.messages import msg
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -36,8 +37,11 @@ class LoginThrottled(DomainError):
         self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
         minutes = max(1, math.ceil(self.retry_after_seconds / 60))
         super().__init__(
-            "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa. "
-            f"Vui lòng thử lại sau {minutes} phút, hoặc liên hệ quản trị viên nếu quên mật khẩu."
+            msg(
+                "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa. "
+                "Vui lòng thử lại sau %(minutes)s phút, hoặc liên hệ quản trị viên nếu quên mật khẩu.",
+                minutes=minutes,
+            )
         )
 
 

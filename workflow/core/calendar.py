@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import Holiday, User
 from workflow.core import audit
 from workflow.core.errors import DomainError, InvalidInput, PermissionDenied
+from workflow.core.messages import msg
 from workflow.permissions import can_administer
 
 DAY_OFF = "day_off"
@@ -31,12 +32,12 @@ NAME_MAX = 200
 SWAPPED_SATURDAY_NAME = "Ngày làm việc bù"
 
 
-class CalendarRangeError(ValueError):
+class CalendarRangeError(DomainError, ValueError):
     """A day outside the range the calendar was loaded for: answering would silently ignore its holidays."""
 
 
 class NotAnOverride(DomainError):
-    message = "Chỉ xóa được điều chỉnh do quản trị viên thêm; ngày theo quy định chung không xóa được."
+    message = msg("Chỉ xóa được điều chỉnh do quản trị viên thêm; ngày theo quy định chung không xóa được.")
 
 
 @functools.lru_cache(maxsize=8)
@@ -122,7 +123,15 @@ class WorkingCalendar:
 
     def _require(self, day: date) -> None:
         if not self.start <= day <= self.end:
-            raise CalendarRangeError(f"{day} is outside the loaded calendar {self.start}..{self.end}")
+            raise CalendarRangeError(
+                msg(
+                    "Lịch ngày làm việc chưa có ngày %(day)s (đã nạp từ %(start)s đến %(end)s); quản trị viên cần nạp "
+                    "thêm lịch (flask calendar seed).",
+                    day=f"{day:%d/%m/%Y}",
+                    start=f"{self.start:%d/%m/%Y}",
+                    end=f"{self.end:%d/%m/%Y}",
+                )
+            )
 
 
 def _weekdays_up_to(day: date) -> int:
@@ -166,11 +175,11 @@ def set_override(session: Session, *, day: date, kind: str, name: str, actor: Us
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     if kind not in KINDS:
-        errors["kind"] = ["Loại ngày không hợp lệ."]
+        errors["kind"] = [msg("Loại ngày không hợp lệ.")]
     if not name:
-        errors["name"] = ["Vui lòng nhập tên hoặc lý do."]
+        errors["name"] = [msg("Vui lòng nhập tên hoặc lý do.")]
     elif len(name) > NAME_MAX:
-        errors["name"] = [f"Tên dài tối đa {NAME_MAX} ký tự."]
+        errors["name"] = [msg("Tên dài tối đa %(limit)s ký tự.", limit=NAME_MAX)]
     if errors:
         raise InvalidInput(errors)
 

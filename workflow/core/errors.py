@@ -1,10 +1,13 @@
-"""Domain errors. Each carries a user-facing Vietnamese message; web/errors.py picks the HTTP status."""
+"""Domain errors. Each carries a user-facing Vietnamese message (a `msg`, so web/ can show it in the reader's
+language); web/errors.py picks the HTTP status."""
 
 from __future__ import annotations
 
+from workflow.core.messages import msg
+
 
 class DomainError(Exception):
-    message = "Thao tác không thực hiện được."
+    message = msg("Thao tác không thực hiện được.")
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.message)
@@ -12,7 +15,7 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
-    message = "Tài khoản của bạn không có quyền thực hiện thao tác này."
+    message = msg("Tài khoản của bạn không có quyền thực hiện thao tác này.")
 
 
 class TransitionNotAllowed(DomainError):
@@ -20,11 +23,22 @@ class TransitionNotAllowed(DomainError):
 
     def __init__(self, trigger: str, state: str, allowed: list[str]):
         self.trigger, self.state, self.allowed = trigger, state, allowed
-        names = ", ".join(allowed) if allowed else "không có"
-        super().__init__(
-            f"Không thể thực hiện “{trigger}” khi hồ sơ đang ở trạng thái “{state}”. "
-            f"Các thao tác được phép lúc này: {names}."
-        )
+        if allowed:
+            message = msg(
+                "Không thể thực hiện “%(trigger)s” khi hồ sơ đang ở trạng thái “%(state)s”. "
+                "Các thao tác được phép lúc này: %(allowed)s.",
+                trigger=trigger,
+                state=state,
+                allowed=", ".join(allowed),
+            )
+        else:
+            message = msg(
+                "Không thể thực hiện “%(trigger)s” khi hồ sơ đang ở trạng thái “%(state)s”. "
+                "Các thao tác được phép lúc này: không có.",
+                trigger=trigger,
+                state=state,
+            )
+        super().__init__(message)
 
 
 class GuardFailed(DomainError):
@@ -36,7 +50,7 @@ class GuardFailed(DomainError):
 
 
 class StaleObject(DomainError):
-    message = "Hồ sơ đã được người khác thay đổi, vui lòng tải lại"
+    message = msg("Hồ sơ đã được người khác thay đổi, vui lòng tải lại")
 
 
 class InvalidInput(DomainError):

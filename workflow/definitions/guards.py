@@ -6,51 +6,52 @@ reports all failures at once."""
 from __future__ import annotations
 
 from models.dossier import REASON_CATEGORIES, NominationState
+from workflow.core.messages import msg
 
 
 def has_nominations(row, data) -> list[str]:
     live = [n for n in row.nominations if n.state != NominationState.WITHDRAWN]
-    return [] if live else ["Hồ sơ chưa có người/tập thể nào được đề nghị."]
+    return [] if live else [msg("Hồ sơ chưa có người/tập thể nào được đề nghị.")]
 
 
 def has_required_documents(row, data) -> list[str]:
     checklist = data.get("checklist")
     if checklist is None:
-        return ["Chưa kiểm tra được thành phần hồ sơ."]
-    return [f"Thiếu tài liệu: {item.label}" for item in checklist.missing]
+        return [msg("Chưa kiểm tra được thành phần hồ sơ.")]
+    return [msg("Thiếu tài liệu: %(document)s", document=item.label) for item in checklist.missing]
 
 
 def head_signed_off(row, data) -> list[str]:
-    return [] if data.get("sign_off") is True else ["Thủ trưởng đơn vị cần xác nhận đã ký tờ trình."]
+    return [] if data.get("sign_off") is True else [msg("Thủ trưởng đơn vị cần xác nhận đã ký tờ trình.")]
 
 
 def has_comment(row, data) -> list[str]:
-    return [] if (data.get("comment") or "").strip() else ["Vui lòng ghi rõ lý do."]
+    return [] if (data.get("comment") or "").strip() else [msg("Vui lòng ghi rõ lý do.")]
 
 
 def has_missing_items(row, data) -> list[str]:
     items = [i for i in (data.get("missing_items") or []) if str(i).strip()]
-    return [] if items else ["Cần nêu đầy đủ các nội dung hồ sơ còn thiếu (ít nhất một mục)."]
+    return [] if items else [msg("Cần nêu đầy đủ các nội dung hồ sơ còn thiếu (ít nhất một mục).")]
 
 
 def has_reason_category(row, data) -> list[str]:
     if data.get("reason") in REASON_CATEGORIES:
         return []
-    return ["Cần chọn lý do không chấp nhận: sai đối tượng, không đạt tiêu chuẩn, hồ sơ không đầy đủ "
-            "hoặc vi phạm pháp luật."]
+    return [msg("Cần chọn lý do không chấp nhận: sai đối tượng, không đạt tiêu chuẩn, hồ sơ không đầy đủ "
+                "hoặc vi phạm pháp luật.")]
 
 
 def council_review_optional(row, data) -> list[str]:
     if data.get("council_review_optional") is True:
         return []
-    return ["Chỉ hồ sơ theo thủ tục đơn giản mới được trình quyết định mà không qua Hội đồng."]
+    return [msg("Chỉ hồ sơ theo thủ tục đơn giản mới được trình quyết định mà không qua Hội đồng.")]
 
 
 def every_agenda_nomination_has_result(row, data) -> list[str]:
     pending = data.get("nominations_without_result", [])
-    return [f"Chưa có kết quả xét cho: {name}" for name in pending]
+    return [msg("Chưa có kết quả xét cho: %(name)s", name=name) for name in pending]
 
 
 def every_nomination_final(row, data) -> list[str]:
     open_ = [n for n in row.nominations if n.state not in NominationState.FINAL]
-    return [] if not open_ else [f"Còn {len(open_)} trường hợp chưa có kết quả cuối cùng."]
+    return [] if not open_ else [msg("Còn %(count)s trường hợp chưa có kết quả cuối cùng.", count=len(open_))]

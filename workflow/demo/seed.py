@@ -79,6 +79,8 @@ UNITS = [
 USERS = [
     ("admin", "Trần Minh Đức", (Role.ADMIN,), "VP-HDND-UBND"),
     ("noivu", "Lê Thị Thu Hà", (Role.OFFICE,), "P-NOIVU"),
+    # The head of the standing office: overdue escalations and the audit checkpoints reach her.
+    ("truong.noivu", "Nguyễn Thị Bích Liên", (Role.UNIT_HEAD,), "P-NOIVU"),
     ("thuky", "Phạm Thị Ngọc Ánh", (Role.SECRETARY,), "P-NOIVU"),
     ("chutich", "Nguyễn Văn Hùng", (Role.CHAIRMAN, Role.COUNCIL_MEMBER), "VP-HDND-UBND"),
     ("uyvien1", "Đinh Văn Long", (Role.COUNCIL_MEMBER,), "P-NOIVU"),

@@ -21,6 +21,7 @@ from workflow.core import audit
 from workflow.core.engine import available_triggers, fire
 from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import NOMINATION
+from workflow.core.messages import msg
 from workflow.permissions import can_appraise
 from workflow.rules.competence import FORWARD, route_for
 from workflow.rules.eligibility.basis import award_title, parameters, rule_book_for
@@ -136,7 +137,7 @@ def _require_appraisable(actor: User, nomination: Nomination, version: int | Non
     if version is not None and version != nomination.version:
         raise StaleObject()
     if nomination.dossier.state not in APPRAISAL_STATES:
-        raise GuardFailed(["Chỉ thẩm định khi hồ sơ đã đến Phòng Nội vụ (đã nộp hoặc đã tiếp nhận)."])
+        raise GuardFailed([msg("Chỉ thẩm định khi hồ sơ đã đến Phòng Nội vụ (đã nộp hoặc đã tiếp nhận).")])
 
 
 def _summary(findings: list[Finding]) -> list[str]:
@@ -220,19 +221,19 @@ def override_warning(
     A block can never be accepted. Raises PermissionDenied, StaleObject, GuardFailed, InvalidInput."""
     _require_appraisable(actor, nomination, version)
     if nomination.state != NominationState.PROPOSED:
-        raise GuardFailed(["Chỉ chấp nhận cảnh báo cho đề nghị đang chờ thẩm định; hãy thẩm định lại trước."])
+        raise GuardFailed([msg("Chỉ chấp nhận cảnh báo cho đề nghị đang chờ thẩm định; hãy thẩm định lại trước.")])
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
-        errors["reason"] = ["Vui lòng ghi rõ lý do chấp nhận cảnh báo."]
+        errors["reason"] = [msg("Vui lòng ghi rõ lý do chấp nhận cảnh báo.")]
     elif len(reason) > REASON_MAX:
-        errors["reason"] = [f"Lý do dài tối đa {REASON_MAX} ký tự."]
+        errors["reason"] = [msg("Lý do dài tối đa %(limit)s ký tự.", limit=REASON_MAX)]
     verdict = evaluate(session, nomination, today=today, basis=basis)
     found = next((f for f in verdict.findings if f.rule == rule), None)
     if found is None or found.severity == PASS:
-        errors["rule"] = [f"Điều kiện {rule} không có cảnh báo nào để chấp nhận."]
+        errors["rule"] = [msg("Điều kiện %(rule)s không có cảnh báo nào để chấp nhận.", rule=rule)]
     elif found.severity == BLOCK:
-        errors["rule"] = [f"Điều kiện {rule} không đạt: không thể chấp nhận ngoại lệ."]
+        errors["rule"] = [msg("Điều kiện %(rule)s không đạt: không thể chấp nhận ngoại lệ.", rule=rule)]
     if errors:
         raise InvalidInput(errors)
     code = verdict.rule_set["code"]

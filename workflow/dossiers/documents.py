@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models import Document, Dossier, Nomination, User
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.messages import msg
 from workflow.permissions import can_edit_dossier
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -80,16 +81,18 @@ def check_display_name(name: str | None) -> list[str]:
     U+202E (right-to-left override), "fdp.exe" shows as "invoiceexe.pdf", and zero-width characters hide what a
     name says."""
     if not name or not name.strip():
-        return ["Tệp không có tên."]
+        return [msg("Tệp không có tên.")]
     if "/" in name or "\\" in name or ".." in name:
-        return ["Tên tệp không hợp lệ: không được chứa đường dẫn (/, \\, ..)."]
+        return [msg("Tên tệp không hợp lệ: không được chứa đường dẫn (/, \\, ..).")]
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         return [
-            "Tên tệp không hợp lệ: không được chứa ký tự điều khiển hay ký tự ẩn "
-            "(ký tự đảo chiều văn bản, ký tự không độ rộng)."
+            msg(
+                "Tên tệp không hợp lệ: không được chứa ký tự điều khiển hay ký tự ẩn "
+                "(ký tự đảo chiều văn bản, ký tự không độ rộng)."
+            )
         ]
     if len(name) > 255:
-        return ["Tên tệp quá dài (tối đa 255 ký tự)."]
+        return [msg("Tên tệp quá dài (tối đa 255 ký tự).")]
     return []
 
 
@@ -98,7 +101,13 @@ def check_extension(name: str, media_type: str) -> list[str]:
     expected = EXTENSIONS[media_type]
     if name.strip().lower().endswith(expected):
         return []
-    return [f"Nội dung tệp là {expected[0][1:].upper()} nên tên tệp phải có đuôi {' hoặc '.join(expected)}."]
+    return [
+        msg(
+            "Nội dung tệp là %(kind)s nên tên tệp phải có đuôi %(extensions)s.",
+            kind=expected[0][1:].upper(),
+            extensions=" hoặc ".join(expected),
+        )
+    ]
 
 
 def content_path(upload_dir: Path, sha256: str) -> Path:
@@ -118,18 +127,20 @@ def store_content(stream: BinaryIO, upload_dir: Path, display_name: str) -> Stor
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise InvalidInput({"file": ["Tệp vượt quá dung lượng tối đa 20 MB."]})
+                    raise InvalidInput({"file": [msg("Tệp vượt quá dung lượng tối đa 20 MB.")]})
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise InvalidInput({"file": ["Tệp rỗng."]})
+            raise InvalidInput({"file": [msg("Tệp rỗng.")]})
         media_type = sniff_media_type(tmp)
         if media_type is None:
             raise InvalidInput(
                 {
                     "file": [
-                        "Định dạng tệp không được chấp nhận: chỉ nhận PDF, DOCX, XLSX, JPG, PNG "
-                        "(kiểm tra theo nội dung tệp, không theo tên)."
+                        msg(
+                            "Định dạng tệp không được chấp nhận: chỉ nhận PDF, DOCX, XLSX, JPG, PNG "
+                            "(kiểm tra theo nội dung tệp, không theo tên)."
+                        )
                     ]
                 }
             )
@@ -162,9 +173,9 @@ def upload_document(
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
     if kind not in known_kinds:
-        errors["kind"] = ["Loại tài liệu không hợp lệ."]
+        errors["kind"] = [msg("Loại tài liệu không hợp lệ.")]
     if nomination is not None and nomination.dossier_id != dossier.id:
-        errors["nomination_id"] = ["Người được đề nghị không thuộc hồ sơ này."]
+        errors["nomination_id"] = [msg("Người được đề nghị không thuộc hồ sơ này.")]
     if name_errors := check_display_name(filename):
         errors["file"] = name_errors
     if errors:

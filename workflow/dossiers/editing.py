@@ -17,6 +17,7 @@ from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import NOMINATION
+from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.documents import upload_document
@@ -43,12 +44,12 @@ def create_dossier(
     _require(can_create_dossier(actor))
     errors: dict[str, list[str]] = {}
     if procedure not in UNIT_PROCEDURES:
-        errors["procedure"] = ["Thủ tục không hợp lệ."]
+        errors["procedure"] = [msg("Thủ tục không hợp lệ.")]
     today = local_today()
     if not (2000 <= year <= today.year + 1):
-        errors["year"] = [f"Năm thành tích phải từ 2000 đến {today.year + 1}."]
+        errors["year"] = [msg("Năm thành tích phải từ 2000 đến %(last)s.", last=today.year + 1)]
     if not title.strip():
-        errors["title"] = ["Vui lòng nhập trích yếu hồ sơ."]
+        errors["title"] = [msg("Vui lòng nhập trích yếu hồ sơ.")]
     if errors:
         raise InvalidInput(errors)
     dossier = Dossier(
@@ -107,23 +108,23 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
     titles = {t.code: t for t in titles_for(session, dossier)}
     title = titles.get(data.title_code)
     if title is None:
-        errors["title_code"] = ["Danh hiệu/hình thức khen thưởng không có trong bộ quy định đang áp dụng."]
+        errors["title_code"] = [msg("Danh hiệu/hình thức khen thưởng không có trong bộ quy định đang áp dụng.")]
     elif title.subject_kind != data.kind:
-        errors["title_code"] = ["Danh hiệu này không dành cho loại đối tượng đã chọn."]
+        errors["title_code"] = [msg("Danh hiệu này không dành cho loại đối tượng đã chọn.")]
     if not data.full_name.strip():
-        errors["full_name"] = ["Vui lòng nhập họ tên hoặc tên tập thể."]
+        errors["full_name"] = [msg("Vui lòng nhập họ tên hoặc tên tập thể.")]
     if data.kind == "person" and data.date_of_birth is None:
-        errors["date_of_birth"] = ["Vui lòng nhập ngày sinh."]
+        errors["date_of_birth"] = [msg("Vui lòng nhập ngày sinh.")]
     if data.kind != "person" and data.date_of_birth is not None:
-        errors["date_of_birth"] = ["Chỉ cá nhân mới có ngày sinh."]
+        errors["date_of_birth"] = [msg("Chỉ cá nhân mới có ngày sinh.")]
     if data.national_id and not identity.is_national_id(data.national_id):
-        errors["national_id"] = ["Số định danh cá nhân gồm 12 chữ số."]
+        errors["national_id"] = [msg("Số định danh cá nhân gồm 12 chữ số.")]
     if data.annual_rating is not None and data.annual_rating not in ANNUAL_RATINGS:
-        errors["annual_rating"] = ["Mức xếp loại không hợp lệ."]
+        errors["annual_rating"] = [msg("Mức xếp loại không hợp lệ.")]
     if data.months_of_service is not None and not 0 <= data.months_of_service <= 12:
-        errors["months_of_service"] = ["Số tháng công tác trong năm phải từ 0 đến 12."]
+        errors["months_of_service"] = [msg("Số tháng công tác trong năm phải từ 0 đến 12.")]
     if data.discipline_status not in DISCIPLINE_STATUSES:
-        errors["discipline_status"] = ["Tình trạng kỷ luật không hợp lệ."]
+        errors["discipline_status"] = [msg("Tình trạng kỷ luật không hợp lệ.")]
     return errors
 
 
@@ -167,7 +168,7 @@ def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: Nom
         for n in dossier.nominations
     )
     if duplicate:
-        raise InvalidInput({"full_name": ["Người/tập thể này đã được đề nghị danh hiệu này trong hồ sơ."]})
+        raise InvalidInput({"full_name": [msg("Người/tập thể này đã được đề nghị danh hiệu này trong hồ sơ.")]})
     _record_year(session, nominee, dossier.year, dossier.unit_id, data)
     nomination = Nomination(
         dossier=dossier,

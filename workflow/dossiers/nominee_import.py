@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Dossier, User
 from workflow.core.errors import PermissionDenied
+from workflow.core.messages import msg
 from workflow.dossiers import editing as dossiers
 from workflow.permissions import can_edit_dossier
 from workflow.registry.xlsx import (
@@ -70,7 +71,7 @@ def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
         Column(
             "title_code",
             "Danh hiệu đề nghị",
-            title_reader(titles, "bộ quy định áp dụng cho hồ sơ này"),
+            title_reader(titles, msg("bộ quy định áp dụng cho hồ sơ này")),
             True,
             "Mã hoặc tên danh hiệu/hình thức như trang “Danh mục”.",
             "LDTT",

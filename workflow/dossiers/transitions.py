@@ -15,6 +15,7 @@ from models.catalogue import ProcedureRule
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
+from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.dossiers import deadlines
 from workflow.dossiers.editing import checklist
@@ -158,7 +159,7 @@ def time_limit(session: Session, dossier: Dossier) -> int:
         )
     )
     if rule is None:
-        raise InvalidInput({"procedure": ["Bộ quy định không có thời hạn giải quyết cho thủ tục này."]})
+        raise InvalidInput({"procedure": [msg("Bộ quy định không có thời hạn giải quyết cho thủ tục này.")]})
     return rule.time_limit_working_days
 
 

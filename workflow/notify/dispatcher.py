@@ -38,6 +38,7 @@ from models.base import utcnow
 from models.outbox import OutboxState
 from workflow.core import audit
 from workflow.core.errors import DomainError, PermissionDenied
+from workflow.core.messages import msg
 from workflow.notify import audiences, messages, signals, webhooks
 from workflow.notify import email as mail
 from workflow.permissions import can_administer
@@ -383,7 +384,7 @@ def _record_failure(
 
 
 class NotDead(DomainError):
-    message = "Chỉ gửi lại được thư đã thất bại hẳn (dead letter)."
+    message = msg("Chỉ gửi lại được thư đã thất bại hẳn (dead letter).")
 
 
 def dead_letters(session: Session, limit: int = 200) -> list[OutboxMessage]:

@@ -20,6 +20,7 @@ from models import User, WebhookSubscription
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import WORKFLOWS
+from workflow.core.messages import msg
 from workflow.notify.email import DeliveryError
 from workflow.permissions import can_administer
 
@@ -104,17 +105,17 @@ def validate_subscription(url: str, secret: str, topics: list[str], max_attempts
     errors: dict[str, list[str]] = {}
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors["url"] = ["Địa chỉ phải là URL http:// hoặc https:// đầy đủ."]
+        errors["url"] = [msg("Địa chỉ phải là URL http:// hoặc https:// đầy đủ.")]
     if len(secret) < MIN_SECRET_LENGTH:
-        errors["secret"] = [f"Khóa bí mật phải có ít nhất {MIN_SECRET_LENGTH} ký tự."]
+        errors["secret"] = [msg("Khóa bí mật phải có ít nhất %(length)s ký tự.", length=MIN_SECRET_LENGTH)]
     allowed = {*known_topics(), ALL_TOPICS}
     if not topics:
-        errors["topics"] = ["Chọn ít nhất một sự kiện."]
+        errors["topics"] = [msg("Chọn ít nhất một sự kiện.")]
     elif unknown := sorted(set(topics) - allowed):
-        errors["topics"] = [f"Sự kiện không tồn tại: {', '.join(unknown)}."]
+        errors["topics"] = [msg("Sự kiện không tồn tại: %(topics)s.", topics=", ".join(unknown))]
     low, high = MAX_ATTEMPTS_RANGE
     if not low <= max_attempts <= high:
-        errors["max_attempts"] = [f"Số lần gửi tối đa phải từ {low} đến {high}."]
+        errors["max_attempts"] = [msg("Số lần gửi tối đa phải từ %(low)s đến %(high)s.", low=low, high=high)]
     return errors
 
 

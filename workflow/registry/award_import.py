@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Authority, AwardTitle, User
 from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.messages import msg
 from workflow.permissions import can_import_registry
 from workflow.registry import entries as registry
 from workflow.registry import identity
@@ -52,7 +53,9 @@ def _unit_reader(session: Session, actor: User) -> Callable[[Any], Any]:
         text = str(value)
         unit = lookup.get(clean_name(text).upper()) or lookup.get(name_key(text))
         if unit is None:
-            raise CellError(f"Không có đơn vị “{clean_name(text)}”; ghi mã hoặc tên đúng như trang “Danh mục”.")
+            raise CellError(
+                msg("Không có đơn vị “%(unit)s”; ghi mã hoặc tên đúng như trang “Danh mục”.", unit=clean_name(text))
+            )
         return unit
 
     return read
@@ -89,7 +92,7 @@ def registry_columns(session: Session, actor: User) -> list[Column]:
         Column(
             "title_code",
             "Danh hiệu",
-            title_reader(titles, "bộ quy định nào"),
+            title_reader(titles, msg("bộ quy định nào")),
             True,
             "Mã (ví dụ LDTT, CSTDCS) hoặc tên danh hiệu/hình thức như trang “Danh mục”.",
             "LDTT",
@@ -132,7 +135,7 @@ def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> Impor
 
     def write(row: dict) -> None:
         if row["kind"] == "person" and row["date_of_birth"] is None and not row["national_id"]:
-            raise InvalidInput({"date_of_birth": ["Cá nhân cần có ngày sinh hoặc số định danh cá nhân."]})
+            raise InvalidInput({"date_of_birth": [msg("Cá nhân cần có ngày sinh hoặc số định danh cá nhân.")]})
         nominee = identity.nominee_for(
             session,
             actor=actor,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import Authority, AwardTitle, Nomination, Nominee, NomineeYear, RegistryEntry, RuleSet, Unit, User
 from workflow.core import audit
 from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.registry.identity import clean_name, merged_ids, name_key, surviving
 from workflow.registry.scope import visible_nominees, visible_units
@@ -62,7 +63,7 @@ def _text_error(value: str, limit: int, missing: str) -> list[str]:
     if not value:
         return [missing]
     if len(value) > limit:
-        return [f"Tối đa {limit} ký tự."]
+        return [msg("Tối đa %(limit)s ký tự.", limit=limit)]
     return []
 
 
@@ -82,16 +83,22 @@ def _duplicate_error(
     ).all()
     for entry in existing:
         if entry.decision_number.casefold() == decision_number.casefold():
-            return (
-                f"Đã có trong sổ theo dõi: {title.code} năm {year}, quyết định số {entry.decision_number} "
-                f"ngày {entry.decision_date:%d/%m/%Y}."
+            return msg(
+                "Đã có trong sổ theo dõi: %(title)s năm %(year)s, quyết định số %(decision)s ngày %(day)s.",
+                title=title.code,
+                year=year,
+                decision=entry.decision_number,
+                day=f"{entry.decision_date:%d/%m/%Y}",
             )
     if basis == "regular" and title.yearly:
         for entry in existing:
             if entry.basis == "regular":
-                return (
-                    f"Danh hiệu {title.code} năm {year} đã được ghi nhận (quyết định số {entry.decision_number}); "
-                    "mỗi danh hiệu chỉ được tặng một lần trong năm."
+                return msg(
+                    "Danh hiệu %(title)s năm %(year)s đã được ghi nhận (quyết định số %(decision)s); "
+                    "mỗi danh hiệu chỉ được tặng một lần trong năm.",
+                    title=title.code,
+                    year=year,
+                    decision=entry.decision_number,
                 )
     return None
 
@@ -132,33 +139,37 @@ def _validate(
     errors: dict[str, list[str]] = {}
     title = _Title.load(session, title_code)
     if not title.subject_kinds:
-        errors["title_code"] = [f"Danh hiệu/hình thức “{title_code}” không có trong bộ quy định nào."]
+        errors["title_code"] = [
+            msg("Danh hiệu/hình thức “%(title)s” không có trong bộ quy định nào.", title=title_code)
+        ]
     elif nominee.kind not in title.subject_kinds:
-        errors["title_code"] = ["Danh hiệu/hình thức này không dành cho loại đối tượng này."]
+        errors["title_code"] = [msg("Danh hiệu/hình thức này không dành cho loại đối tượng này.")]
     if not (isinstance(year, int) and FIRST_YEAR <= year <= LAST_YEAR):
-        errors["year"] = [f"Năm thành tích phải từ {FIRST_YEAR} đến {LAST_YEAR}."]
-    if problems := _text_error(decision_number, 40, "Vui lòng nhập số quyết định."):
+        errors["year"] = [msg("Năm thành tích phải từ %(first)s đến %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)]
+    if problems := _text_error(decision_number, 40, msg("Vui lòng nhập số quyết định.")):
         errors["decision_number"] = problems
     if decision_date is None:
-        errors["decision_date"] = ["Vui lòng nhập ngày quyết định."]
+        errors["decision_date"] = [msg("Vui lòng nhập ngày quyết định.")]
     elif decision_date > local_today():
-        errors["decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+        errors["decision_date"] = [msg("Ngày quyết định không được sau ngày hôm nay.")]
     elif "year" not in errors and decision_date.year < year:
-        errors["decision_date"] = [f"Quyết định khen thưởng thành tích năm {year} không thể ký trước năm đó."]
-    if problems := _text_error(deciding_authority, 200, "Vui lòng nhập cơ quan quyết định."):
+        errors["decision_date"] = [
+            msg("Quyết định khen thưởng thành tích năm %(year)s không thể ký trước năm đó.", year=year)
+        ]
+    if problems := _text_error(deciding_authority, 200, msg("Vui lòng nhập cơ quan quyết định.")):
         errors["deciding_authority"] = problems
     if authority_id is not None and session.get(Authority, authority_id) is None:
-        errors["authority_id"] = ["Không có cơ quan này."]
+        errors["authority_id"] = [msg("Không có cơ quan này.")]
     if money_vnd is not None and money_vnd < 0:
-        errors["money_vnd"] = ["Số tiền không được âm."]
+        errors["money_vnd"] = [msg("Số tiền không được âm.")]
     if basis not in BASES:
-        errors["basis"] = ["Căn cứ khen thưởng phải là thường xuyên, đột xuất hoặc chuyên đề."]
+        errors["basis"] = [msg("Căn cứ khen thưởng phải là thường xuyên, đột xuất hoặc chuyên đề.")]
     if source not in SOURCES:
-        errors["source"] = ["Nguồn phải là hệ thống hoặc nhập từ tệp."]
+        errors["source"] = [msg("Nguồn phải là hệ thống hoặc nhập từ tệp.")]
     if nomination_id is not None and session.scalar(
         select(exists().where(RegistryEntry.nomination_id == nomination_id))
     ):
-        errors["nomination_id"] = ["Đề nghị này đã được ghi vào sổ theo dõi."]
+        errors["nomination_id"] = [msg("Đề nghị này đã được ghi vào sổ theo dõi.")]
     if not errors:
         duplicate = _duplicate_error(session, nominee, title, year, decision_number, basis)
         if duplicate:

@@ -24,6 +24,7 @@ from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import IDENTITY_MATCH
+from workflow.core.messages import msg
 from workflow.permissions import can_merge_nominees, can_resolve_identity_match, can_view_registry_person
 from workflow.registry.scope import visible_nominees
 
@@ -65,18 +66,18 @@ def merged_ids(session: Session, nominee_id: int) -> set[int]:
 def _check(kind: str, full_name: str, date_of_birth: date | None, national_id: str | None) -> None:
     errors: dict[str, list[str]] = {}
     if kind not in SUBJECT_KINDS:
-        errors["kind"] = ["Loại đối tượng phải là cá nhân, tập thể hoặc hộ gia đình."]
+        errors["kind"] = [msg("Loại đối tượng phải là cá nhân, tập thể hoặc hộ gia đình.")]
     if not clean_name(full_name):
-        errors["full_name"] = ["Vui lòng nhập họ tên hoặc tên tập thể."]
+        errors["full_name"] = [msg("Vui lòng nhập họ tên hoặc tên tập thể.")]
     elif len(clean_name(full_name)) > 200:
-        errors["full_name"] = ["Họ tên tối đa 200 ký tự."]
+        errors["full_name"] = [msg("Họ tên tối đa 200 ký tự.")]
     if national_id is not None:
         if kind != "person":
-            errors["national_id"] = ["Chỉ cá nhân mới có số định danh cá nhân."]
+            errors["national_id"] = [msg("Chỉ cá nhân mới có số định danh cá nhân.")]
         elif not is_national_id(national_id):
-            errors["national_id"] = ["Số định danh cá nhân gồm 12 chữ số."]
+            errors["national_id"] = [msg("Số định danh cá nhân gồm 12 chữ số.")]
     if kind != "person" and date_of_birth is not None:
-        errors["date_of_birth"] = ["Chỉ cá nhân mới có ngày sinh."]
+        errors["date_of_birth"] = [msg("Chỉ cá nhân mới có ngày sinh.")]
     if errors:
         raise InvalidInput(errors)
 
@@ -376,15 +377,22 @@ class MergeReport:
 
 def _refusals(keep: Nominee, duplicate: Nominee) -> list[str]:
     if keep.id == duplicate.id:
-        return ["Không thể gộp một đối tượng với chính nó."]
+        return [msg("Không thể gộp một đối tượng với chính nó.")]
     problems = []
     for row in (keep, duplicate):
         if row.merged_into_id is not None:
-            problems.append(f"“{row.full_name}” (mã {row.id}) đã được gộp vào mã {row.merged_into_id}.")
+            problems.append(
+                msg(
+                    "“%(name)s” (mã %(id)s) đã được gộp vào mã %(target)s.",
+                    name=row.full_name,
+                    id=row.id,
+                    target=row.merged_into_id,
+                )
+            )
     if keep.kind != duplicate.kind:
-        problems.append("Không thể gộp hai loại đối tượng khác nhau (cá nhân, tập thể, hộ gia đình).")
+        problems.append(msg("Không thể gộp hai loại đối tượng khác nhau (cá nhân, tập thể, hộ gia đình)."))
     if keep.national_id and duplicate.national_id and keep.national_id != duplicate.national_id:
-        problems.append("Hai bản ghi có số định danh cá nhân khác nhau: đây là hai người khác nhau.")
+        problems.append(msg("Hai bản ghi có số định danh cá nhân khác nhau: đây là hai người khác nhau."))
     return problems
 
 
@@ -451,6 +459,7 @@ def merge_by_id(session: Session, *, keep_id: int, duplicate_id: int, actor: Use
     for field_name, nominee_id in (("keep_id", keep_id), ("duplicate_id", duplicate_id)):
         row = session.get(Nominee, nominee_id)
         if row is None or not can_view_registry_person(actor, row):
-            raise InvalidInput({field_name: [f"Không có đối tượng mã {nominee_id} trong sổ theo dõi của cơ quan."]})
+            message = msg("Không có đối tượng mã %(id)s trong sổ theo dõi của cơ quan.", id=nominee_id)
+            raise InvalidInput({field_name: [message]})
         rows[field_name] = row
     return merge_nominees(session, keep=rows["keep_id"], duplicate=rows["duplicate_id"], actor=actor)

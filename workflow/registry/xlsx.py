@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from models import AwardTitle
 from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 from workflow.dossiers.documents import MEDIA_TYPES, sniff_media_type
 from workflow.registry import identity
 from workflow.registry.identity import clean_name, name_key
@@ -61,7 +62,12 @@ YES_NO = {"Có": True, "Không": False}
 
 
 class CellError(ValueError):
-    """One cell that cannot be read; the message is the reason shown to the user."""
+    """One cell that cannot be read. `reason` (a `msg`) is shown to the user, kept as given: str() of the exception
+    would lose its catalogue id."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def text_cell(limit: int) -> Callable[[Any], str]:
             value = int(value)
         text = clean_name(str(value))
         if len(text) > limit:
-            raise CellError(f"Tối đa {limit} ký tự (đang có {len(text)}).")
+            raise CellError(msg("Tối đa %(limit)s ký tự (đang có %(length)s).", limit=limit, length=len(text)))
         return text
 
     return read
@@ -128,7 +134,7 @@ def long_text_cell(limit: int) -> Callable[[Any], str]:
     def read(value: Any) -> str:
         text = str(value).strip()
         if len(text) > limit:
-            raise CellError(f"Tối đa {limit} ký tự (đang có {len(text)}).")
+            raise CellError(msg("Tối đa %(limit)s ký tự (đang có %(length)s).", limit=limit, length=len(text)))
         return text
 
     return read
@@ -146,26 +152,26 @@ def date_cell(value: Any) -> date:
                 return datetime.strptime(text, layout).date()
             except ValueError:
                 continue
-    raise CellError("Ngày không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/01/1980.")
+    raise CellError(msg("Ngày không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 31/01/1980."))
 
 
 def whole_number(value: Any) -> int:
     if isinstance(value, bool):
-        raise CellError("Phải là một số nguyên.")
+        raise CellError(msg("Phải là một số nguyên."))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    raise CellError("Phải là một số nguyên.")
+    raise CellError(msg("Phải là một số nguyên."))
 
 
 def number_between(low: int, high: int) -> Callable[[Any], int]:
     def read(value: Any) -> int:
         number = whole_number(value)
         if not low <= number <= high:
-            raise CellError(f"Phải từ {low} đến {high}.")
+            raise CellError(msg("Phải từ %(low)s đến %(high)s.", low=low, high=high))
         return number
 
     return read
@@ -179,9 +185,9 @@ def money_cell(value: Any) -> int:
     try:
         amount = whole_number(value)
     except CellError:
-        raise CellError("Số tiền phải là số đồng, ví dụ 1880000 hoặc 1.880.000.") from None
+        raise CellError(msg("Số tiền phải là số đồng, ví dụ 1880000 hoặc 1.880.000.")) from None
     if amount < 0:
-        raise CellError("Số tiền không được âm.")
+        raise CellError(msg("Số tiền không được âm."))
     return amount
 
 
@@ -193,7 +199,7 @@ def national_id_cell(value: Any) -> str:
         value = f"{value:012d}"
     text = str(value).strip().replace(" ", "")
     if not (text.isdigit() and len(text) == identity.NATIONAL_ID_LENGTH):
-        raise CellError("Số định danh cá nhân gồm 12 chữ số.")
+        raise CellError(msg("Số định danh cá nhân gồm 12 chữ số."))
     return text
 
 
@@ -204,7 +210,7 @@ def choice(mapping: dict[str, Any]) -> Callable[[Any], Any]:
     def read(value: Any) -> Any:
         found = keys.get(name_key(str(value)), CellError)
         if found is CellError:
-            raise CellError("Giá trị phải là một trong: " + ", ".join(mapping) + ".")
+            raise CellError(msg("Giá trị phải là một trong: %(choices)s.", choices=", ".join(mapping)))
         return found
 
     return read
@@ -220,6 +226,7 @@ def _code_key(value: str) -> str:
 
 
 def title_reader(titles: Iterable[AwardTitle], where: str) -> Callable[[Any], str]:
+    """`where` names the rule sets searched, as a `msg` of its own (it is translated inside the reason)."""
     lookup: dict[str, str | None] = {}
     for title in titles:
         lookup[_code_key(title.code)] = title.code
@@ -232,7 +239,11 @@ def title_reader(titles: Iterable[AwardTitle], where: str) -> Callable[[Any], st
         code = lookup.get(_code_key(text)) or lookup.get(name_key(text))
         if code is None:
             raise CellError(
-                f"Danh hiệu/hình thức “{clean_name(text)}” không có trong {where}; ghi mã như trang “Danh mục”."
+                msg(
+                    "Danh hiệu/hình thức “%(title)s” không có trong %(where)s; ghi mã như trang “Danh mục”.",
+                    title=clean_name(text),
+                    where=where,
+                )
             )
         return code
 
@@ -250,7 +261,7 @@ ID_HINT = "Căn cước công dân, 12 chữ số; không bắt buộc."
 # --- reading a workbook --------------------------------------------------------------------------------------------
 
 
-DAMAGED = "Không đọc được tệp Excel; tệp có thể bị hỏng."
+DAMAGED = msg("Không đọc được tệp Excel; tệp có thể bị hỏng.")
 
 
 def _file_error(message: str) -> InvalidInput:
@@ -281,17 +292,19 @@ def _read_upload(stream: BinaryIO) -> bytes:
     16 KB of XML, each a point where _Budget can stop it (a compressed part may unpack megabytes in one read)."""
     data = stream.read(MAX_BYTES + 1)
     if not data:
-        raise _file_error("Tệp rỗng.")
+        raise _file_error(msg("Tệp rỗng."))
     if len(data) > MAX_BYTES:
-        raise _file_error("Tệp vượt quá dung lượng tối đa 5 MB; hãy chia thành nhiều tệp.")
+        raise _file_error(msg("Tệp vượt quá dung lượng tối đa 5 MB; hãy chia thành nhiều tệp."))
     with tempfile.TemporaryDirectory(prefix="import-") as folder:
         path = Path(folder) / "upload"
         path.write_bytes(data)
         is_xlsx = sniff_media_type(path) == XLSX
     if not is_xlsx:
         raise _file_error(
-            "Tệp không phải bảng tính Excel .xlsx (kiểm tra theo nội dung tệp, không theo tên); "
-            "hãy dùng tệp mẫu và lưu dưới dạng Excel Workbook (.xlsx)."
+            msg(
+                "Tệp không phải bảng tính Excel .xlsx (kiểm tra theo nội dung tệp, không theo tên); "
+                "hãy dùng tệp mẫu và lưu dưới dạng Excel Workbook (.xlsx)."
+            )
         )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
@@ -300,7 +313,7 @@ def _read_upload(stream: BinaryIO) -> bytes:
             or sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES
             or any(info.filename == STYLES_PART and info.file_size > MAX_STYLES_BYTES for info in parts)
         ):
-            raise _file_error("Tệp Excel giải nén ra quá lớn; hãy chia thành nhiều tệp.")
+            raise _file_error(msg("Tệp Excel giải nén ra quá lớn; hãy chia thành nhiều tệp."))
         unpacked = io.BytesIO()
         try:
             with zipfile.ZipFile(unpacked, "w", zipfile.ZIP_STORED) as copy:
@@ -337,15 +350,21 @@ def _sheet_rows(data: bytes, width: int) -> list[tuple[int, tuple]]:
             workbook.close()
     except _OutOfTime:
         raise _file_error(
-            "Tệp Excel cần quá nhiều thời gian để đọc (có thể do quá nhiều ô, định dạng hoặc trang tính); "
-            "hãy chép dữ liệu sang tệp mẫu mới hoặc chia thành nhiều tệp."
+            msg(
+                "Tệp Excel cần quá nhiều thời gian để đọc (có thể do quá nhiều ô, định dạng hoặc trang tính); "
+                "hãy chép dữ liệu sang tệp mẫu mới hoặc chia thành nhiều tệp."
+            )
         ) from None
     except Exception:  # an untrusted file: whatever openpyxl trips over, the answer is the same
         raise _file_error(DAMAGED) from None
     if number > LAST_ROW:
         raise _file_error(
-            f"Tệp có hơn {_thousands(MAX_ROWS)} dòng dữ liệu (tính cả dòng trống): trang dữ liệu không được dài quá "
-            f"dòng {_thousands(LAST_ROW)}; hãy xóa các dòng trống hoặc chia thành nhiều tệp."
+            msg(
+                "Tệp có hơn %(rows)s dòng dữ liệu (tính cả dòng trống): trang dữ liệu không được dài quá "
+                "dòng %(last_row)s; hãy xóa các dòng trống hoặc chia thành nhiều tệp.",
+                rows=_thousands(MAX_ROWS),
+                last_row=_thousands(LAST_ROW),
+            )
         )
     return rows
 
@@ -359,7 +378,9 @@ def _locate_columns(rows: list[tuple[int, tuple]], columns: list[Column]) -> tup
         if required <= set(keys):
             return index, {i: by_header[k] for i, k in enumerate(keys) if k in by_header}
     names = ", ".join(c.header for c in columns if c.required)
-    raise _file_error(f"Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: {names}. Hãy dùng tệp mẫu.")
+    raise _file_error(
+        msg("Không tìm thấy dòng tiêu đề có đủ các cột bắt buộc: %(columns)s. Hãy dùng tệp mẫu.", columns=names)
+    )
 
 
 def _parse_row(
@@ -374,12 +395,12 @@ def _parse_row(
         letter = get_column_letter(index + 1)
         if blank(value):
             if column.required:
-                report.errors.append(RowError(number, letter, column.header, "Bắt buộc nhập."))
+                report.errors.append(RowError(number, letter, column.header, msg("Bắt buộc nhập.")))
             continue
         try:
             parsed[column.key] = column.parse(value)
         except CellError as bad:
-            report.errors.append(RowError(number, letter, column.header, str(bad)))
+            report.errors.append(RowError(number, letter, column.header, bad.reason))
     return parsed if len(report.errors) == before else None
 
 
@@ -388,9 +409,9 @@ def read_sheet(stream: BinaryIO, columns: list[Column]) -> tuple[list[tuple[int,
     header_index, positions = _locate_columns(rows, columns)
     data_rows = rows[header_index + 1 :]
     if not data_rows:
-        raise _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        raise _file_error(msg("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     if len(data_rows) > MAX_ROWS:
-        raise _file_error(f"Tệp có hơn {_thousands(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.")
+        raise _file_error(msg("Tệp có hơn %(rows)s dòng dữ liệu; hãy chia thành nhiều tệp.", rows=_thousands(MAX_ROWS)))
     return data_rows, positions
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import BaseSalary, User
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.messages import msg
 from workflow.permissions import can_administer
 
 LEGAL_SOURCE_MAX = 500
@@ -35,23 +36,32 @@ def add_base_salary(
     legal_source = (legal_source or "").strip()
     errors: dict[str, list[str]] = {}
     if effective_from is None:
-        errors["effective_from"] = ["Vui lòng nhập ngày áp dụng."]
+        errors["effective_from"] = [msg("Vui lòng nhập ngày áp dụng.")]
     elif not FIRST_YEAR <= effective_from.year <= LAST_YEAR:
-        errors["effective_from"] = [f"Ngày áp dụng phải trong các năm {FIRST_YEAR}–{LAST_YEAR}."]
+        errors["effective_from"] = [
+            msg("Ngày áp dụng phải trong các năm %(first)s–%(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        ]
     elif session.scalar(select(BaseSalary.id).where(BaseSalary.effective_from == effective_from)) is not None:
         errors["effective_from"] = [
-            f"Đã có mức lương cơ sở áp dụng từ ngày {effective_from:%d/%m/%Y}; mỗi ngày chỉ có một mức."
+            msg(
+                "Đã có mức lương cơ sở áp dụng từ ngày %(day)s; mỗi ngày chỉ có một mức.",
+                day=f"{effective_from:%d/%m/%Y}",
+            )
         ]
     if amount_vnd is None:
-        errors["amount_vnd"] = ["Vui lòng nhập mức lương cơ sở."]
+        errors["amount_vnd"] = [msg("Vui lòng nhập mức lương cơ sở.")]
     elif amount_vnd <= 0:
-        errors["amount_vnd"] = ["Mức lương cơ sở phải là số dương."]
+        errors["amount_vnd"] = [msg("Mức lương cơ sở phải là số dương.")]
     elif amount_vnd > AMOUNT_MAX:
-        errors["amount_vnd"] = [f"Mức lương cơ sở tối đa {AMOUNT_MAX:,} đồng.".replace(",", ".")]
+        errors["amount_vnd"] = [
+            msg("Mức lương cơ sở tối đa %(amount)s đồng.", amount=f"{AMOUNT_MAX:,}".replace(",", "."))
+        ]
     if not legal_source:
-        errors["legal_source"] = ["Vui lòng nhập văn bản quy định mức lương cơ sở (ví dụ: Nghị định 73/2024/NĐ-CP)."]
+        errors["legal_source"] = [
+            msg("Vui lòng nhập văn bản quy định mức lương cơ sở (ví dụ: Nghị định 73/2024/NĐ-CP).")
+        ]
     elif len(legal_source) > LEGAL_SOURCE_MAX:
-        errors["legal_source"] = [f"Căn cứ pháp lý dài tối đa {LEGAL_SOURCE_MAX} ký tự."]
+        errors["legal_source"] = [msg("Căn cứ pháp lý dài tối đa %(limit)s ký tự.", limit=LEGAL_SOURCE_MAX)]
     if errors:
         raise InvalidInput(errors)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import Authority, AwardTitle, Nomination, RuleParameter, RuleSet
 from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ
 from workflow.rules.applicable import ACHIEVEMENT_YEAR, BASES, REACHED_AUTHORITY, REVIEW, rule_set_for
 from workflow.rules.rulesets import APPLIES_TO_KEY
@@ -81,7 +82,9 @@ def judging_day(nomination: Nomination, *, today: date, basis: str) -> date:
 def rule_book_for(session: Session, nomination: Nomination, *, today: date, basis: str) -> RuleBook:
     """Raises InvalidInput for an unknown basis or a day no rule set covers."""
     if basis not in BASES:
-        raise InvalidInput({"basis": [f"Căn cứ chọn bộ quy định phải là một trong: {', '.join(BASES)}."]})
+        raise InvalidInput(
+            {"basis": [msg("Căn cứ chọn bộ quy định phải là một trong: %(bases)s.", bases=", ".join(BASES))]}
+        )
     dossier = nomination.dossier
     day = judging_day(nomination, today=today, basis=basis)
     rule_set = rule_set_for(session, dossier, day, basis)
@@ -90,7 +93,9 @@ def rule_book_for(session: Session, nomination: Nomination, *, today: date, basi
         # Judged as if on a day of the pinned period, so the layers of that period apply.
         day = max(rule_set.effective_from, min(day, rule_set.effective_to or day))
     if rule_set is None:
-        raise InvalidInput({"rule_set": [f"Không có bộ quy định nào có hiệu lực ngày {day:%d/%m/%Y}."]})
+        raise InvalidInput(
+            {"rule_set": [msg("Không có bộ quy định nào có hiệu lực ngày %(day)s.", day=f"{day:%d/%m/%Y}")]}
+        )
     return RuleBook(rule_set, _layers(session, rule_set, dossier.authority, day), basis, day, pinned)
 
 
