@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from config import TestingConfig
 from models import Base, Dossier, Nomination, User, db
@@ -92,6 +93,23 @@ def app(_app):
         db.session.rollback()
         empty_all_tables()
         db.session.remove()
+
+
+@pytest.fixture
+def empty_database_url(_app, tmp_path):
+    """A brand-new empty database of the same kind as the test run's."""
+    url = make_url(_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"fresh_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import uuid
 from datetime import UTC, timedelta
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from models import AuditEntry, Dossier, OutboxMessage, db
@@ -436,33 +434,18 @@ def test_verify_reads_the_log_in_batches(app, make_dossier, user):
 # --- the migration -----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fresh_database_url(_app, tmp_path):
-    """A brand-new empty database of the same kind as the test run's."""
-    url = make_url(_app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"fresh_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_the_migration_rehashes_an_existing_chain_with_the_key_and_guards_truncate(
-    fresh_database_url, tmp_path, monkeypatch
+    empty_database_url, tmp_path, monkeypatch
 ):
     # The migration reads the key from the environment, as config does; not the development key.
     monkeypatch.setenv("AUDIT_HMAC_KEY", KEY.decode())
     # TestingConfig lays TEST_DATABASE_URL over the class values: without this the app would be the test run's.
     monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
-    fresh = create_app(make_config(fresh_database_url, tmp_path / "uploads"))
-    assert fresh.config["SQLALCHEMY_DATABASE_URI"] == fresh_database_url
-    engine = create_engine(fresh_database_url)
+    fresh = create_app(make_config(empty_database_url, tmp_path / "uploads"))
+    assert fresh.config["SQLALCHEMY_DATABASE_URI"] == empty_database_url
+    engine = create_engine(empty_database_url)
     postgresql = engine.dialect.name == "postgresql"
 
     def migrate(step, revision: str) -> None:

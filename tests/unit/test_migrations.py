@@ -1,34 +1,15 @@
 """The schema comes from the Alembic revisions, on SQLite and PostgreSQL alike."""
 
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from models import Base, db
 from tests.conftest import make_config
 from web import create_app
-
-
-@pytest.fixture
-def empty_database_url(_app, tmp_path):
-    """A brand-new empty database of the same kind as the test run's."""
-    url = make_url(_app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"fresh_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_flask_db_upgrade_builds_the_schema_on_an_empty_database(empty_database_url, tmp_path):
