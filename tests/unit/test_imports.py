@@ -578,12 +578,13 @@ def test_reading_past_the_time_budget_is_refused(make_dossier, user, monkeypatch
     [
         (SHEET, " ", imports.MAX_UNPACKED_BYTES),
         ("xl/styles.xml", '<xf numFmtId="0" fontId="0"/>', imports.MAX_STYLES_BYTES),
+        ("xl/workbook.xml", '<definedName name="x">A!$A$1</definedName>', imports.PART_LIMITS["xl/workbook.xml"]),
     ],
-    ids=["whole-workbook", "styles"],
+    ids=["whole-workbook", "styles", "workbook"],
 )
 def test_a_workbook_unpacking_past_its_limits_is_refused_before_it_is_parsed(make_dossier, user, part, filler, limit):
     dossier = make_dossier(nominees=(), complete=False)
-    closing = {SHEET: "</sheetData>", "xl/styles.xml": "</cellXfs>"}[part]
+    closing = {SHEET: "</sheetData>", "xl/styles.xml": "</cellXfs>", "xl/workbook.xml": "</workbook>"}[part]
     padding = filler * (limit // len(filler) + 1)
     upload = rewritten(saved(openpyxl.Workbook()), part, lambda xml: xml.replace(closing, padding + closing))
     assert refused_cheaply(dossier, upload, user("canbo.pleikan")) == (
