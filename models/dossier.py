@@ -195,6 +195,9 @@ class NomineeYear(db.Model):
     member_count: Mapped[int | None] = mapped_column(Integer)
     members_ldtt: Mapped[int | None] = mapped_column(Integer)
     members_cstdcs: Mapped[int | None] = mapped_column(Integer)
+    members_completed: Mapped[int | None] = mapped_column(Integer)
+    # Members disciplined in the year; the most severe level among them is the collective's discipline_status.
+    members_disciplined: Mapped[int | None] = mapped_column(Integer)
 
     nominee: Mapped[Nominee] = relationship(back_populates="years")
 
@@ -206,6 +209,12 @@ class NomineeYear(db.Model):
             name="annual_rating_known",
         ),
         CheckConstraint("months_of_service IS NULL OR months_of_service BETWEEN 0 AND 12", name="months_range"),
+        CheckConstraint(
+            "member_count IS NULL OR (member_count >= 0 AND coalesce(members_ldtt, 0) <= member_count "
+            "AND coalesce(members_cstdcs, 0) <= member_count AND coalesce(members_completed, 0) <= member_count "
+            "AND coalesce(members_disciplined, 0) <= member_count)",
+            name="member_counts_within_total",
+        ),
     )
 
 

@@ -48,8 +48,11 @@ class Authority(Validity, db.Model):
     level: Mapped[str] = mapped_column(String(16))
     place_name: Mapped[str] = mapped_column(String(80))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
+    # Who took over after valid_to (the 2025 reorganisation ended the district level): new dossiers go there.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
 
-    parent: Mapped[Authority | None] = relationship(remote_side=[id])
+    parent: Mapped[Authority | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped[Authority | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
     units: Mapped[list[Unit]] = relationship(back_populates="authority")
 
     __table_args__ = (
