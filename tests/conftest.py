@@ -8,10 +8,12 @@ import io
 import os
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, make_url, select, text
@@ -325,3 +327,19 @@ def other_authority(demo):
     db.session.commit()
     return {"authority": district, "office_unit": office_unit, "commune": commune, "users": users,
             "people": people, "dossier": dossier}
+
+
+# The day the suite runs on, unless a test says otherwise with @pytest.mark.today("YYYY-MM-DD"): a Monday in the
+# last weeks of Ngọc Hồi district (it ended on 30 June 2025), under the 2024–2025 rule set, so that the demo's
+# authority still decides and tests never depend on the wall clock.
+SUITE_DAY = "2025-06-16"
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Every clock of the process (datetime, time) moved to 9:00 Vietnam time on the test's day, still ticking."""
+    marker = request.node.get_closest_marker("today")
+    day = date.fromisoformat(marker.args[0] if marker else SUITE_DAY)
+    moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(moment, tick=True):
+        yield

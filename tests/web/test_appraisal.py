@@ -53,7 +53,7 @@ def test_office_sees_findings_with_legal_sources_for_the_demo_dossiers(client, a
         assert dossier.rule_set.code in html
         for rule, source in (("E1", "Điều 24"), ("E2", "Thông tư 01/2024/TT-BNV"), ("E13", "Điều 80")):
             assert f'data-rule="{rule}"' in html and source in html
-        assert "Trình cấp trên" in html  # the district no longer decides anything
+        assert "Quyết định tại cấp này" in html  # until 30 June 2025 the district decides LĐTT itself
         assert "Tiền thưởng dự kiến" in html and "× " in html
 
 
