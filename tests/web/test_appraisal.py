@@ -53,7 +53,10 @@ def test_office_sees_findings_with_legal_sources_for_the_demo_dossiers(client, a
         assert dossier.rule_set.code in html
         for rule, source in (("E1", "Điều 24"), ("E2", "Thông tư 01/2024/TT-BNV"), ("E13", "Điều 80")):
             assert f'data-rule="{rule}"' in html and source in html
-        assert "Quyết định tại cấp này" in html  # until 30 June 2025 the district decides LĐTT itself
+        # Accepted on 16 June, due 20 working days later, after the district's last day (30 June 2025): it goes up.
+        # Not yet accepted, its expected decision day is today, when the district still decides LĐTT.
+        route = "Trình cấp trên" if dossier.state == "accepted" else "Quyết định tại cấp này"
+        assert route in html
         assert "Tiền thưởng dự kiến" in html and "× " in html
 
 
