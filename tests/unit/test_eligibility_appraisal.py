@@ -74,7 +74,7 @@ def test_office_finds_a_nomination_meeting_every_rule_eligible_with_one_audit_en
     assert stored["rule_set"]["code"] == "2024-2025" and stored["rule_set"]["revision"] == 1
     assert stored["rule_set"]["basis"] == "reached_authority" and stored["rule_set"]["judged_on"] == "2024-03-01"
     assert stored["route"] == "decide" and stored["outcome"] == "eligible"
-    assert [f["rule"] for f in stored["findings"]] == ["E1", "E2", "E11", "E13"]
+    assert [f["rule"] for f in stored["findings"]] == ["E1", "E2", "E10", "E11", "E13"]
     assert all(f["severity"] == "pass" and f["source"] for f in stored["findings"])
     assert verdict.outcome == "eligible"
 

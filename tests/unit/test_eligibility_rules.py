@@ -162,6 +162,12 @@ def world(demo) -> World:
     return World()
 
 
+def moved(row: Dossier | Nomination, state: str, **values) -> None:
+    """Test setup: put a row in a later state without running the steps that lead there."""
+    db.session.execute(update(type(row)).where(type(row).id == row.id).values(state=state, **values))
+    db.session.expire_all()
+
+
 def verdict(nomination: Nomination, on: date) -> Verdict:
     return evaluate(db.session, nomination, today=on, basis="review")
 
@@ -329,6 +335,19 @@ def test_e5_counts_live_cstdcs_of_every_dossier_of_the_unit_and_year_but_not_oth
     assert "2 người trên 20 LĐTT" in found(fighters[1], "E5", date(2025, 2, 1)).message
 
 
+@pytest.mark.parametrize("dead", ["withdrawn", "rejected"])
+def test_e5_a_withdrawn_or_rejected_dossiers_cstdcs_is_not_counted(world, dead):
+    _unit_with_ldtt(world, 2024)
+    counted = _fighters(world, 2024, 3)
+    gone = _fighters(world, 2024, 2, first=3)
+    # 5 claimants on 20 LĐTT: over the 15% cap (3 people).
+    assert "5 người trên 20 LĐTT" in found(counted[0], "E5", date(2025, 2, 1)).message
+    moved(gone[0].dossier, dead, rejection_reason="criteria_not_met" if dead == "rejected" else None)
+    at_cap = found(counted[0], "E5", date(2025, 2, 1))
+    assert "3 người trên 20 LĐTT (15%)" in at_cap.message
+    assert at_cap.severity == "pass"
+
+
 def test_e5_a_province_layer_replaces_the_national_cap_for_its_districts(world):
     layer = db.session.scalar(select(RuleSet).where(RuleSet.code == "kon-tum"))
     cap = db.session.scalar(
@@ -358,31 +377,74 @@ def _provincial_candidate(world: World, year: int, cstdcs_years, scope: str | No
     return nomination
 
 
-@pytest.mark.parametrize("period", ALL_PERIODS)
-def test_e6_needs_three_consecutive_cstdcs_years_and_a_provincial_initiative(world, period):
-    on, y = PERIODS[period], PERIODS[period].year
-    assert severity(_provincial_candidate(world, y, [y - 3, y - 2, y - 1]), "E6", on) == "pass"
-    gap = found(_provincial_candidate(world, y, [y - 4, y - 3, y - 1]), "E6", on)
+@pytest.mark.parametrize(
+    ("on", "year"),
+    [(date(2023, 10, 1), 2023), (date(2025, 3, 1), 2024)],
+    ids=["before-2024", "from-2024"],
+)
+def test_e6_the_three_cstdcs_years_end_with_the_year_under_review(world, on, year):
+    # CSTĐCS 2022, 2023, 2024 → CSTĐ tỉnh 2024 passes; 2021, 2023, 2024 blocks (and the same a year earlier).
+    assert severity(_provincial_candidate(world, year, [year - 2, year - 1, year]), "E6", on) == "pass"
+    gap = found(_provincial_candidate(world, year, [year - 3, year - 1, year]), "E6", on)
     assert gap.severity == "block"
-    assert f"CSTĐCS {y - 3}–{y - 1}: {y - 3}, {y - 1} (thiếu {y - 2}); cần đủ 3 năm liên tục trước {y}" in gap.message
+    assert (
+        f"CSTĐCS {year - 2}–{year}: {year - 1}, {year} (thiếu {year - 2}); cần đủ 3 năm liên tục đến năm {year} "
+        f"để xét CSTĐ tỉnh {year}"
+    ) in gap.message
+    # Three years that stop the year before the one under review are not enough either.
+    early = found(_provincial_candidate(world, year, [year - 3, year - 2, year - 1]), "E6", on)
+    assert early.severity == "block"
+    assert f"(thiếu {year})" in early.message
 
 
 @pytest.mark.parametrize("period", ALL_PERIODS)
 def test_e6_an_initiative_of_district_scope_is_not_enough(world, period):
     on, y = PERIODS[period], PERIODS[period].year
-    refused = found(_provincial_candidate(world, y, [y - 3, y - 2, y - 1], scope="district"), "E6", on)
+    refused = found(_provincial_candidate(world, y, [y - 2, y - 1, y], scope="district"), "E6", on)
     assert refused.severity == "block"
     assert "phạm vi ảnh hưởng từ cấp tỉnh trở lên" in refused.message and "không có" in refused.message
+
+
+def _with_cstdcs_this_round(world: World, candidate: Nomination) -> Nomination:
+    """The CSTĐCS of the year under review, proposed in the same dossier as the CSTĐ tỉnh."""
+    return world.nominate(candidate.nominee, "CSTDCS", candidate.year, dossier=candidate.dossier)
+
+
+def test_e6_warns_while_the_cstdcs_of_the_year_is_decided_in_the_same_round(world):
+    candidate = _provincial_candidate(world, 2024, [2022, 2023])
+    _with_cstdcs_this_round(world, candidate)
+    pending = found(candidate, "E6", date(2025, 3, 1))
+    assert pending.severity == "warn"
+    assert "phụ thuộc CSTĐCS 2024 trong đợt xét này" in pending.message
+    assert candidate.dossier.code in pending.message
+    # The chairman awards it and the registry records it: the warning resolves by itself into a pass.
+    world.award(candidate.nominee, "CSTDCS", 2024)
+    assert severity(candidate, "E6", date(2025, 3, 1)) == "pass"
+
+
+def test_e6_blocks_once_the_cstdcs_of_the_year_is_refused(world):
+    candidate = _provincial_candidate(world, 2024, [2022, 2023])
+    same_round = _with_cstdcs_this_round(world, candidate)
+    moved(same_round, "not_approved")
+    refused = found(candidate, "E6", date(2025, 3, 1))
+    assert refused.severity == "block"
+    assert "phụ thuộc" not in refused.message
+
+
+def test_e6_a_pending_cstdcs_cannot_fill_an_earlier_gap(world):
+    candidate = _provincial_candidate(world, 2024, [2023])
+    _with_cstdcs_this_round(world, candidate)
+    assert severity(candidate, "E6", date(2025, 3, 1)) == "block"
 
 
 # --- E7: CSTĐ toàn quốc --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("period", ALL_PERIODS)
-def test_e7_needs_two_consecutive_provincial_fighter_titles_and_a_national_initiative(world, period):
+def test_e7_needs_two_consecutive_provincial_fighter_titles_the_last_for_the_year(world, period):
     on, y = PERIODS[period], PERIODS[period].year
     passing = world.person("CSTD_TOAN_QUOC", y)
-    for earlier in (y - 6, y - 3):
+    for earlier in (y - 3, y):
         world.award(passing.nominee, "CSTD_TINH", earlier)
     world.initiative(passing.nominee, y - 1, "national")
     assert severity(passing, "E7", on) == "pass"
@@ -391,7 +453,15 @@ def test_e7_needs_two_consecutive_provincial_fighter_titles_and_a_national_initi
     world.initiative(once.nominee, y - 1, "national")
     refused = found(once, "E7", on)
     assert refused.severity == "block"
-    assert f"CSTĐ tỉnh {y - 6}–{y - 1}: {y - 3}; cần 2 lần liên tục" in refused.message
+    assert f"CSTĐ tỉnh {y - 5}–{y}: {y - 3}; cần 2 lần liên tục, lần cuối năm {y}" in refused.message
+
+
+def test_e7_two_provincial_titles_ending_before_the_year_block(world):
+    nomination = world.person("CSTD_TOAN_QUOC", 2024)
+    for earlier in (2020, 2023):
+        world.award(nomination.nominee, "CSTD_TINH", earlier)
+    world.initiative(nomination.nominee, 2023, "national")
+    assert severity(nomination, "E7", date(2025, 3, 1)) == "block"
 
 
 # --- E8: TLĐTT -----------------------------------------------------------------------------------------------
@@ -436,22 +506,30 @@ def test_e9_without_member_counts_the_office_must_check(world):
     assert severity(world.collective("TLDXS", 2024), "E9", date(2025, 3, 1)) == "warn"
 
 
-# --- E10: discipline (from July 2025) -------------------------------------------------------------------------
+# --- E10: discipline -----------------------------------------------------------------------------------------
 
 
-def test_e10_under_disciplinary_review_blocks_from_1_july_2025_only(world):
-    nomination = world.person("LDTT", 2025, discipline="under_review")
-    assert severity(nomination, "E10", date(2025, 6, 30)) is None
-    refused = found(nomination, "E10", date(2025, 7, 1))
+@pytest.mark.parametrize("on", [date(2024, 1, 1), date(2025, 7, 1)], ids=["from-2024", "from-july-2025"])
+def test_e10_under_disciplinary_review_blocks_from_1_january_2024(world, on):
+    refused = found(world.person("LDTT", on.year - 1, discipline="under_review"), "E10", on)
     assert refused.severity == "block"
-    assert "Đang bị xem xét kỷ luật, điều tra, thanh tra: có (năm 2025)" in refused.message
-    assert "152/2025" in refused.source
-    assert severity(world.person("LDTT", 2025, name="Trần Văn Bảo"), "E10", date(2025, 7, 1)) == "pass"
+    assert f"Đang bị xem xét kỷ luật, điều tra, thanh tra: có (năm {on.year - 1})" in refused.message
+    assert "98/2023/NĐ-CP, Điều 4" in refused.source
+    assert severity(world.person("LDTT", on.year - 1, name="Trần Văn Bảo"), "E10", on) == "pass"
 
 
-@pytest.mark.parametrize("period", ["2018-2023", "2024-2025"])
-def test_e10_does_not_apply_before_july_2025(world, period):
-    assert severity(world.person("LDTT", 2023, discipline="under_review"), "E10", PERIODS[period]) is None
+def test_e10_before_2024_being_under_review_does_not_block(world):
+    assert severity(world.person("LDTT", 2023, discipline="under_review"), "E10", date(2023, 12, 31)) == "pass"
+
+
+def test_e10_before_2024_a_reprimand_in_the_year_blocks(world):
+    refused = found(world.person("LDTT", 2023, discipline="reprimand"), "E10", date(2023, 12, 31))
+    assert refused.severity == "block"
+    assert refused.message == (
+        "Kỷ luật năm 2023: khiển trách; không xét người bị kỷ luật từ khiển trách trở lên trong năm để xét LĐTT 2023"
+    )
+    assert "91/2017" in refused.source and "cần xác nhận" in refused.source
+    assert severity(world.person("LDTT", 2023, name="Trần Văn Bảo"), "E10", date(2023, 12, 31)) == "pass"
 
 
 def test_e10_a_discipline_in_the_year_voids_that_years_achievement(world):
@@ -461,7 +539,7 @@ def test_e10_a_discipline_in_the_year_voids_that_years_achievement(world):
 
 
 def test_e10_after_a_discipline_only_later_cstdcs_years_count_for_cstd_tinh(world):
-    nomination = _provincial_candidate(world, 2025, [2022, 2023, 2024])
+    nomination = _provincial_candidate(world, 2024, [2022, 2023, 2024])
     world.facts(nomination.nominee, 2022, discipline="warning")
     on = date(2025, 8, 1)
     assert "chỉ tính thành tích từ năm 2023" in found(nomination, "E10", on).message
@@ -497,6 +575,17 @@ def test_e11_a_withdrawn_nomination_or_another_year_is_no_duplicate(world):
     assert severity(world.nominate(person, "LDTT", 2024), "E11", date(2025, 2, 1)) == "pass"
 
 
+@pytest.mark.parametrize("dead", ["withdrawn", "rejected"])
+def test_e11_an_ldtt_in_a_withdrawn_or_rejected_dossier_does_not_block(world, dead):
+    person = world.nominee(national_id="062080000123")
+    world.facts(person, 2024)
+    earlier = world.nominate(person, "LDTT", 2024)
+    again = world.nominate(person, "LDTT", 2024, dossier=world.dossier(2024))
+    assert severity(again, "E11", date(2025, 2, 1)) == "block"
+    moved(earlier.dossier, dead, rejection_reason="criteria_not_met" if dead == "rejected" else None)
+    assert severity(again, "E11", date(2025, 2, 1)) == "pass"
+
+
 def test_e11_an_award_already_in_the_registry_blocks(world):
     nomination = world.person("LDTT", 2024)
     world.award(nomination.nominee, "LDTT", 2024)
@@ -523,7 +612,7 @@ def test_e11_names_the_precise_article_the_rule_set_states(world):
 
 
 def test_e12_a_thematic_cstdcs_does_not_count_toward_cstd_tinh_from_july_2025(world):
-    nomination = _provincial_candidate(world, 2025, [2022, 2024])
+    nomination = _provincial_candidate(world, 2024, [2022, 2024])
     world.award(nomination.nominee, "CSTDCS", 2023, basis="thematic")
     before, after = date(2025, 6, 30), date(2025, 7, 1)
     assert severity(nomination, "E12", before) is None
@@ -538,7 +627,7 @@ def test_e12_a_thematic_cstdcs_does_not_count_toward_cstd_tinh_from_july_2025(wo
 
 
 def test_e12_passes_when_every_counted_cstdcs_is_regular(world):
-    nomination = _provincial_candidate(world, 2025, [2022, 2023, 2024])
+    nomination = _provincial_candidate(world, 2024, [2022, 2023, 2024])
     assert severity(nomination, "E12", date(2025, 8, 1)) == "pass"
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Dossier, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Unit
-from models.dossier import NominationState
+from models.dossier import DossierState, NominationState
 from workflow.registry.identity import merged_ids, name_key, surviving
 
 LDTT, CSTDCS, CSTD_TINH, CSTD_TOAN_QUOC, TLDTT, TLDXS = (
@@ -31,6 +31,15 @@ DEAD_STATES = (
     NominationState.NOT_APPROVED,
     NominationState.DECLINED_BY_HIGHER,
     NominationState.REVOKED,
+)
+# A withdrawn or rejected dossier claims nothing, whatever its nominations' own states say.
+DEAD_DOSSIER_STATES = (DossierState.WITHDRAWN, DossierState.REJECTED)
+# Nominations whose title is not decided yet: a higher title of the same year may depend on them (E6, E7).
+UNDECIDED_STATES = (
+    NominationState.PROPOSED,
+    NominationState.ELIGIBLE,
+    NominationState.APPROVED,
+    NominationState.FORWARDED,
 )
 
 
@@ -72,6 +81,15 @@ class OtherNomination:
 
 
 @dataclass(frozen=True)
+class PendingTitle:
+    """A live, undecided nomination of the same identity for another title of the year under review (E6, E7)."""
+
+    title_code: str
+    year: int
+    dossier_code: str
+
+
+@dataclass(frozen=True)
 class UnitFact:
     name: str
     valid_to: date | None
@@ -98,6 +116,7 @@ class Facts:
     # The identity's registry entries that are not revoked, except the one this nomination itself produced.
     awards: tuple[AwardFact, ...]
     duplicates: tuple[OtherNomination, ...]
+    pending: tuple[PendingTitle, ...]
     lookalikes: tuple[OtherNomination, ...]
     subject_unit: UnitFact | None
     quota: Quota | None
@@ -139,6 +158,7 @@ def load_facts(session: Session, nomination: Nomination, *, decision_on: date) -
             )
         ),
         duplicates=_live_nominations(session, nomination, Nomination.nominee_id.in_(ids)),
+        pending=_pending_titles(session, nomination, ids),
         lookalikes=_lookalikes(session, nomination, nominee, ids),
         subject_unit=_subject_unit(nominee, dossier),
         quota=_quota(session, nomination) if nomination.title_code == CSTDCS else None,
@@ -175,11 +195,31 @@ def _live_nominations(session: Session, nomination: Nomination, *criteria) -> tu
             Nomination.title_code == nomination.title_code,
             Nomination.year == nomination.year,
             Nomination.state.not_in(DEAD_STATES),
+            Dossier.state.not_in(DEAD_DOSSIER_STATES),
             *criteria,
         )
         .order_by(Nomination.id)
     ).all()
     return tuple(OtherNomination(d.code, unit_name, name, born) for d, unit_name, name, born in rows)
+
+
+def _pending_titles(session: Session, nomination: Nomination, ids: list[int]) -> tuple[PendingTitle, ...]:
+    """The identity's other undecided nominations for the year under review, in live dossiers of any unit: the
+    CSTĐCS a CSTĐ tỉnh of the same year climbs on may be in the same dossier or the same review round."""
+    rows = session.execute(
+        select(Nomination.title_code, Nomination.year, Dossier)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .where(
+            Nomination.id != nomination.id,
+            Nomination.nominee_id.in_(ids),
+            Nomination.year == nomination.year,
+            Nomination.title_code != nomination.title_code,
+            Nomination.state.in_(UNDECIDED_STATES),
+            Dossier.state.not_in(DEAD_DOSSIER_STATES),
+        )
+        .order_by(Nomination.id)
+    ).all()
+    return tuple(PendingTitle(title, year, dossier.code) for title, year, dossier in rows)
 
 
 def _lookalikes(
@@ -229,6 +269,7 @@ def _holders(session: Session, unit_id: int, year: int, title_code: str) -> set[
             Nomination.year == year,
             Nomination.title_code == title_code,
             Nomination.state.not_in(DEAD_STATES),
+            Dossier.state.not_in(DEAD_DOSSIER_STATES),
         )
     ).all()
     # A registry entry belongs to the unit the person worked in that year, else to their current unit.

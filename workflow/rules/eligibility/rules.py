@@ -1,7 +1,8 @@
 """The eligibility rules E1–E12 and E14 (DOMAIN.md §4) as pure functions of the facts and the law in force.
 
 Each rule returns one Finding, or None when it does not apply: to this title, or in this period because the rule
-set has no parameter for it (E10, E12 and E14 exist from July 2025 only). A finding's severity follows the data:
+set has no parameter for it (E12 and E14 exist from July 2025 only; E10 reads a different parameter before 2024,
+from 2024 and from July 2025). A finding's severity follows the data:
 a condition that fails against a parameter the law fixes blocks; one that fails against a `configurable` value
 (a figure the province or the council sets, or one not confirmed) warns, so the standing office may accept it in
 writing; and a fact nobody recorded warns too, since the office can check the paper file. E13 (competence) lives
@@ -15,7 +16,16 @@ from decimal import ROUND_FLOOR, Decimal
 
 from models.dossier import ANNUAL_RATINGS
 from workflow.rules.eligibility.basis import Parameter
-from workflow.rules.eligibility.facts import CSTD_TINH, CSTD_TOAN_QUOC, CSTDCS, LDTT, TLDTT, TLDXS, Facts
+from workflow.rules.eligibility.facts import (
+    CSTD_TINH,
+    CSTD_TOAN_QUOC,
+    CSTDCS,
+    LDTT,
+    TLDTT,
+    TLDXS,
+    Facts,
+    PendingTitle,
+)
 
 BLOCK, WARN, PASS = "block", "warn", "pass"
 SEVERITIES = (PASS, WARN, BLOCK)
@@ -170,7 +180,8 @@ def _special_awards_count(law: Law) -> bool:
 
 @dataclass(frozen=True)
 class Ladder:
-    """A higher title needs `needed` years holding the lower title within [first, last]."""
+    """A higher title needs `needed` years holding the lower title within [first, last], the last of them `last`:
+    the achievement year under review."""
 
     lower: str
     first: int
@@ -181,12 +192,12 @@ class Ladder:
 
 def _ladder(facts: Facts, law: Law) -> Ladder | None:
     if facts.title_code == CSTD_TINH and (years := law.get("cstd_tinh_consecutive_years")):
-        return Ladder(CSTDCS, facts.year - years.value, facts.year - 1, years.value, years)
+        return Ladder(CSTDCS, facts.year - years.value + 1, facts.year, years.value, years)
     if facts.title_code == CSTD_TOAN_QUOC and (times := law.get("cstd_tq_consecutive_cstd_tinh")):
         # CSTĐ tỉnh crowns a run of CSTĐCS years, so consecutive ones lie within that many runs.
         cycle = law.get("cstd_tinh_consecutive_years")
         span = times.value * (cycle.value if cycle else 1)
-        return Ladder(CSTD_TINH, facts.year - span, facts.year - 1, times.value, times)
+        return Ladder(CSTD_TINH, facts.year - span + 1, facts.year, times.value, times)
     return None
 
 
@@ -204,7 +215,12 @@ def _rungs(facts: Facts, law: Law, ladder: Ladder, *, with_special: bool) -> lis
 
 
 def _climbed(ladder: Ladder, years: list[int]) -> bool:
-    return len(years) >= ladder.needed
+    return len(years) >= ladder.needed and ladder.last in years
+
+
+def _pending_rung(facts: Facts, ladder: Ladder) -> PendingTitle | None:
+    """The lower title of the year under review, proposed in this round and not decided yet."""
+    return next((p for p in facts.pending if p.title_code == ladder.lower and p.year == ladder.last), None)
 
 
 def _ladder_check(facts: Facts, law: Law, ladder: Ladder) -> Check:
@@ -214,12 +230,19 @@ def _ladder_check(facts: Facts, law: Law, ladder: Ladder) -> Check:
     if ladder.needed == ladder.last - ladder.first + 1:
         missing = [y for y in range(ladder.first, ladder.last + 1) if y not in years]
         held += f" (thiếu {_years(missing)})" if missing and years else ""
-        need = f"cần đủ {ladder.needed} năm liên tục trước {facts.year}"
+        need = f"cần đủ {ladder.needed} năm liên tục đến năm {ladder.last}"
     else:
-        need = f"cần {ladder.needed} lần liên tục"
-    return Check.of(
-        _climbed(ladder, years), f"{lower} {ladder.first}–{ladder.last}: {held}; {need} {_for(facts)}", ladder.parameter
-    )
+        need = f"cần {ladder.needed} lần liên tục, lần cuối năm {ladder.last}"
+    text = f"{lower} {ladder.first}–{ladder.last}: {held}; {need} {_for(facts)}"
+    pending = None if ladder.last in years else _pending_rung(facts, ladder)
+    if pending is not None and not _climbed(ladder, years) and _climbed(ladder, [*years, ladder.last]):
+        # Decided or refused later in the round, the title settles the question: the finding is recomputed then.
+        text += (
+            f"; phụ thuộc {lower} {ladder.last} trong đợt xét này (đề nghị trong hồ sơ {pending.dossier_code}, "
+            "chưa có quyết định)"
+        )
+        return Check.of(None, text, ladder.parameter)
+    return Check.of(_climbed(ladder, years), text, ladder.parameter)
 
 
 def _initiative_check(facts: Facts, law: Law, parameter: Parameter, first: int) -> Check:
@@ -441,11 +464,24 @@ def e9_excellent_collective(facts: Facts, law: Law) -> Finding | None:
     return finding("E9", checks)
 
 
+def _discipline_in_year_check(facts: Facts, threshold: Parameter) -> Check:
+    """Before 2024: a person disciplined at the threshold level or above in the year is not considered."""
+    status = facts.this_year.discipline_status if facts.this_year else None
+    need = f"không xét người bị kỷ luật từ {DISCIPLINE_LABELS[threshold.value]} trở lên trong năm {_for(facts)}"
+    if status is None:
+        return Check.of(None, f"Kỷ luật năm {facts.year}: chưa có dữ liệu; {need}", threshold)
+    met = not _at_least_discipline(status, threshold.value)
+    return Check.of(met, f"Kỷ luật năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}", threshold)
+
+
 def e10_discipline(facts: Facts, law: Law) -> Finding | None:
     review, later = law.on("block_during_discipline_review"), law.on("discipline_only_later_achievements")
-    if review is None and later is None:
+    in_year = law.get("discipline_in_year_blocks_from")
+    if review is None and later is None and in_year is None:
         return None
     checks = []
+    if in_year is not None and facts.subject_kind == "person":
+        checks.append(_discipline_in_year_check(facts, in_year))
     if review is not None:
         under = sorted(
             y.year for y in facts.years.values() if y.year >= facts.year and y.discipline_status == "under_review"
