@@ -146,3 +146,47 @@ def test_e13_across_1_january_2024_the_district_keeps_ldtt_under_the_new_law(wor
         "2018-2023": "Nghị định 91/2017/NĐ-CP, Điều 43",
         "2024-2025": "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 80",
     }
+
+
+def test_the_route_names_the_competent_authority(world):
+    on = PERIODS["2024-2025"]
+    decided = verdict(world.person("LDTT", on.year - 1), on)
+    assert decided.competent_authority == {
+        "code": "UBND-NGOCHOI",
+        "name": "Ủy ban nhân dân huyện Ngọc Hồi",
+        "level": "district",
+    }
+    # TLĐXS is decided by the province (Law 06/2022 Art. 80): Ngọc Hồi proposes it to Kon Tum.
+    forwarded = verdict(world.collective("TLDXS", on.year - 1, members=20, ldtt=20, cstdcs=2), on)
+    assert forwarded.competent_authority["code"] == "UBND-KONTUM"
+
+
+def test_an_ended_district_hands_its_titles_to_its_successor(world):
+    district = _authority("UBND-NGOCHOI")
+    successor = Authority(
+        code="UBND-KETHUA",
+        name="Ủy ban nhân dân xã Kế Thừa (minh hoạ)",
+        short_name="UBND xã Kế Thừa",
+        level="commune",
+        place_name="Kế Thừa",
+        valid_from=date(2025, 7, 1),
+    )
+    db.session.add(successor)
+    db.session.flush()
+    district.successor_id = successor.id
+    db.session.flush()
+    nomination = world.person("LDTT", 2025)
+    nomination.dossier.due_on = date(2025, 7, 15)
+    judged = verdict(nomination, date(2025, 6, 20))
+    assert judged.route == "forward"
+    # Under 2024-2025 a commune decides LĐTT: the successor commune takes the dossier over.
+    assert judged.competent_authority["code"] == "UBND-KETHUA"
+
+
+def test_no_authority_in_the_data_decides_a_national_title(demo):
+    province = _authority("UBND-KONTUM")
+    old_law = db.session.scalar(select(RuleSet).where(RuleSet.code == "2018-2023"))
+    national = route_for(
+        db.session, authority=province, title_code="CSTD_TOAN_QUOC", rule_set=old_law, on=date(2023, 5, 2)
+    )
+    assert national.competent is None

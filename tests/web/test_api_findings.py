@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, NomineeYear, db
-from tests.workflow_helpers import count
+from tests.workflow_helpers import count, table_counts
 from workflow.accounts.tokens import issue_token
 from workflow.core.today import local_today
 from workflow.dossiers import transitions as steps
@@ -15,18 +15,20 @@ from workflow.dossiers.appraisal import appraise
 
 FIELDS = {
     "rule", "severity", "message", "source", "overridden", "override_reason", "rule_set", "rule_set_revision",
-    "evaluated_at", "recorded",
+    "basis", "judged_on", "route", "route_reason", "competent_authority", "decision_on", "evaluated_at", "recorded",
+    "simulation",
 }  # fmt: skip
+NGOC_HOI = {"code": "UBND-NGOCHOI", "name": "Ủy ban nhân dân huyện Ngọc Hồi", "level": "district"}
 
 
 @pytest.fixture
 def get(client, user):
-    def call(username: str | None, nomination_id: int):
+    def call(username: str | None, nomination_id: int, query: str = ""):
         headers = {}
         if username:
             headers["Authorization"] = f"Bearer {issue_token(db.session, user(username)).token}"
             db.session.commit()
-        return client.get(f"/api/v1/nominations/{nomination_id}/findings", headers=headers)
+        return client.get(f"/api/v1/nominations/{nomination_id}/findings{query}", headers=headers)
 
     return call
 
@@ -53,6 +55,69 @@ def test_the_unit_reads_a_fresh_check_before_the_office_appraises(get, nominatio
     assert "Thông tư 01/2024/TT-BNV" in e2["source"]
     assert {(f["rule_set"], f["recorded"]) for f in findings} == {(nomination.dossier.rule_set.code, False)}
     assert count(AuditEntry) == before and nomination.findings is None
+
+
+def test_each_finding_carries_the_route_the_competent_authority_and_the_law_that_judged_it(get, nomination):
+    findings = get("canbo.pleikan", nomination.id).json
+    # The dossier reached Ngọc Hồi on 16 June 2025: the 2024-2025 rule set (first revision) judges it, and the
+    # district decides LĐTT (Law 06/2022 Art. 80) on that day, before it ends on 30 June 2025.
+    expected = {
+        "rule_set": "2024-2025",
+        "rule_set_revision": 1,
+        "basis": "reached_authority",
+        "judged_on": "2025-06-16",
+        "decision_on": "2025-06-16",
+        "route": "decide_locally",
+        "competent_authority": NGOC_HOI,
+        "simulation": False,
+    }
+    for finding in findings:
+        assert {key: finding[key] for key in expected} == expected
+    assert "có thẩm quyền quyết định Lao động tiên tiến vào ngày 16/06/2025" in findings[0]["route_reason"]
+
+
+@pytest.fixture
+def office_reads(client, user, nomination):
+    """GET as the standing office with a token issued beforehand, so the call itself adds no row."""
+    headers = {"Authorization": f"Bearer {issue_token(db.session, user('noivu')).token}"}
+    db.session.commit()
+    return lambda path: client.get(path, headers=headers)
+
+
+def test_as_of_judges_as_if_today_were_that_day_and_writes_nothing(office_reads, nomination):
+    before = table_counts()
+    findings = office_reads(f"/api/v1/nominations/{nomination.id}/findings?as_of=2025-08-01").json
+    assert table_counts() == before and nomination.findings is None
+    first = findings[0]
+    # The basis still picks the rule set the dossier had when it reached the district; a decision on 1 August
+    # 2025 falls after the district ended (30 June 2025), so the title goes up instead.
+    assert (first["rule_set"], first["judged_on"], first["decision_on"]) == ("2024-2025", "2025-06-16", "2025-08-01")
+    assert (first["route"], first["simulation"], first["recorded"]) == ("forward", True, False)
+    assert "chỉ có thẩm quyền đến hết ngày 30/06/2025" in first["route_reason"]
+
+
+def test_as_of_answers_a_simulation_even_after_the_appraisal_is_recorded(office_reads, nomination, user):
+    appraise(db.session, nomination, actor=user("noivu"), today=local_today(), basis="reached_authority")
+    db.session.commit()
+    stored = dict(nomination.findings)
+    before = table_counts()
+    simulated = office_reads(f"/api/v1/nominations/{nomination.id}/findings?as_of=2025-06-20").json
+    assert all(f["simulation"] and not f["recorded"] for f in simulated)
+    assert {f["decision_on"] for f in simulated} == {"2025-06-20"}
+    assert table_counts() == before and nomination.findings == stored
+
+
+def test_a_malformed_as_of_is_a_problem_naming_the_field(get, nomination):
+    response = get("noivu", nomination.id, "?as_of=31/12/2024")
+    assert response.status_code == 422
+    assert "as_of" in str(response.json)
+
+
+def test_an_as_of_no_rule_set_covers_is_a_problem_not_a_500(get, nomination, make_dossier, user):
+    draft = make_dossier(nominees=("Trần Thị Bình",))
+    response = get("canbo.pleikan", draft.nominations[0].id, "?as_of=1990-01-01")
+    assert response.status_code == 422
+    assert "rule_set" in str(response.json)
 
 
 def test_after_the_appraisal_the_recorded_findings_are_served(get, nomination, user):

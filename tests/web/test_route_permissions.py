@@ -109,6 +109,8 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_dossiers.transition", "POST"): SEES_DOSSIER,
     ("api_dossiers.timeline", "GET"): SEES_DOSSIER,
     ("api_findings.get_findings", "GET"): SEES_DOSSIER,
+    ("api_money.get_nomination_money", "GET"): SEES_DOSSIER,
+    ("api_money.get_dossier_money", "GET"): SEES_DOSSIER,
     ("api_registry.list_entries", "GET"): SEARCHES_REGISTRY,
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,

@@ -75,6 +75,18 @@ class Date(fields.Date):
     }
 
 
+class AsOfSchema(InputSchema):
+    """The office's what-if day, shared by the findings and the money."""
+
+    as_of = Date(
+        metadata={
+            "description": "Tính thử như thể hôm nay là ngày này (YYYY-MM-DD): bộ quy định mà căn cứ chọn, mức "
+            "lương cơ sở và ngày quyết định dự kiến của ngày ấy. Không lưu gì; kết quả có `simulation: true`. "
+            "Bỏ trống: hôm nay."
+        }
+    )
+
+
 class TextList(fields.List):
     default_error_messages = {**_COMMON, "invalid": "Phải là một danh sách."}
 

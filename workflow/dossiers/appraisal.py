@@ -23,7 +23,7 @@ from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, St
 from workflow.core.machines import NOMINATION
 from workflow.core.messages import msg
 from workflow.permissions import can_appraise
-from workflow.rules.competence import FORWARD, route_for
+from workflow.rules.competence import DECIDE, FORWARD, route_for
 from workflow.rules.eligibility.basis import award_title, parameters, rule_book_for
 from workflow.rules.eligibility.facts import expected_decision_date, load_facts
 from workflow.rules.eligibility.rules import BLOCK, PASS, RULES, WARN, Finding, Law
@@ -33,6 +33,8 @@ APPRAISAL_STATES = (DossierState.SUBMITTED, DossierState.ACCEPTED)
 # A nomination already found (in)eligible goes back to proposed (`reappraise`, with a comment) before a new verdict.
 REAPPRAISED_STATES = (NominationState.ELIGIBLE, NominationState.INELIGIBLE)
 REASON_MAX = 2000
+# How programs read the route: the authority decides the title itself, or proposes it upward.
+ROUTE_NAMES = {DECIDE: "decide_locally", FORWARD: "forward"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Verdict:
     route: str
     route_reason: str
     findings: tuple[Finding, ...]
+    # Who decides: the authority itself when the route is `decide`, the nearest competent one above when `forward`
+    # (None when no authority in the data holds that level on the day).
+    competent_authority: dict | None = None
     evaluated_at: datetime = field(default_factory=utcnow)
 
     @property
@@ -75,6 +80,7 @@ class Verdict:
             "decision_on": self.decision_on.isoformat(),
             "route": self.route,
             "route_reason": self.route_reason,
+            "competent_authority": self.competent_authority,
             "outcome": self.outcome,
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -109,7 +115,16 @@ def evaluate(session: Session, nomination: Nomination, *, today: date, basis: st
     findings.sort(key=lambda f: int(f.rule[1:]))
     accepted = _accepted_warnings(session, nomination, book.rule_set.code)
     findings = [f.accepted(accepted[f.rule]) if f.severity == WARN and f.rule in accepted else f for f in findings]
-    return Verdict(book.describe(), title.name_vi, decision_on, route.route, route.reason, tuple(findings))
+    competent = route.competent
+    return Verdict(
+        book.describe(),
+        title.name_vi,
+        decision_on,
+        route.route,
+        route.reason,
+        tuple(findings),
+        {"code": competent.code, "name": competent.name, "level": competent.level} if competent else None,
+    )
 
 
 def _accepted_warnings(session: Session, nomination: Nomination, rule_set_code: str) -> dict[str, str]:
@@ -260,17 +275,31 @@ def override_warning(
     return appraise(session, nomination, actor=actor, today=today, basis=basis)
 
 
-def findings_list(session: Session, nomination: Nomination, *, today: date, basis: str) -> list[dict]:
+def findings_list(
+    session: Session, nomination: Nomination, *, today: date, basis: str, as_of: date | None = None
+) -> list[dict]:
     """The findings of the office's last recorded appraisal, or before there is one a fresh evaluation (nothing
-    written); each names the rule set it used and whether it was recorded. Raises InvalidInput (no rule set)."""
+    written); each names the route, the rule set and the day that chose it, and whether it was recorded.
+
+    `as_of` answers the office's what-if question: a fresh evaluation as if today were that day (the rule set the
+    basis picks then, the decision expected then), labelled a simulation and never stored.
+    Raises InvalidInput (no rule set covers the day)."""
     record, recorded = nomination.findings, True
-    if not record:
-        record, recorded = evaluate(session, nomination, today=today, basis=basis).as_json(), False
+    if as_of is not None or not record:
+        record, recorded = evaluate(session, nomination, today=as_of or today, basis=basis).as_json(), False
+    rule_set = record["rule_set"]
     common = {
-        "rule_set": record["rule_set"]["code"],
-        "rule_set_revision": record["rule_set"]["revision"],
+        "rule_set": rule_set["code"],
+        "rule_set_revision": rule_set["revision"],
+        "basis": rule_set["basis"],
+        "judged_on": rule_set["judged_on"],
+        "route": ROUTE_NAMES.get(record["route"], record["route"]),
+        "route_reason": record["route_reason"],
+        "competent_authority": record.get("competent_authority"),
+        "decision_on": record["decision_on"],
         "evaluated_at": record["evaluated_at"],
         "recorded": recorded,
+        "simulation": as_of is not None,
     }
     return [{**finding, **common} for finding in record["findings"]]
 

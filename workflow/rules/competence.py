@@ -25,6 +25,9 @@ class Route:
     route: str
     reason: str
     source: str
+    # Who decides: the authority itself, its successor, or the nearest one above whose level the rule set names
+    # (None when no authority in the data holds that level on the day, e.g. the national level).
+    competent: Authority | None = None
 
 
 def route_for(
@@ -46,16 +49,39 @@ def route_for(
     level = LEVEL_LABELS.get(authority.level, authority.level)
     here = [row for row in rows if row.authority_level == authority.level]
     source = "; ".join(dict.fromkeys(row.legal_source for row in (here or rows)))
+    competent = _competent(authority, {row.authority_level for row in rows}, on)
     if not here:
         decided_by = ", ".join(levels) if levels else "không cấp nào trong bộ quy định"
-        return Route(FORWARD, f"{title} do {decided_by} quyết định; {authority.name} ({level}) trình cấp trên.", source)
+        return Route(
+            FORWARD,
+            f"{title} do {decided_by} quyết định; {authority.name} ({level}) trình cấp trên.",
+            source,
+            competent,
+        )
     if not authority.valid_on(on):
-        return Route(FORWARD, _out_of_office(authority, on), source)
+        return Route(FORWARD, _out_of_office(authority, on), source, competent)
     return Route(
         DECIDE,
         f"{authority.name} ({level}) có thẩm quyền quyết định {title} vào ngày {on:%d/%m/%Y}: quyết định tại cấp này.",
         source,
+        authority,
     )
+
+
+def _competent(authority: Authority, levels: set[str], on: date) -> Authority | None:
+    """Who decides when the authority does not: its successor if it has ended, else the nearest authority above
+    (an ended one standing for its successor) whose level the rule set names, on the day."""
+    seen: set[int] = set()
+    current: Authority | None = authority
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        while not current.valid_on(on) and current.successor is not None and current.successor.id not in seen:
+            current = current.successor
+            seen.add(current.id)
+        if current.level in levels and current.valid_on(on):
+            return current
+        current = current.parent
+    return None
 
 
 def _competences(session: Session, precedence: list[int], title_code: str) -> list[Competence]:
