@@ -111,6 +111,8 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_findings.get_findings", "GET"): SEES_DOSSIER,
     ("api_money.get_nomination_money", "GET"): SEES_DOSSIER,
     ("api_money.get_dossier_money", "GET"): SEES_DOSSIER,
+    ("api_past_years.list_past_years", "GET"): SEES_DOSSIER,
+    ("api_past_years.put_past_year", "PUT"): EDITS_DRAFT,
     ("api_registry.list_entries", "GET"): SEARCHES_REGISTRY,
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,
@@ -167,6 +169,7 @@ def sample_args(make_dossier) -> dict[str, object]:
         "nominee_id": first.id,
         "period": "2024-2025",
         "match_id": match.id,
+        "year": 2023,
     }
 
 
