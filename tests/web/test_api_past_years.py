@@ -79,9 +79,7 @@ def test_the_year_under_review_and_years_too_far_back_are_refused_naming_the_fie
         response = call("canbo.pleikan", "PUT", f"/api/v1/nominations/{candidate.id}/past-years/{year}", {})
         assert response.status_code == 422
         assert "year" in response.json["errors"]
-    bad = call(
-        "canbo.pleikan", "PUT", f"/api/v1/nominations/{candidate.id}/past-years/2023", {"months_of_service": 13}
-    )
+    bad = call("canbo.pleikan", "PUT", f"/api/v1/nominations/{candidate.id}/past-years/2023", {"months_of_service": 13})
     assert bad.status_code == 422 and "months_of_service" in bad.json["errors"]
     assert table_counts() == before
     assert db.session.scalar(select(NomineeYear).where(NomineeYear.year == 2023)) is None
