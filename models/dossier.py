@@ -15,8 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.catalogue import PROCEDURES, SUBJECT_KINDS, RuleSet
@@ -256,6 +257,14 @@ class Nomination(WorkflowState, Timestamped, db.Model):
 
     dossier: Mapped[Dossier] = relationship(back_populates="nominations")
     nominee: Mapped[Nominee] = relationship()
+    # What the unit stated about the nominee in the nomination's year; written through NomineeYear, read here.
+    year_facts: Mapped[NomineeYear | None] = relationship(
+        primaryjoin=lambda: and_(
+            Nomination.nominee_id == foreign(NomineeYear.nominee_id), Nomination.year == foreign(NomineeYear.year)
+        ),
+        viewonly=True,
+        uselist=False,
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -113,6 +113,13 @@ class DossierForm(FlaskForm):
     )
 
 
+def _member_count(label) -> WholeNumberField:
+    """A collective's member count, parsed here; workflow.dossiers.editing judges its range (0 to the total)."""
+    return WholeNumberField(
+        label, validators=[Optional()], invalid_value_message=_l("Nhập số người bằng chữ số, ví dụ 12.")
+    )
+
+
 class NominationForm(FlaskForm):
     kind = SelectField(_l("Loại đối tượng"), choices=options(KIND_CHOICES))
     full_name = StringField(
@@ -130,6 +137,11 @@ class NominationForm(FlaskForm):
     discipline_status = SelectField(_l("Tình trạng kỷ luật"), choices=options(DISCIPLINE_CHOICES))
     relies_on_initiative = BooleanField(_l("Có sáng kiến / đề tài được công nhận làm căn cứ"))
     achievement = TextAreaField(_l("Tóm tắt thành tích"), validators=[Length(max=5000)])
+    member_count = _member_count(_l("Tổng số thành viên"))
+    members_ldtt = _member_count(_l("Số đạt LĐTT"))
+    members_cstdcs = _member_count(_l("Số đạt CSTĐCS"))
+    members_completed = _member_count(_l("Số hoàn thành nhiệm vụ"))
+    members_disciplined = _member_count(_l("Số bị kỷ luật"))
 
 
 class DocumentForm(FlaskForm):

@@ -3,6 +3,8 @@ exist, so a predicate is only ever asked about a real row."""
 
 from __future__ import annotations
 
+from flask import abort
+
 from models import Document, Dossier, IdentityMatch, Nomination, Nominee, db
 
 
@@ -12,6 +14,14 @@ def load_dossier(dossier_id: int, **_) -> Dossier:
 
 def load_nomination(nomination_id: int, **_) -> Nomination:
     return db.get_or_404(Nomination, nomination_id)
+
+
+def load_dossier_nomination(dossier_id: int, nomination_id: int, **_) -> Nomination:
+    """A nomination through its dossier's URL: 404 when it belongs to another dossier."""
+    nomination = load_nomination(nomination_id)
+    if nomination.dossier_id != dossier_id:
+        abort(404)
+    return nomination
 
 
 def load_document(document_id: int, **_) -> Document:

@@ -102,6 +102,7 @@ def nominee_input(form: NominationForm) -> service.NomineeInput:
         discipline_status=form.discipline_status.data,
         achievement=form.achievement.data or "",
         relies_on_initiative=bool(form.relies_on_initiative.data),
+        **{name: getattr(form, name).data for name in service.MEMBER_COUNTS},
     )
 
 

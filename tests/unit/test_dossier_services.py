@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import AuditEntry, Document, NominationRevision, OutboxMessage, db
+from models import AuditEntry, Document, NominationRevision, Nominee, NomineeYear, OutboxMessage, db
 from tests.conftest import PDF_BYTES
 from tests.workflow_helpers import audit_and_outbox_counts
 from workflow.core.engine import Action, perform
@@ -223,3 +224,86 @@ def test_every_step_is_in_the_timeline_with_its_comment(make_dossier, user):
     assert db.session.scalar(
         select(db.func.count()).select_from(AuditEntry).where(AuditEntry.dossier_id == dossier.id)
     ) == len(actions)
+
+
+# --- a collective's member counts (E8, E9) ---------------------------------------------------------------------
+
+
+def _collective(title: str = "TLDXS", **counts) -> service.NomineeInput:
+    return service.NomineeInput(kind="collective", full_name="Tổ Một cửa", title_code=title, **counts)
+
+
+def _year_facts(nomination):
+    return db.session.scalar(
+        select(NomineeYear).where(NomineeYear.nominee_id == nomination.nominee_id, NomineeYear.year == nomination.year)
+    )
+
+
+def test_a_collectives_member_counts_are_recorded_and_changed(make_dossier, user):
+    officer = user("canbo.pleikan")
+    dossier = make_dossier(nominees=(), complete=False)
+    counts = {"member_count": 10, "members_ldtt": 7, "members_cstdcs": 1, "members_completed": 10}
+    nomination = service.add_nomination(
+        db.session,
+        dossier,
+        actor=officer,
+        data=_collective(**counts, members_disciplined=1, discipline_status="reprimand"),
+    )
+    db.session.commit()
+    facts = _year_facts(nomination)
+    assert (facts.member_count, facts.members_ldtt, facts.members_cstdcs) == (10, 7, 1)
+    assert (facts.members_completed, facts.members_disciplined, facts.discipline_status) == (10, 1, "reprimand")
+    service.update_nomination(
+        db.session, nomination, actor=officer, data=_collective(**counts | {"members_completed": 9})
+    )
+    db.session.commit()
+    facts = _year_facts(nomination)
+    assert (facts.members_completed, facts.members_disciplined, facts.discipline_status) == (9, None, "none")
+    assert service.nomination_snapshot(db.session, nomination)["members_completed"] == 9
+
+
+def test_a_persons_member_counts_are_ignored(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    data = service.NomineeInput(
+        kind="person", full_name="Lê Văn Cường", title_code="LDTT", date_of_birth=date(1985, 3, 4),
+        member_count=-1, members_ldtt=99,
+    )  # fmt: skip
+    nomination = service.add_nomination(db.session, dossier, actor=user("canbo.pleikan"), data=data)
+    db.session.commit()
+    facts = _year_facts(nomination)
+    assert (facts.member_count, facts.members_ldtt) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("counts", "errors"),
+    [
+        (
+            {"member_count": 10, "members_ldtt": 11},
+            {"members_ldtt": ["Không được lớn hơn tổng số thành viên (10)."]},
+        ),
+        ({"member_count": -1}, {"member_count": ["Số người không được âm."]}),
+        (
+            {"member_count": 10, "members_completed": -2, "members_cstdcs": 12},
+            {
+                "members_completed": ["Số người không được âm."],
+                "members_cstdcs": ["Không được lớn hơn tổng số thành viên (10)."],
+            },
+        ),
+        ({"members_ldtt": 3}, {"member_count": ["Vui lòng nhập tổng số thành viên để tính các tỷ lệ."]}),
+        ({"member_count": 2**31}, {"member_count": ["Số quá lớn."]}),
+        (
+            {"member_count": 10, "members_disciplined": 0, "discipline_status": "warning"},
+            {"members_disciplined": ["Đã chọn mức kỷ luật nhưng số thành viên bị kỷ luật là 0."]},
+        ),
+    ],
+    ids=["ldtt-over-total", "negative-total", "negative-and-over", "no-total", "past-the-column", "level-but-none"],
+)
+def test_bad_member_counts_name_the_field_and_write_nothing(make_dossier, user, counts, errors):
+    dossier = make_dossier(nominees=(), complete=False)
+    before = tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Nominee, NomineeYear))
+    with pytest.raises(InvalidInput) as refused:
+        service.add_nomination(db.session, dossier, actor=user("canbo.pleikan"), data=_collective(**counts))
+    db.session.rollback()
+    assert refused.value.errors == errors
+    assert tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Nominee, NomineeYear)) == before
+    assert db.session.get(type(dossier), dossier.id).nominations == []

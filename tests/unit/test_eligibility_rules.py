@@ -72,6 +72,8 @@ class World:
         members: int | None = None,
         ldtt: int | None = None,
         cstdcs: int | None = None,
+        completed: int | None = None,
+        disciplined: int | None = None,
     ) -> NomineeYear:
         row = NomineeYear(
             nominee_id=nominee.id,
@@ -83,6 +85,8 @@ class World:
             member_count=members,
             members_ldtt=ldtt,
             members_cstdcs=cstdcs,
+            members_completed=completed,
+            members_disciplined=disciplined,
         )
         db.session.add(row)
         db.session.flush()
@@ -467,6 +471,15 @@ def test_e7_two_provincial_titles_ending_before_the_year_block(world):
 # --- E8: TLĐTT -----------------------------------------------------------------------------------------------
 
 
+def fixed_by_law(*keys: str) -> None:
+    """The parameters as the law states them, not `configurable`, in every rule set: an unmet check blocks."""
+    db.session.execute(update(RuleParameter).where(RuleParameter.key.in_(keys)).values(configurable=False))
+
+
+TLDTT_KEYS = ("tldtt_min_ldtt_ratio", "tldtt_ldtt_ratio_strict", "tldtt_blocking_discipline")
+TLDXS_KEYS = ("tldxs_min_ldtt_ratio", "tldxs_min_cstdcs", "tldxs_all_members_complete", "tldxs_blocking_discipline")
+
+
 @pytest.mark.parametrize("period", ALL_PERIODS)
 def test_e8_more_than_half_the_members_ldtt_passes_and_exactly_half_warns(world, period):
     on = PERIODS[period]
@@ -489,7 +502,115 @@ def test_e8_a_member_disciplined_with_a_warning_warns(world, period):
     assert "Kỷ luật cao nhất của thành viên" in warned.message and "cảnh cáo" in warned.message
 
 
+@pytest.mark.parametrize("period", ALL_PERIODS)
+def test_e8_needs_more_than_half_of_ten_members_ldtt(world, period):
+    """Law 2003 Art. 28: more than 50% of the members LĐTT; 5 of 10 is exactly half, 6 of 10 more."""
+    on, year = PERIODS[period], PERIODS[period].year - 1
+    fixed_by_law(*TLDTT_KEYS)
+    half = found(world.collective("TLDTT", year, members=10, ldtt=5, disciplined=0), "E8", on)
+    assert half.severity == "block"
+    assert f"Thành viên đạt LĐTT năm {year}: 5/10 (50%); cần trên 50%" in half.message
+    six = found(world.collective("TLDTT", year, unit="XA-DAKXU", members=10, ldtt=6, disciplined=0), "E8", on)
+    assert six.severity == "pass"
+    assert six.message == (
+        f"Thành viên đạt LĐTT năm {year}: 6/10 (60%); cần trên 50% để xét TLĐTT {year}. Kỷ luật của thành viên năm "
+        f"{year}: không có thành viên bị kỷ luật; cần không có thành viên bị kỷ luật từ cảnh cáo trở lên"
+    )
+
+
+@pytest.mark.parametrize("period", ALL_PERIODS)
+def test_e8_one_member_with_a_warning_blocks_and_reprimands_alone_pass(world, period):
+    on, year = PERIODS[period], PERIODS[period].year - 1
+    fixed_by_law(*TLDTT_KEYS)
+    warned = found(world.collective("TLDTT", year, members=10, ldtt=6, disciplined=1, discipline="warning"), "E8", on)
+    assert warned.severity == "block"
+    assert (
+        f"Kỷ luật của thành viên năm {year}: 1 thành viên bị kỷ luật, cao nhất: cảnh cáo; cần không có thành "
+        "viên bị kỷ luật từ cảnh cáo trở lên" in warned.message
+    )
+    reprimanded = found(
+        world.collective("TLDTT", year, unit="XA-DAKXU", members=10, ldtt=6, disciplined=2, discipline="reprimand"),
+        "E8",
+        on,
+    )
+    assert reprimanded.severity == "pass"
+    assert "2 thành viên bị kỷ luật, cao nhất: khiển trách" in reprimanded.message
+
+
+def test_e8_in_the_rule_sets_as_loaded_an_unmet_condition_only_warns(world):
+    """Every TLĐTT parameter is `configurable` (a pre-2024 standard applied for now): the office decides."""
+    warned = found(world.collective("TLDTT", 2024, members=10, ldtt=6, disciplined=1, discipline="warning"), "E8",
+                   date(2025, 3, 1))  # fmt: skip
+    assert warned.severity == "warn"
+    assert "1 thành viên bị kỷ luật, cao nhất: cảnh cáo" in warned.message
+
+
+def test_e8_members_disciplined_without_a_level_leave_the_office_to_check(world):
+    fixed_by_law(*TLDTT_KEYS)
+    unknown = found(world.collective("TLDTT", 2024, members=10, ldtt=6, disciplined=2), "E8", date(2025, 3, 1))
+    assert unknown.severity == "warn"
+    assert "Kỷ luật của thành viên năm 2024: 2 thành viên bị kỷ luật, chưa có dữ liệu mức kỷ luật cao nhất" in (
+        unknown.message
+    )
+
+
+def test_e8_without_the_number_disciplined_the_recorded_level_decides_as_before(world):
+    fixed_by_law(*TLDTT_KEYS)
+    refused = found(world.collective("TLDTT", 2024, members=10, ldtt=6, discipline="dismissal"), "E8", date(2025, 3, 1))
+    assert refused.severity == "block"
+    assert "Kỷ luật cao nhất của thành viên năm 2024: cách chức, buộc thôi việc" in refused.message
+
+
 # --- E9: TLĐXS -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", ALL_PERIODS)
+def test_e9_ten_members_seven_ldtt_one_fighter_all_completed_pass(world, period):
+    on, year = PERIODS[period], PERIODS[period].year - 1
+    fixed_by_law(*TLDXS_KEYS)
+    passed = found(world.collective("TLDXS", year, members=10, ldtt=7, cstdcs=1, completed=10, disciplined=0), "E9", on)
+    assert passed.severity == "pass"
+    assert passed.message == (
+        f"Tất cả thành viên hoàn thành nhiệm vụ năm {year}: có (10/10 hoàn thành nhiệm vụ); cần có để xét TLĐXS "
+        f"{year}. Thành viên đạt LĐTT năm {year}: 7/10 (70%); cần từ 70% để xét TLĐXS {year}. Thành viên đạt "
+        f"CSTĐCS năm {year}: 1; cần ít nhất 1 để xét TLĐXS {year}. Kỷ luật của thành viên năm {year}: không có "
+        "thành viên bị kỷ luật; cần không có thành viên bị kỷ luật từ cảnh cáo trở lên"
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "unmet"),
+    [
+        ({"ldtt": 6}, "Thành viên đạt LĐTT năm {year}: 6/10 (60%); cần từ 70%"),
+        ({"cstdcs": 0}, "Thành viên đạt CSTĐCS năm {year}: 0; cần ít nhất 1"),
+        ({"completed": 9}, "Tất cả thành viên hoàn thành nhiệm vụ năm {year}: không (9/10 hoàn thành nhiệm vụ)"),
+        ({"disciplined": 1, "discipline": "warning"}, "1 thành viên bị kỷ luật, cao nhất: cảnh cáo"),
+    ],
+)
+@pytest.mark.parametrize("period", ALL_PERIODS)
+def test_e9_one_condition_short_of_the_threshold_blocks(world, period, counts, unmet):
+    on, year = PERIODS[period], PERIODS[period].year - 1
+    fixed_by_law(*TLDXS_KEYS)
+    facts = {"members": 10, "ldtt": 7, "cstdcs": 1, "completed": 10, "disciplined": 0} | counts
+    refused = found(world.collective("TLDXS", year, **facts), "E9", on)
+    assert refused.severity == "block"
+    assert unmet.format(year=year) in refused.message
+
+
+def test_e9_completion_not_recorded_is_for_the_office_unless_every_member_is_ldtt(world):
+    fixed_by_law(*TLDXS_KEYS)
+    unknown = found(
+        world.collective("TLDXS", 2024, members=10, ldtt=7, cstdcs=1, disciplined=0), "E9", date(2025, 3, 1)
+    )
+    assert unknown.severity == "warn"
+    assert "Tất cả thành viên hoàn thành nhiệm vụ năm 2024: chưa có dữ liệu" in unknown.message
+    everyone = found(
+        world.collective("TLDXS", 2024, unit="XA-DAKXU", members=10, ldtt=10, cstdcs=1, disciplined=0),
+        "E9",
+        date(2025, 3, 1),
+    )
+    assert everyone.severity == "pass"
+    assert "Tất cả thành viên hoàn thành nhiệm vụ năm 2024: có (10/10 đạt LĐTT)" in everyone.message
 
 
 @pytest.mark.parametrize("period", ALL_PERIODS)

@@ -335,14 +335,15 @@ def test_the_example_row_of_the_guide_imports_cleanly(demo, user):
 
 NOMINEE_ROW = [
     "Cá nhân", "Nguyễn Văn An", date(1985, 3, 12), None, "Nam", "Chuyên viên", "LDTT", "Hoàn thành tốt nhiệm vụ", 12,
-    None, None, "Hoàn thành tốt nhiệm vụ được giao.",
+    None, None, "Hoàn thành tốt nhiệm vụ được giao.", None, None, None, None, None,
 ]  # fmt: skip
 
 
 def nominee_row(**changes) -> list:
     keys = [
         "kind", "full_name", "date_of_birth", "national_id", "gender", "position", "title_code", "annual_rating",
-        "months_of_service", "discipline_status", "relies_on_initiative", "achievement",
+        "months_of_service", "discipline_status", "relies_on_initiative", "achievement", "member_count",
+        "members_ldtt", "members_cstdcs", "members_completed", "members_disciplined",
     ]  # fmt: skip
     values = dict(zip(keys, NOMINEE_ROW, strict=True)) | changes
     return [values[k] for k in keys]
@@ -417,6 +418,54 @@ def test_what_the_dossier_service_refuses_is_reported_on_the_right_cells(make_do
     assert count(Nomination) == 0
 
 
+def collective_row(**changes) -> list:
+    """Tổ Một cửa for TLĐXS: 10 members, 7 LĐTT, 1 CSTĐCS, all 10 completed, 1 reprimanded."""
+    facts = {
+        "kind": "Tập thể", "full_name": "Tổ Một cửa", "date_of_birth": None, "gender": None, "position": None,
+        "title_code": "TLDXS", "annual_rating": None, "months_of_service": None, "discipline_status": "Khiển trách",
+        "member_count": 10, "members_ldtt": 7, "members_cstdcs": 1, "members_completed": 10, "members_disciplined": 1,
+    }  # fmt: skip
+    return nominee_row(**facts | changes)
+
+
+def test_a_collectives_member_counts_come_in_with_the_list(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    rows = [nominee_row(), collective_row()]
+    report = nominee_import.import_nominees(
+        db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan")
+    )
+    db.session.commit()
+    assert (report.rows_written, report.errors) == (2, [])
+    person, collective = (n.year_facts for n in dossier.nominations)
+    assert (person.member_count, person.members_ldtt) == (None, None)
+    assert (collective.member_count, collective.members_ldtt, collective.members_cstdcs) == (10, 7, 1)
+    assert (collective.members_completed, collective.members_disciplined) == (10, 1)
+    assert collective.discipline_status == "reprimand"
+
+
+def test_member_counts_that_do_not_add_up_are_reported_on_their_cells_and_nothing_is_written(make_dossier, user):
+    dossier = make_dossier(nominees=(), complete=False)
+    before = (count(Nomination), count(Nominee), count(NomineeYear), count(AuditEntry))
+    rows = [
+        nominee_row(),
+        collective_row(members_ldtt=11),
+        collective_row(full_name="Tổ Tiếp dân", member_count=-1, members_ldtt=None, members_cstdcs=None,
+                       members_completed=None, members_disciplined=None),
+        collective_row(full_name="Tổ Văn thư", members_completed="mười"),
+    ]  # fmt: skip
+    report = nominee_import.import_nominees(
+        db.session, dossier, nominee_file(dossier, rows), actor=user("canbo.pleikan")
+    )
+    db.session.commit()
+    assert report.errors == [
+        RowError(4, "N", "Số đạt LĐTT", "Không được lớn hơn tổng số thành viên (10)."),
+        RowError(5, "M", "Tổng số thành viên", "Số người không được âm."),
+        RowError(6, "P", "Số hoàn thành nhiệm vụ", "Phải là một số nguyên."),
+    ]
+    assert report.rows_written == 0
+    assert (count(Nomination), count(Nominee), count(NomineeYear), count(AuditEntry)) == before
+
+
 @pytest.mark.parametrize("username", ["canbo.dakxu", "truong.pleikan", "noivu"])
 def test_only_the_units_officer_imports_into_a_dossier(make_dossier, user, username):
     dossier = make_dossier(nominees=(), complete=False)
@@ -430,6 +479,9 @@ def test_the_nominee_template_lists_the_titles_of_the_dossiers_rule_set(make_dos
     dossier = make_dossier(nominees=(), complete=False)
     book = openpyxl.load_workbook(io.BytesIO(nominee_import.nominee_template(db.session, dossier)))
     assert [c.value for c in book["Dữ liệu"][2]][:3] == ["Loại đối tượng *", "Họ tên *", "Ngày sinh"]
+    assert [c.value for c in book["Dữ liệu"][2]][-5:] == [
+        "Tổng số thành viên", "Số đạt LĐTT", "Số đạt CSTĐCS", "Số hoàn thành nhiệm vụ", "Số bị kỷ luật",
+    ]  # fmt: skip
     codes = [r[0] for r in book["Danh mục"].iter_rows(min_row=2, max_col=1, values_only=True)]
     assert codes[:2] == ["LDTT", "CSTDCS"] and "GIAY_KHEN_CT_XA" in codes
 

@@ -47,6 +47,9 @@ def api(client, demo, user):
         def post(self, username: str, path: str, **kwargs):
             return client.post(API + path, headers=self.headers(username), **kwargs)
 
+        def put(self, username: str, path: str, **kwargs):
+            return client.put(API + path, headers=self.headers(username), **kwargs)
+
     caller = Caller()
     caller.tokens = {}
     return caller
@@ -219,6 +222,69 @@ def test_nominations_cannot_be_added_once_submitted(api, make_dossier):
     steps.submit_to_head(db.session, dossier, actor=dossier.created_by)
     db.session.commit()
     problem(api.post("canbo.pleikan", f"/dossiers/{dossier.id}/nominations", json=PERSON), 403)
+
+
+# --- a collective's member counts ------------------------------------------------------------------------------
+
+COLLECTIVE = {"kind": "collective", "full_name": "Tổ Một cửa", "title_code": "TLDXS"}
+COUNTS = {"member_count": 10, "members_ldtt": 7, "members_cstdcs": 1, "members_completed": 10, "members_disciplined": 1}
+
+
+def test_a_collectives_counts_are_written_and_read_back(api, make_dossier):
+    dossier = make_dossier()
+    body = {**COLLECTIVE, **COUNTS, "discipline_status": "reprimand"}
+    created = api.post("canbo.pleikan", f"/dossiers/{dossier.id}/nominations", json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert {key: created.json[key] for key in COUNTS} == COUNTS and created.json["discipline_status"] == "reprimand"
+    listed = api.get("canbo.pleikan", f"/dossiers/{dossier.id}").json["nominations"]
+    person, collective = listed[0], next(n for n in listed if n["id"] == created.json["id"])
+    assert {key: collective[key] for key in COUNTS} == COUNTS
+    assert {key: person[key] for key in COUNTS} == dict.fromkeys(COUNTS)
+    path = f"/dossiers/{dossier.id}/nominations/{created.json['id']}"
+    changed = api.put("canbo.pleikan", path, json={**COLLECTIVE, **COUNTS, "members_completed": 9})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert (changed.json["members_completed"], changed.json["members_disciplined"]) == (9, 1)
+    assert changed.json["discipline_status"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"members_ldtt": 11}, {"members_ldtt": ["Không được lớn hơn tổng số thành viên (10)."]}),
+        ({"member_count": -1, "members_ldtt": None, "members_cstdcs": None, "members_completed": None,
+          "members_disciplined": None}, {"member_count": ["Số người không được âm."]}),
+        ({"members_completed": "10"}, {"members_completed": ["Phải là một số nguyên."]}),
+    ],
+    ids=["ldtt-over-total", "negative-total", "text"],
+)  # fmt: skip
+def test_bad_counts_are_a_422_naming_the_field_and_nothing_is_written(api, make_dossier, changes, errors):
+    dossier = make_dossier()
+    created = api.post("canbo.pleikan", f"/dossiers/{dossier.id}/nominations", json={**COLLECTIVE, **COUNTS}).json
+    body = {**COLLECTIVE, **COUNTS, **changes, "full_name": "Tổ Tiếp dân"}
+    assert problem(api.post("canbo.pleikan", f"/dossiers/{dossier.id}/nominations", json=body), 422)["errors"] == (
+        errors
+    )
+    path = f"/dossiers/{dossier.id}/nominations/{created['id']}"
+    assert problem(api.put("canbo.pleikan", path, json={**COLLECTIVE, **COUNTS, **changes}), 422)["errors"] == errors
+    db.session.expire_all()
+    assert len(dossier.nominations) == 3
+    stored = api.get("canbo.pleikan", f"/dossiers/{dossier.id}").json["nominations"][2]
+    assert {key: stored[key] for key in COUNTS} == COUNTS and stored["revision"] == 1
+
+
+def test_a_nomination_is_changed_only_through_its_own_dossier(api, make_dossier):
+    first, second = make_dossier(), make_dossier()
+    path = f"/dossiers/{second.id}/nominations/{first.nominations[0].id}"
+    problem(api.put("canbo.pleikan", path, json={**COLLECTIVE, **COUNTS}), 404)
+
+
+def test_the_openapi_document_describes_the_counts_in_and_out(client):
+    spec = client.get(f"{API}/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    for name in ("NominationCreate", "Nomination"):
+        assert set(COUNTS) <= set(schemas[name]["properties"])
+    assert "tổng số thành viên" in schemas["NominationCreate"]["properties"]["member_count"]["description"]
+    assert "put" in spec["paths"]["/api/v1/dossiers/{dossier_id}/nominations/{nomination_id}"]
 
 
 # --- documents --------------------------------------------------------------------------------------------------
@@ -427,7 +493,9 @@ TRANSITION_BODIES = JSON | st.fixed_dictionaries(
         "data": JSON | st.fixed_dictionaries({}, optional=dict.fromkeys(("comment", "missing_items", "reason"), JSON)),
     },
 )
-NOMINATION_BODIES = JSON | st.fixed_dictionaries({}, optional={key: JSON for key in (*PERSON, "months_of_service")})
+NOMINATION_BODIES = JSON | st.fixed_dictionaries(
+    {}, optional={key: JSON for key in (*PERSON, "months_of_service", *COUNTS)}
+)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -104,6 +104,7 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_dossiers.create_dossier", "POST"): CREATES,
     ("api_dossiers.get_dossier", "GET"): SEES_DOSSIER,
     ("api_dossiers.add_nomination", "POST"): EDITS_DRAFT,
+    ("api_dossiers.update_nomination", "PUT"): EDITS_DRAFT,
     ("api_dossiers.upload_document", "POST"): EDITS_DRAFT,
     # Anyone who sees the dossier may ask; the engine then refuses a trigger that is not theirs.
     ("api_dossiers.transition", "POST"): SEES_DOSSIER,

@@ -24,7 +24,7 @@ from web.api.schemas import (
     TimelineEntrySchema,
     TransitionRequestSchema,
 )
-from web.loaders import load_dossier
+from web.loaders import load_dossier, load_dossier_nomination
 from web.pagination import paginate
 from web.presenters import timeline_rows
 from workflow.core.engine import Action, available_triggers, perform
@@ -42,7 +42,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/dossiers",
     description="Hồ sơ đề nghị khen thưởng: tạo, thêm người được đề nghị và tài liệu, chuyển trạng thái.",
 )
-
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,23 @@ def get_dossier(dossier_id: int):
 def add_nomination(data: dict, dossier_id: int):
     dossier = load_dossier(dossier_id)
     nomination = service.add_nomination(db.session, dossier, actor=current_actor(), data=service.NomineeInput(**data))
+    db.session.commit()
+    return nomination
+
+
+@blp.route(f"/<{ID}:dossier_id>/nominations/<{ID}:nomination_id>", methods=["PUT"])
+@blp.doc(
+    summary="Sửa người/tập thể được đề nghị",
+    description="Thay toàn bộ thông tin như khi thêm (trường không gửi nhận giá trị mặc định). Chỉ khi hồ sơ đang "
+    "ở đơn vị; hồ sơ đã nộp thì thông tin cũ được lưu thành một phiên bản, không bị ghi đè.",
+)
+@blp.problems(401, 403, 404)
+@api_permission_required(can_edit_dossier, load=load_dossier_nomination)
+@blp.arguments(NominationCreateSchema)
+@blp.response(200, NominationSchema)
+def update_nomination(data: dict, dossier_id: int, nomination_id: int):
+    nomination = load_dossier_nomination(dossier_id, nomination_id)
+    service.update_nomination(db.session, nomination, actor=current_actor(), data=service.NomineeInput(**data))
     db.session.commit()
     return nomination
 

@@ -150,6 +150,23 @@ class NomineeSchema(Schema):
     date_of_birth = fields.Date(allow_none=True)
 
 
+# Collectives' member counts (E8, E9), read and written under the same names; persons have none.
+MEMBER_COUNT_DESCRIPTIONS = {
+    "member_count": "Tập thể: tổng số thành viên trong năm.",
+    "members_ldtt": "Tập thể: số thành viên đạt Lao động tiên tiến.",
+    "members_cstdcs": "Tập thể: số thành viên đạt Chiến sĩ thi đua cơ sở.",
+    "members_completed": "Tập thể: số thành viên hoàn thành nhiệm vụ.",
+    "members_disciplined": "Tập thể: số thành viên bị kỷ luật; mức cao nhất trong số đó là `discipline_status`.",
+}
+DISCIPLINE_DESCRIPTION = "Cá nhân: tình trạng kỷ luật; tập thể: mức kỷ luật cao nhất của các thành viên."
+
+
+def _member_count_out(name: str) -> fields.Integer:
+    return fields.Integer(
+        attribute=f"year_facts.{name}", allow_none=True, metadata={"description": MEMBER_COUNT_DESCRIPTIONS[name]}
+    )
+
+
 class NominationSchema(Schema):
     id = fields.Integer()
     nominee = fields.Nested(NomineeSchema)
@@ -158,6 +175,14 @@ class NominationSchema(Schema):
     state = fields.String()
     revision = fields.Integer()
     achievement = fields.String()
+    discipline_status = fields.String(
+        attribute="year_facts.discipline_status", metadata={"description": DISCIPLINE_DESCRIPTION}
+    )
+    member_count = _member_count_out("member_count")
+    members_ldtt = _member_count_out("members_ldtt")
+    members_cstdcs = _member_count_out("members_cstdcs")
+    members_completed = _member_count_out("members_completed")
+    members_disciplined = _member_count_out("members_disciplined")
 
 
 class DocumentSchema(Schema):
@@ -253,6 +278,11 @@ class DossierCreateSchema(InputSchema):
     title = Text(required=True, validate=max_length(300))
 
 
+def _member_count_in(name: str) -> Integer:
+    """The service judges the range (0 to the total) and ignores the counts of a person."""
+    return Integer(allow_none=True, load_default=None, metadata={"description": MEMBER_COUNT_DESCRIPTIONS[name]})
+
+
 class NominationCreateSchema(InputSchema):
     kind = Text(required=True, validate=one_of(SUBJECT_KINDS))
     full_name = Text(required=True, validate=max_length(200))
@@ -263,9 +293,16 @@ class NominationCreateSchema(InputSchema):
     position = Text(load_default="", validate=max_length(200))
     annual_rating = Text(allow_none=True, load_default=None, validate=one_of(ANNUAL_RATINGS))
     months_of_service = Integer(allow_none=True, load_default=None, validate=in_range(0, 12))
-    discipline_status = Text(load_default="none", validate=one_of(DISCIPLINE_STATUSES))
+    discipline_status = Text(
+        load_default="none", validate=one_of(DISCIPLINE_STATUSES), metadata={"description": DISCIPLINE_DESCRIPTION}
+    )
     achievement = Text(load_default="", validate=max_length(5000))
     relies_on_initiative = Boolean(load_default=False)
+    member_count = _member_count_in("member_count")
+    members_ldtt = _member_count_in("members_ldtt")
+    members_cstdcs = _member_count_in("members_cstdcs")
+    members_completed = _member_count_in("members_completed")
+    members_disciplined = _member_count_in("members_disciplined")
 
 
 class DocumentUploadSchema(InputSchema):

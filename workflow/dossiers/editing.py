@@ -24,6 +24,7 @@ from workflow.dossiers.documents import upload_document
 from workflow.permissions import can_create_dossier, can_edit_dossier
 from workflow.registry import identity
 from workflow.rules.applicable import rule_set_for
+from workflow.rules.eligibility.rules import DISCIPLINE_LEVELS
 
 UNIT_PROCEDURES = ("regular", "giay_khen_periodic", "giay_khen_thematic", "simplified")
 OTHER_DOCUMENT = "khac"
@@ -92,6 +93,19 @@ class NomineeInput:
     discipline_status: str = "none"
     achievement: str = ""
     relies_on_initiative: bool = False
+    # Collectives only (E8, E9): the members in the year and how many of them did what; discipline_status is then
+    # the most severe level among the members disciplined.
+    member_count: int | None = None
+    members_ldtt: int | None = None
+    members_cstdcs: int | None = None
+    members_completed: int | None = None
+    members_disciplined: int | None = None
+
+
+# The collective's member counts, each at most member_count.
+MEMBER_PARTS = ("members_ldtt", "members_cstdcs", "members_completed", "members_disciplined")
+MEMBER_COUNTS = ("member_count", *MEMBER_PARTS)
+MAX_MEMBERS = 2_147_483_647  # what the integer columns hold
 
 
 def titles_for(session: Session, dossier: Dossier) -> list[AwardTitle]:
@@ -125,6 +139,31 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
         errors["months_of_service"] = [msg("Số tháng công tác trong năm phải từ 0 đến 12.")]
     if data.discipline_status not in DISCIPLINE_STATUSES:
         errors["discipline_status"] = [msg("Tình trạng kỷ luật không hợp lệ.")]
+    if data.kind == "collective":
+        errors |= _member_count_errors(data)
+    return errors
+
+
+def _member_count_errors(data: NomineeInput) -> dict[str, list[str]]:
+    """Every count a whole number from 0 to the total, so the rules' percentages mean something and the table's
+    CHECK never refuses what passed here."""
+    errors: dict[str, list[str]] = {}
+    for name in MEMBER_COUNTS:
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            errors[name] = [msg("Số người không được âm.")]
+        elif value is not None and value > MAX_MEMBERS:
+            errors[name] = [msg("Số quá lớn.")]
+    total = data.member_count
+    parts = [name for name in MEMBER_PARTS if getattr(data, name) is not None and name not in errors]
+    if total is None and parts:
+        errors["member_count"] = [msg("Vui lòng nhập tổng số thành viên để tính các tỷ lệ.")]
+    elif total is not None and "member_count" not in errors:
+        for name in parts:
+            if getattr(data, name) > total:
+                errors[name] = [msg("Không được lớn hơn tổng số thành viên (%(total)s).", total=total)]
+    if data.members_disciplined == 0 and data.discipline_status in DISCIPLINE_LEVELS:
+        errors["members_disciplined"] = [msg("Đã chọn mức kỷ luật nhưng số thành viên bị kỷ luật là 0.")]
     return errors
 
 
@@ -154,6 +193,8 @@ def _record_year(session: Session, nominee: Nominee, year: int, unit_id: int, da
     record.annual_rating = data.annual_rating
     record.months_of_service = data.months_of_service
     record.discipline_status = data.discipline_status
+    for name in MEMBER_COUNTS:
+        setattr(record, name, getattr(data, name) if nominee.kind == "collective" else None)
 
 
 def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: NomineeInput) -> Nomination:
@@ -243,6 +284,7 @@ def nomination_snapshot(session: Session, nomination: Nomination) -> dict[str, A
         "annual_rating": record.annual_rating if record else None,
         "months_of_service": record.months_of_service if record else None,
         "discipline_status": record.discipline_status if record else "none",
+        **{name: getattr(record, name) if record else None for name in MEMBER_COUNTS},
     }
 
 

@@ -32,6 +32,7 @@ from workflow.registry.xlsx import (
     text_cell,
     title_reader,
     title_rows,
+    whole_number,
     yes_no_cell,
 )
 
@@ -53,6 +54,20 @@ DISCIPLINES = {
     "Cảnh cáo": "warning",
     "Cách chức, buộc thôi việc": "dismissal",
 }
+
+
+# A collective's member counts in the year (E8, E9), after the columns every nominee has; blank for anyone else.
+MEMBER_COLUMNS = (
+    ("member_count", "Tổng số thành viên", "Tập thể: số thành viên trong năm."),
+    ("members_ldtt", "Số đạt LĐTT", "Tập thể: số thành viên đạt Lao động tiên tiến, không quá tổng số."),
+    ("members_cstdcs", "Số đạt CSTĐCS", "Tập thể: số thành viên đạt Chiến sĩ thi đua cơ sở, không quá tổng số."),
+    ("members_completed", "Số hoàn thành nhiệm vụ", "Tập thể: số thành viên hoàn thành nhiệm vụ, không quá tổng số."),
+    (
+        "members_disciplined",
+        "Số bị kỷ luật",
+        "Tập thể: số thành viên bị kỷ luật, không quá tổng số; mức cao nhất ghi ở cột “Kỷ luật”.",
+    ),
+)
 
 
 def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
@@ -92,7 +107,7 @@ def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
             "discipline_status",
             "Kỷ luật",
             choice(DISCIPLINES),
-            hint="Để trống là không bị kỷ luật.",
+            hint="Để trống là không bị kỷ luật. Tập thể: mức kỷ luật cao nhất trong các thành viên bị kỷ luật.",
             example="Không",
             choices=tuple(DISCIPLINES),
             default="none",
@@ -116,6 +131,7 @@ def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
             default="",
             width=40,
         ),
+        *(Column(key, header, whole_number, hint=hint) for key, header, hint in MEMBER_COLUMNS),
     ]
 
 
@@ -144,6 +160,7 @@ def import_nominees(session: Session, dossier: Dossier, stream: BinaryIO, *, act
                 discipline_status=row["discipline_status"],
                 achievement=row["achievement"],
                 relies_on_initiative=row["relies_on_initiative"],
+                **{key: row[key] for key, _, _ in MEMBER_COLUMNS},
             ),
         )
 

@@ -52,6 +52,8 @@ class YearFacts:
     member_count: int | None
     members_ldtt: int | None
     members_cstdcs: int | None
+    members_completed: int | None
+    members_disciplined: int | None
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ def _years(session: Session, own_id: int, ids: list[int]) -> dict[int, YearFacts
             row.member_count,
             row.members_ldtt,
             row.members_cstdcs,
+            row.members_completed,
+            row.members_disciplined,
         )
     return found
 

@@ -408,15 +408,41 @@ def _members_ldtt_check(facts: Facts, ratio: Parameter, *, strict: bool) -> Chec
 
 
 def _discipline_check(facts: Facts, threshold: Parameter) -> Check:
-    """A collective's recorded discipline status is the most severe of its members' in the year."""
-    status = facts.this_year.discipline_status if facts.this_year else None
+    """A collective's discipline status is the most severe level among its members disciplined in the year; the
+    number disciplined, when recorded, says whether there is any level to judge at all."""
+    record = facts.this_year
+    what = f"Kỷ luật của thành viên năm {facts.year}"
     need = f"cần không có thành viên bị kỷ luật từ {DISCIPLINE_LABELS[threshold.value]} trở lên"
-    if status is None:
-        return Check.of(None, f"Kỷ luật của thành viên năm {facts.year}: chưa có dữ liệu; {need}", threshold)
-    met = not _at_least_discipline(status, threshold.value)
-    return Check.of(
-        met, f"Kỷ luật cao nhất của thành viên năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}", threshold
-    )
+    if record is None:
+        return Check.of(None, f"{what}: chưa có dữ liệu; {need}", threshold)
+    count, status = record.members_disciplined, record.discipline_status
+    if count is None:
+        text = f"Kỷ luật cao nhất của thành viên năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}"
+        return Check.of(not _at_least_discipline(status, threshold.value), text, threshold)
+    if count == 0:
+        return Check.of(True, f"{what}: không có thành viên bị kỷ luật; {need}", threshold)
+    if status not in DISCIPLINE_LEVELS:
+        text = f"{what}: {count} thành viên bị kỷ luật, chưa có dữ liệu mức kỷ luật cao nhất; {need}"
+        return Check.of(None, text, threshold)
+    text = f"{what}: {count} thành viên bị kỷ luật, cao nhất: {DISCIPLINE_LABELS[status]}; {need}"
+    return Check.of(not _at_least_discipline(status, threshold.value), text, threshold)
+
+
+def _completed_check(facts: Facts, everyone: Parameter) -> Check:
+    record = facts.this_year
+    members = record.member_count if record else None
+    ldtt = record.members_ldtt if record else None
+    completed = record.members_completed if record else None
+    what = f"Tất cả thành viên hoàn thành nhiệm vụ năm {facts.year}"
+    need = f"cần có {_for(facts)}"
+    # Every member being LĐTT proves it, whatever else was recorded.
+    if members and ldtt == members:
+        return Check.of(True, f"{what}: có ({ldtt}/{members} đạt LĐTT); {need}", everyone)
+    if not members or completed is None:
+        return Check.of(None, f"{what}: chưa có dữ liệu; {need}", everyone)
+    met = completed == members
+    text = f"{what}: {'có' if met else 'không'} ({completed}/{members} hoàn thành nhiệm vụ); {need}"
+    return Check.of(met, text, everyone)
 
 
 def e8_advanced_collective(facts: Facts, law: Law) -> Finding | None:
@@ -440,15 +466,7 @@ def e9_excellent_collective(facts: Facts, law: Law) -> Finding | None:
     record = facts.this_year
     checks = []
     if everyone is not None:
-        members = record.member_count if record else None
-        ldtt = record.members_ldtt if record else None
-        what = f"Tất cả thành viên hoàn thành nhiệm vụ năm {facts.year}"
-        need = f"cần có {_for(facts)}"
-        # Every member being LĐTT proves it; anything less leaves it to the office to check.
-        if members and ldtt == members:
-            checks.append(Check.of(True, f"{what}: có ({ldtt}/{members} đạt LĐTT); {need}", everyone))
-        else:
-            checks.append(Check.of(None, f"{what}: chưa có dữ liệu; {need}", everyone))
+        checks.append(_completed_check(facts, everyone))
     if ratio is not None:
         checks.append(_members_ldtt_check(facts, ratio, strict=False))
     if fighters is not None:
