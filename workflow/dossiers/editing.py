@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AwardTitle, Document, Dossier, Nomination, NominationRevision, Nominee, NomineeYear, User
-from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, NominationState
+from models.dossier import NominationState
 from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
@@ -21,6 +21,7 @@ from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.documents import upload_document
+from workflow.dossiers.past_years import year_fact_errors
 from workflow.permissions import can_create_dossier, can_edit_dossier
 from workflow.registry import identity
 from workflow.rules.applicable import rule_set_for
@@ -133,12 +134,7 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
         errors["date_of_birth"] = [msg("Chỉ cá nhân mới có ngày sinh.")]
     if data.national_id and not identity.is_national_id(data.national_id):
         errors["national_id"] = [msg("Số định danh cá nhân gồm 12 chữ số.")]
-    if data.annual_rating is not None and data.annual_rating not in ANNUAL_RATINGS:
-        errors["annual_rating"] = [msg("Mức xếp loại không hợp lệ.")]
-    if data.months_of_service is not None and not 0 <= data.months_of_service <= 12:
-        errors["months_of_service"] = [msg("Số tháng công tác trong năm phải từ 0 đến 12.")]
-    if data.discipline_status not in DISCIPLINE_STATUSES:
-        errors["discipline_status"] = [msg("Tình trạng kỷ luật không hợp lệ.")]
+    errors.update(year_fact_errors(data.annual_rating, data.months_of_service, data.discipline_status))
     if data.kind == "collective":
         errors |= _member_count_errors(data)
     return errors
