@@ -43,7 +43,7 @@ def _authority_of(conn, nominee_id):
     return unit_id, authority_id
 
 
-def upgrade():
+def _create_link_tables():
     op.create_table('initiative_authors',
     sa.Column('initiative_id', sa.Integer(), nullable=False),
     sa.Column('nominee_id', sa.Integer(), nullable=False),
@@ -66,6 +66,9 @@ def upgrade():
     with op.batch_alter_table('nomination_initiatives', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nomination_initiatives_initiative_id'), ['initiative_id'], unique=False)
 
+
+def upgrade():
+    # The initiatives table is rebuilt (SQLite batch mode) before any row refers to it: the authors come last.
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.add_column(sa.Column('authority_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
@@ -76,15 +79,12 @@ def upgrade():
         batch_op.alter_column('scope', existing_type=sa.String(length=16), nullable=True)
 
     conn = op.get_bind()
-    for initiative_id, nominee_id in conn.execute(sa.text("SELECT id, nominee_id FROM initiatives")).all():
+    authors = conn.execute(sa.text("SELECT id, nominee_id FROM initiatives")).all()
+    for initiative_id, nominee_id in authors:
         unit_id, authority_id = _authority_of(conn, nominee_id)
         conn.execute(
             sa.text("UPDATE initiatives SET authority_id = :a, unit_id = :u WHERE id = :id"),
             {"a": authority_id, "u": unit_id, "id": initiative_id},
-        )
-        conn.execute(
-            sa.text("INSERT INTO initiative_authors (initiative_id, nominee_id, share) VALUES (:i, :n, 100)"),
-            {"i": initiative_id, "n": nominee_id},
         )
 
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
@@ -109,27 +109,37 @@ def upgrade():
             op.f('ck_initiatives_recognised_has_scope'), "state <> 'recognised' OR scope IS NOT NULL"
         )
 
+    _create_link_tables()
+    for initiative_id, nominee_id in authors:
+        conn.execute(
+            sa.text("INSERT INTO initiative_authors (initiative_id, nominee_id, share) VALUES (:i, :n, 100)"),
+            {"i": initiative_id, "n": nominee_id},
+        )
+
 
 def downgrade():
     conn = op.get_bind()
-    with op.batch_alter_table('initiatives', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('nominee_id', sa.Integer(), nullable=True))
-
-    conn.execute(sa.text("DELETE FROM nomination_initiatives"))
-    lead_author = (
-        "SELECT a.nominee_id FROM initiative_authors a WHERE a.initiative_id = initiatives.id "
-        "ORDER BY a.share DESC, a.nominee_id LIMIT 1"
-    )
-    conn.execute(sa.text(f"UPDATE initiatives SET nominee_id = ({lead_author}) WHERE state = 'recognised'"))
-    conn.execute(sa.text("DELETE FROM initiative_authors"))
-    conn.execute(sa.text("DELETE FROM initiatives WHERE nominee_id IS NULL"))
-
+    # Read before the link tables go (and before the initiatives table is rebuilt with nothing referring to it).
+    lead_authors = conn.execute(
+        sa.text(
+            "SELECT i.id, (SELECT a.nominee_id FROM initiative_authors a WHERE a.initiative_id = i.id "
+            "ORDER BY a.share DESC, a.nominee_id LIMIT 1) FROM initiatives i WHERE i.state = 'recognised'"
+        )
+    ).all()
     with op.batch_alter_table('nomination_initiatives', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nomination_initiatives_initiative_id'))
     op.drop_table('nomination_initiatives')
     with op.batch_alter_table('initiative_authors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_initiative_authors_nominee_id'))
     op.drop_table('initiative_authors')
+
+    with op.batch_alter_table('initiatives', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('nominee_id', sa.Integer(), nullable=True))
+    for initiative_id, nominee_id in lead_authors:
+        conn.execute(
+            sa.text("UPDATE initiatives SET nominee_id = :n WHERE id = :id"), {"n": nominee_id, "id": initiative_id}
+        )
+    conn.execute(sa.text("DELETE FROM initiatives WHERE nominee_id IS NULL"))
 
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_initiatives_recognised_has_scope'), type_='check')

@@ -89,7 +89,7 @@ def _authors(session: Session, actor: User, authors: Iterable[Author], errors: d
     if not problems and not found:
         problems.append(msg("Cần ít nhất một tác giả."))
     elif not problems and sum(share for _, share in found.values()) > 100:
-        problems.append(msg("Tổng tỷ lệ đóng góp của các tác giả không được quá 100%%."))
+        problems.append(msg("Tổng tỷ lệ đóng góp của các tác giả không được quá 100%."))
     if problems:
         errors["authors"] = problems
     return list(found.values())
@@ -106,7 +106,7 @@ def _details(errors: dict, *, title: str, year: int, kind: str, field: str) -> t
     return title, field
 
 
-def _recognition(errors: dict, recognition: Recognition, year: int | None) -> Recognition:
+def _recognition(errors: dict, recognition: Recognition, year: int) -> Recognition:
     number = _text(errors, "decision_number", recognition.decision_number, 40, msg("Vui lòng nhập số quyết định."))
     body = _text(errors, "recognised_by", recognition.recognised_by, 200, msg("Vui lòng nhập cơ quan công nhận."))
     day = recognition.recognised_on
@@ -114,7 +114,7 @@ def _recognition(errors: dict, recognition: Recognition, year: int | None) -> Re
         errors["recognised_on"] = [msg("Vui lòng nhập ngày quyết định.")]
     elif day > local_today():
         errors["recognised_on"] = [msg("Ngày quyết định không được sau ngày hôm nay.")]
-    elif isinstance(year, int) and day.year < year:
+    elif isinstance(year, int) and day.year < year:  # a bad year is reported on its own field
         errors["recognised_on"] = [msg("Quyết định công nhận không thể ký trước năm %(year)s.", year=year)]
     if recognition.scope not in SCOPES:
         errors["scope"] = [msg("Phạm vi ảnh hưởng phải là đơn vị, cấp huyện, cấp tỉnh hoặc toàn quốc.")]
@@ -195,12 +195,22 @@ def record_recognised(
 ) -> Initiative:
     """An initiative recognised before the register existed, entered whole by the office of the unit's authority
     (the Excel import); audited. Raises PermissionDenied, InvalidInput."""
-    if not can_record_recognition(actor) or actor.unit.authority_id != unit.authority_id:
+    if not can_record_recognition(actor):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
+    if actor.unit.authority_id != unit.authority_id:
+        errors["unit"] = [msg("Đơn vị này thuộc sổ sáng kiến của cơ quan khác.")]
     title, field = _details(errors, title=title, year=year, kind=kind, field=field)
     recognition = _recognition(errors, recognition, year)
     people = _authors(session, actor, authors, errors)
+    if not errors and _already_registered(session, unit.authority_id, title, recognition.decision_number):
+        errors["decision_number"] = [
+            msg(
+                "Sổ sáng kiến đã có “%(title)s” theo quyết định số %(decision)s.",
+                title=title,
+                decision=recognition.decision_number,
+            )
+        ]
     if errors:
         raise InvalidInput(errors)
     initiative = _new(session, unit, title, year, kind, field, people)
@@ -213,6 +223,37 @@ def record_recognised(
     session.flush()
     _audit_created(session, initiative, "initiative_imported", actor, **_recognition_data(recognition))
     return initiative
+
+
+def _already_registered(session: Session, authority_id: int, title: str, decision_number: str) -> bool:
+    """One recognition is entered once: the same title under the same decision (case aside) is a repeat."""
+    rows = session.execute(
+        select(Initiative.title, Initiative.decision_number).where(Initiative.authority_id == authority_id)
+    )
+    return any(t.casefold() == title.casefold() and d.casefold() == decision_number.casefold() for t, d in rows)
+
+
+def add_author(session: Session, initiative: Initiative, author: Author, *, actor: User) -> None:
+    """One more co-author of an initiative the office is entering (the import's next row of the same
+    initiative); audited. Raises PermissionDenied, InvalidInput."""
+    if not can_record_recognition(actor, initiative):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    current = [Author(a.nominee_id, a.share) for a in initiative.authors]
+    people = _authors(session, actor, [*current, author], errors)
+    if errors:
+        raise InvalidInput(errors)
+    nominee, share = people[-1]
+    initiative.authors.append(InitiativeAuthor(nominee=nominee, share=share))
+    session.flush()
+    audit.append(
+        session,
+        entity_type=INITIATIVE.name,
+        entity_id=initiative.id,
+        action="initiative_author_added",
+        actor_id=actor.id,
+        data={"title": initiative.title, "nominee_id": nominee.id, "share": share},
+    )
 
 
 def recognise(
@@ -229,9 +270,9 @@ def recognise(
     """The office records the recognition decision and the scope of effect; through the engine, so audited.
     Raises InvalidInput, and what `fire` raises."""
     errors: dict[str, list[str]] = {}
-    recognition = _recognition(errors, Recognition(decision_number, recognised_on, recognised_by, scope), None)
-    if recognition.recognised_on and recognition.recognised_on.year < initiative.year and not errors:
-        errors["recognised_on"] = [msg("Quyết định công nhận không thể ký trước năm %(year)s.", year=initiative.year)]
+    recognition = _recognition(
+        errors, Recognition(decision_number, recognised_on, recognised_by, scope), initiative.year
+    )
     if errors:
         raise InvalidInput(errors)
     fire(
