@@ -148,7 +148,9 @@ def test_a_co_authored_initiative_counts_for_each_author_and_a_linked_one_for_th
     recognise(user, initiative, "district", date(2023, 11, 20))
     for nominee in (first, second):
         nomination = nominate(nominee, "CSTDCS", 2023)
-        assert [f.title for f in register.initiative_facts(db.session, [nominee.id], nomination)] == ["Phần mềm một cửa"]
+        assert [f.title for f in register.initiative_facts(db.session, [nominee.id], nomination)] == [
+            "Phần mềm một cửa"
+        ]
     nomination = nominate(person("Lê Văn Cường", born=date(1983, 3, 3)), "CSTDCS", 2023)
     assert register.initiative_facts(db.session, [nomination.nominee_id], nomination) == ()
 
@@ -332,21 +334,27 @@ def test_the_migration_makes_each_old_initiative_a_recognised_one_of_its_nominee
     try:
         migrate(command.upgrade, "fb113a52e70f")
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO authorities (id, code, name, short_name, level, place_name, valid_from) "
-                "VALUES (1, 'KT', 'UBND tỉnh Kon Tum', 'Kon Tum', 'province', 'Kon Tum', '2020-01-01'), "
-                "(2, 'NH', 'UBND huyện Ngọc Hồi', 'Ngọc Hồi', 'district', 'Ngọc Hồi', '2020-01-01')"
-            ))
+            conn.execute(
+                text(
+                    "INSERT INTO authorities (id, code, name, short_name, level, place_name, valid_from) "
+                    "VALUES (1, 'KT', 'UBND tỉnh Kon Tum', 'Kon Tum', 'province', 'Kon Tum', '2020-01-01'), "
+                    "(2, 'NH', 'UBND huyện Ngọc Hồi', 'Ngọc Hồi', 'district', 'Ngọc Hồi', '2020-01-01')"
+                )
+            )
             conn.execute(text("UPDATE authorities SET parent_id = 1 WHERE id = 2"))
-            conn.execute(text(
-                "INSERT INTO units (id, code, name, kind, authority_id, valid_from) "
-                "VALUES (1, 'TT', 'Thị trấn Plei Kần', 'township', 2, '2020-01-01')"
-            ))
-            conn.execute(text(
-                "INSERT INTO nominees (id, kind, full_name, unit_id, address, created_at) "
-                "VALUES (1, 'person', 'Nguyễn Văn An', 1, '', '2024-01-01 00:00:00+00'), "
-                "(2, 'person', 'Trần Thị Bình', NULL, '', '2024-01-01 00:00:00+00')"
-            ))
+            conn.execute(
+                text(
+                    "INSERT INTO units (id, code, name, kind, authority_id, valid_from) "
+                    "VALUES (1, 'TT', 'Thị trấn Plei Kần', 'township', 2, '2020-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO nominees (id, kind, full_name, unit_id, address, created_at) "
+                    "VALUES (1, 'person', 'Nguyễn Văn An', 1, '', '2024-01-01 00:00:00+00'), "
+                    "(2, 'person', 'Trần Thị Bình', NULL, '', '2024-01-01 00:00:00+00')"
+                )
+            )
             conn.execute(text(
                 "INSERT INTO initiatives (id, nominee_id, year, title, kind, scope, recognised_by, created_at) "
                 "VALUES (1, 1, 2023, 'Sáng kiến A', 'initiative', 'province', 'Hội đồng', '2024-01-01 00:00:00+00'), "

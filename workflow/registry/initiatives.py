@@ -30,7 +30,7 @@ from workflow.permissions import (
     can_view_registry_person,
 )
 from workflow.registry.identity import clean_name, merged_ids, surviving
-from workflow.registry.scope import authority_tree
+from workflow.registry.scope import authority_tree, visible_nominees
 
 # A module import: facts.py imports this module back for initiative_facts.
 from workflow.rules.eligibility import facts as eligibility
@@ -430,3 +430,14 @@ def initiative_facts(
         .order_by(Initiative.year, Initiative.id)
     )
     return tuple(eligibility.InitiativeFact(i.year, i.kind, i.scope, i.title) for i in rows)
+
+
+def possible_authors(session: Session, actor: User) -> list[Nominee]:
+    """The people a proposal may name: the actor's registry's persons, on their surviving identities."""
+    return list(
+        session.scalars(
+            select(Nominee)
+            .where(visible_nominees(session, actor), Nominee.kind == "person", Nominee.merged_into_id.is_(None))
+            .order_by(Nominee.full_name, Nominee.id)
+        )
+    )
