@@ -130,7 +130,7 @@ def _recognition_data(recognition: Recognition) -> dict:
     }
 
 
-def _new(session: Session, unit: Unit, title: str, year: int, kind: str, field: str, authors) -> Initiative:
+def _new(unit: Unit, title: str, year: int, kind: str, field: str, authors) -> Initiative:
     initiative = Initiative(
         authority_id=unit.authority_id, unit_id=unit.id, year=year, title=title, kind=kind, field=field
     )
@@ -173,7 +173,7 @@ def propose(
     people = _authors(session, actor, authors, errors)
     if errors:
         raise InvalidInput(errors)
-    initiative = _new(session, actor.unit, title, year, kind, field, people)
+    initiative = _new(actor.unit, title, year, kind, field, people)
     initiative.state = InitiativeState.PROPOSED
     session.add(initiative)
     session.flush()
@@ -213,7 +213,7 @@ def record_recognised(
         ]
     if errors:
         raise InvalidInput(errors)
-    initiative = _new(session, unit, title, year, kind, field, people)
+    initiative = _new(unit, title, year, kind, field, people)
     initiative.state = InitiativeState.RECOGNISED
     initiative.decision_number = recognition.decision_number
     initiative.recognised_on = recognition.recognised_on
@@ -268,7 +268,9 @@ def recognise(
     scope: str = "",
 ) -> None:
     """The office records the recognition decision and the scope of effect; through the engine, so audited.
-    Raises InvalidInput, and what `fire` raises."""
+    Raises PermissionDenied, InvalidInput, and what `fire` raises."""
+    if not can_record_recognition(actor, initiative):
+        raise PermissionDenied()
     errors: dict[str, list[str]] = {}
     recognition = _recognition(
         errors, Recognition(decision_number, recognised_on, recognised_by, scope), initiative.year
