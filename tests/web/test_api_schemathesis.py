@@ -18,6 +18,7 @@ from schemathesis.generation.modes import GenerationMode
 from models import db
 from workflow.accounts.tokens import issue_token
 from workflow.demo.seed import seed_demo
+from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
 
 EXAMPLES = settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -29,6 +30,20 @@ def demo_with_dossiers(app):
     db.session.commit()
 
 
+def _initiative(officer):
+    """A Plei Kần proposal, which both roles may read."""
+    author = next(
+        n.nominee for d in db.session.scalars(visible_dossiers(db.session, officer)) for n in d.nominations
+        if n.nominee.kind == "person"
+    )  # fmt: skip
+    initiative = register.propose(
+        db.session, actor=officer, title="Số hóa hồ sơ một cửa", year=2024, kind="initiative",
+        authors=[register.Author(author.id, 100)],
+    )  # fmt: skip
+    db.session.commit()
+    return initiative
+
+
 @pytest.mark.parametrize("username", ["canbo.pleikan", "noivu"])
 def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, username):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -37,7 +52,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
     headers = {"Authorization": f"Bearer {token}"}
     dossier = db.session.scalars(visible_dossiers(db.session, user(username))).first()
     known = {"dossier_id": dossier.id, "nomination_id": dossier.nominations[0].id, "period": "2024-2025",
-             "name": "dossier"}
+             "name": "dossier", "initiative_id": _initiative(user("canbo.pleikan")).id}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:

@@ -376,7 +376,6 @@ def search(
     unit_id: int | None = None,
     year: int | None = None,
     state: str | None = None,
-    nominee_id: int | None = None,
 ) -> Select:
     """The register as the actor may read it, newest first, as a query to page through."""
     query = (
@@ -393,9 +392,6 @@ def search(
         query = query.where(Initiative.year == year)
     if state is not None:
         query = query.where(Initiative.state == state)
-    if nominee_id is not None:
-        nominee = session.get(Nominee, nominee_id)
-        query = query.where(_authored_by(_identity_ids(session, nominee) if nominee else [nominee_id]))
     return query.order_by(Initiative.year.desc(), Initiative.id.desc())
 
 
