@@ -14,7 +14,16 @@ from models.council import (
     PollParticipation,
 )
 from models.decision import Decision, NumberRegister
-from models.dossier import Document, Dossier, Initiative, Nomination, NominationRevision, Nominee, NomineeYear
+from models.dossier import (
+    Document,
+    Dossier,
+    Initiative,
+    InitiativeAuthor,
+    Nomination,
+    NominationRevision,
+    Nominee,
+    NomineeYear,
+)
 from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
 from models.movement import Movement, MovementRegistration, UnitReport
@@ -43,6 +52,7 @@ __all__ = [
     "Holiday",
     "IdentityMatch",
     "Initiative",
+    "InitiativeAuthor",
     "LoginFailure",
     "Movement",
     "MovementRegistration",

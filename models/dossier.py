@@ -9,10 +9,12 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     and_,
@@ -28,6 +30,7 @@ REASON_CATEGORIES = ("wrong_subject", "criteria_not_met", "incomplete_dossier", 
 ANNUAL_RATINGS = ("excellent", "good", "complete", "incomplete")
 DISCIPLINE_STATUSES = ("none", "under_review", "reprimand", "warning", "dismissal")
 INITIATIVE_SCOPES = ("unit", "district", "province", "national")
+INITIATIVE_KINDS = ("initiative", "research")
 
 
 class DossierState(States):
@@ -219,20 +222,72 @@ class NomineeYear(db.Model):
     )
 
 
-class Initiative(Timestamped, db.Model):
-    """A recognised initiative (sáng kiến) or research work, with the scope of its effect."""
+class InitiativeState(States):
+    PROPOSED = "proposed"
+    RECOGNISED = "recognised"
+    NOT_RECOGNISED = "not_recognised"
+    ALL = (PROPOSED, RECOGNISED, NOT_RECOGNISED)
+
+
+class Initiative(WorkflowState, Timestamped, db.Model):
+    """An initiative (sáng kiến) or research work in an authority's register: proposed by a unit, then recognised
+    (with the decision and the scope of its effect) or refused; only a recognised one counts for E4, E6 and E7."""
 
     __tablename__ = "initiatives"
     id: Mapped[int] = mapped_column(primary_key=True)
-    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    # The proposing unit; rows carried over from before the register may have none.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16), default="initiative")
-    scope: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=InitiativeState.PROPOSED, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The recognition: known once recognised.
+    scope: Mapped[str | None] = mapped_column(String(16))
     recognised_by: Mapped[str] = mapped_column(String(200), default="")
+    decision_number: Mapped[str] = mapped_column(String(40), default="")
     recognised_on: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (one_of("scope", INITIATIVE_SCOPES), one_of("kind", ("initiative", "research")))
+    authority: Mapped[Authority] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    authors: Mapped[list[InitiativeAuthor]] = relationship(
+        back_populates="initiative", cascade="all, delete-orphan", order_by="InitiativeAuthor.nominee_id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        InitiativeState.check(),
+        one_of("scope", INITIATIVE_SCOPES),
+        one_of("kind", INITIATIVE_KINDS),
+        CheckConstraint("year BETWEEN 1945 AND 2200", name="year_range"),
+        # The services ask for the whole decision; rows carried over from before the register know only the scope.
+        CheckConstraint("state <> 'recognised' OR scope IS NOT NULL", name="recognised_has_scope"),
+    )
+
+
+class InitiativeAuthor(db.Model):
+    """One author of an initiative: a nominee identity and their share of the work, in percent."""
+
+    __tablename__ = "initiative_authors"
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), primary_key=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id"), primary_key=True, index=True)
+    share: Mapped[int] = mapped_column(Integer)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="authors")
+    nominee: Mapped[Nominee] = relationship()
+
+    __table_args__ = (CheckConstraint("share BETWEEN 1 AND 100", name="share_percent"),)
+
+
+# The initiatives a nomination relies on (E4, E6, E7), chosen by its unit among its nominee's own.
+nomination_initiatives = Table(
+    "nomination_initiatives",
+    db.metadata,
+    Column("nomination_id", ForeignKey("nominations.id"), primary_key=True),
+    Column("initiative_id", ForeignKey("initiatives.id"), primary_key=True, index=True),
+)
 
 
 class Nomination(WorkflowState, Timestamped, db.Model):
@@ -265,6 +320,7 @@ class Nomination(WorkflowState, Timestamped, db.Model):
         viewonly=True,
         uselist=False,
     )
+    initiatives: Mapped[list[Initiative]] = relationship(secondary=nomination_initiatives, order_by=Initiative.id)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

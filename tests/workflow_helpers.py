@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from models import AuditEntry, Decision, Dossier, IdentityMatch, Nomination, Nominee, OutboxMessage, User, db
+from models import (
+    AuditEntry,
+    Decision,
+    Dossier,
+    IdentityMatch,
+    Initiative,
+    Nomination,
+    Nominee,
+    OutboxMessage,
+    User,
+    db,
+)
 from models.base import utcnow
 from workflow.dossiers.checklist import Checklist
 
@@ -26,6 +37,8 @@ def changes_for(workflow, trigger: str, row) -> dict | None:
         return {"decision_id": draft_decision(row.dossier).id}
     if workflow.name == "identity_match":
         return {"resolved_at": utcnow()}
+    if workflow.name == "initiative" and trigger == "recognise":
+        return {"scope": "unit"}
     return None
 
 
@@ -109,6 +122,20 @@ def identity_match_in_state(state: str) -> IdentityMatch:
     db.session.add(match)
     db.session.commit()
     return match
+
+
+def initiative_in_state(state: str) -> Initiative:
+    """A Plei Kần initiative placed directly in `state` (setup only); a recognised one carries its scope."""
+    from models import Unit
+
+    unit = db.session.scalar(select(Unit).where(Unit.code == "TT-PLEIKAN"))
+    initiative = Initiative(
+        authority_id=unit.authority_id, unit_id=unit.id, year=2024, title="Số hóa hồ sơ một cửa", state=state,
+        scope="unit" if state == "recognised" else None,
+    )  # fmt: skip
+    db.session.add(initiative)
+    db.session.commit()
+    return initiative
 
 
 def permitted_actor(workflow, row, trigger: str) -> User | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from models import Document, Dossier, IdentityMatch, Nomination, Nominee, db
+from models import Document, Dossier, IdentityMatch, Initiative, Nomination, Nominee, db
 
 
 def load_dossier(dossier_id: int, **_) -> Dossier:
@@ -34,3 +34,7 @@ def load_nominee(nominee_id: int, **_) -> Nominee:
 
 def load_match(match_id: int, **_) -> IdentityMatch:
     return db.get_or_404(IdentityMatch, match_id)
+
+
+def load_initiative(initiative_id: int, **_) -> Initiative:
+    return db.get_or_404(Initiative, initiative_id)

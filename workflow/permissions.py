@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import object_session
 
-from models import Authority, Dossier, IdentityMatch, Nominee, Role, Unit, User
+from models import Authority, Dossier, IdentityMatch, Initiative, Nominee, Role, Unit, User
 from models.dossier import DossierState
 
 
@@ -205,6 +205,38 @@ def can_resolve_identity_match(user: User | None, match: object) -> bool:
         and _covers_unit(user, match.unit_id)
         and can_view_registry_person(user, match.candidate)
     )
+
+
+# --- the initiative register (sáng kiến, đề tài) ----------------------------------------------------------------------
+
+
+def can_view_initiatives(user: User | None, obj: object = None) -> bool:
+    """The register reads like the award registry: a unit its own, the office, secretary and chairman their
+    authority's (workflow/registry/initiatives.py narrows the rows)."""
+    return can_search_registry(user)
+
+
+def can_view_initiative(user: User | None, initiative: object) -> bool:
+    if not isinstance(initiative, Initiative) or not can_view_initiatives(user):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    if user.has_role(*REGISTRY_AUTHORITY_READERS) and user.unit.authority_id in authority_chain(initiative.authority):
+        return True
+    return user.has_role(*REGISTRY_UNIT_READERS) and user.unit_id is not None and initiative.unit_id == user.unit_id
+
+
+def can_propose_initiative(user: User | None, obj: object = None) -> bool:
+    """A unit proposes its own people's initiatives to its authority's register."""
+    return _active(user) and user.unit_id is not None and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+
+
+def can_record_recognition(user: User | None, initiative: object = None) -> bool:
+    """The standing office of the register's authority records the recognising body's answer. Without an
+    initiative: whether the user could for some (the register's import, which writes recognised ones)."""
+    if not (_active(user) and user.unit is not None and user.has_role(Role.OFFICE)):
+        return False
+    return not isinstance(initiative, Initiative) or user.unit.authority_id == initiative.authority_id
 
 
 # --- buttons and API triggers ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from models import (
     Dossier,
     Initiative,
+    InitiativeAuthor,
     Nomination,
     Nominee,
     NomineeYear,
@@ -155,7 +156,21 @@ class World:
         return entry
 
     def initiative(self, nominee: Nominee, year: int, scope: str, kind: str = "initiative") -> Initiative:
-        row = Initiative(nominee_id=nominee.id, year=year, title=f"Sáng kiến {year}", kind=kind, scope=scope)
+        """Recognised, with the nominee as sole author."""
+        unit = db.session.get(Unit, nominee.unit_id)
+        row = Initiative(
+            authority_id=unit.authority_id,
+            unit_id=unit.id,
+            year=year,
+            title=f"Sáng kiến {year}",
+            kind=kind,
+            state="recognised",
+            scope=scope,
+            decision_number=f"{year % 100}/QĐ-HĐSK",
+            recognised_on=date(year, 12, 1),
+            recognised_by="Hội đồng sáng kiến",
+        )
+        row.authors = [InitiativeAuthor(nominee_id=nominee.id, share=100)]
         db.session.add(row)
         db.session.flush()
         return row

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEntry, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Unit, db
+from models import AuditEntry, Initiative, InitiativeAuthor, Nomination, Nominee, NomineeYear, RegistryEntry, Unit, db
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.dossiers import editing as service
 from workflow.permissions import person_units
@@ -188,7 +188,13 @@ def two_rows(make_dossier, user):
             deciding_authority="UBND huyện Ngọc Hồi",
             actor=office,
         )
-    db.session.add(Initiative(nominee_id=duplicate.id, year=2025, title="Số hóa hồ sơ một cửa", scope="district"))
+    dakxu_unit = unit("XA-DAKXU")
+    initiative = Initiative(
+        authority_id=dakxu_unit.authority_id, unit_id=dakxu_unit.id, year=2025, title="Số hóa hồ sơ một cửa",
+        state="recognised", scope="district",
+    )  # fmt: skip
+    initiative.authors = [InitiativeAuthor(nominee_id=duplicate.id, share=100)]
+    db.session.add(initiative)
     record_unit_history(db.session, duplicate, year=2024, unit_id=unit("XA-DAKXU").id)
     db.session.commit()
     return keep, duplicate
@@ -201,7 +207,7 @@ def test_merging_moves_nominations_registry_entries_initiatives_and_years_to_the
     assert duplicate.merged_into_id == keep.id
     assert set(db.session.scalars(select(Nomination.nominee_id))) == {keep.id}
     assert set(db.session.scalars(select(RegistryEntry.nominee_id))) == {keep.id}
-    assert set(db.session.scalars(select(Initiative.nominee_id))) == {keep.id}
+    assert set(db.session.scalars(select(InitiativeAuthor.nominee_id))) == {keep.id}
     assert [y.year for y in keep.years] == [2024, 2025]
     assert len(report.nominations) == 1 and len(report.registry_entries) == 1 and len(report.initiatives) == 1
     assert report.years_moved == [2025]

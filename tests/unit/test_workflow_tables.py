@@ -16,12 +16,13 @@ from tests.workflow_helpers import (
     changes_for,
     dossier_in_state,
     identity_match_in_state,
+    initiative_in_state,
     nomination_in_state,
     permitted_actor,
 )
 from workflow.core.engine import fire
 from workflow.core.errors import TransitionNotAllowed
-from workflow.core.machines import DOSSIER, IDENTITY_MATCH, NOMINATION
+from workflow.core.machines import DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION
 
 # state → {trigger: destination}; every trigger not listed for a state is refused there.
 DOSSIER_TABLE = {
@@ -74,6 +75,12 @@ IDENTITY_MATCH_TABLE = {
     "confirmed": {},
     "rejected": {},
 }
+# A unit proposes; the recognising body's answer, recorded by the standing office, is final.
+INITIATIVE_TABLE = {
+    "proposed": {"recognise": "recognised", "refuse": "not_recognised"},
+    "recognised": {},
+    "not_recognised": {},
+}
 # trigger → the outbox topic it writes (what webhook subscribers and the e-mail templates are keyed on).
 DOSSIER_TOPICS = {
     "submit_to_head": "dossier.submitted_to_head",
@@ -105,11 +112,13 @@ NOMINATION_TOPICS = {
     "revoke": "nomination.revoked",
 }
 IDENTITY_MATCH_TOPICS = {"confirm_identity": "identity_match.confirmed", "reject_identity": "identity_match.rejected"}
+INITIATIVE_TOPICS = {"recognise": "initiative.recognised", "refuse": "initiative.not_recognised"}
 
 CASES = [
     (DOSSIER, DOSSIER_TABLE, DOSSIER_TOPICS),
     (NOMINATION, NOMINATION_TABLE, NOMINATION_TOPICS),
     (IDENTITY_MATCH, IDENTITY_MATCH_TABLE, IDENTITY_MATCH_TOPICS),
+    (INITIATIVE, INITIATIVE_TABLE, INITIATIVE_TOPICS),
 ]
 STATES = [(workflow, state) for workflow, table, _ in CASES for state in table]
 # A nomination is withdrawn while its dossier is back with the unit; its other triggers act in council.
@@ -121,6 +130,8 @@ def _row(workflow, state: str, trigger: str):
         return dossier_in_state(state)
     if workflow is NOMINATION:
         return nomination_in_state(state, dossier_state=NOMINATION_DOSSIER_STATE.get(trigger, "in_council"))
+    if workflow is INITIATIVE:
+        return initiative_in_state(state)
     return identity_match_in_state(state)
 
 

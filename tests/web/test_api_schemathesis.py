@@ -18,6 +18,7 @@ from schemathesis.generation.modes import GenerationMode
 from models import db
 from workflow.accounts.tokens import issue_token
 from workflow.demo.seed import seed_demo
+from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
 
 EXAMPLES = settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -27,6 +28,20 @@ EXAMPLES = settings(max_examples=8, deadline=None, database=None, suppress_healt
 def demo_with_dossiers(app):
     seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
     db.session.commit()
+
+
+def _initiative(officer):
+    """A Plei Kần proposal, which both roles may read."""
+    author = next(
+        n.nominee for d in db.session.scalars(visible_dossiers(db.session, officer)) for n in d.nominations
+        if n.nominee.kind == "person"
+    )  # fmt: skip
+    initiative = register.propose(
+        db.session, actor=officer, title="Số hóa hồ sơ một cửa", year=2024, kind="initiative",
+        authors=[register.Author(author.id, 100)],
+    )  # fmt: skip
+    db.session.commit()
+    return initiative
 
 
 @pytest.mark.parametrize("username", ["canbo.pleikan", "noivu"])
@@ -42,6 +57,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "period": "2024-2025",
         "name": "dossier",
         "year": dossier.year - 1,
+        "initiative_id": _initiative(user("canbo.pleikan")).id,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

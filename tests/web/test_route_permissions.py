@@ -13,6 +13,7 @@ from models import IdentityMatch, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
+from workflow.registry import initiatives as register
 
 # The demo user who plays each role against the Plei Kần samples.
 ACTORS = {
@@ -35,6 +36,9 @@ SEARCHES_REGISTRY = LISTS_DOSSIERS | {"admin"}
 SEES_PERSON = SEES_DOSSIER | {"admin"}
 KEEPS_REGISTRY = frozenset({"office", "admin"})
 READS_RULES = frozenset({"office", "secretary", "admin"})
+# The sample initiative is a Plei Kần proposal: its unit and the district's readers see it; the office records.
+SEES_INITIATIVE = frozenset({"officer", "head", "office", "secretary", "chairman", "admin"})
+RECORDS_RECOGNITION = frozenset({"office"})
 ADMIN = frozenset({"admin"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
@@ -93,6 +97,15 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("imports.registry_import", "GET"): KEEPS_REGISTRY,
     ("imports.registry_import", "POST"): KEEPS_REGISTRY,
     ("imports.registry_template", "GET"): KEEPS_REGISTRY,
+    ("imports.initiatives_import", "GET"): RECORDS_RECOGNITION,
+    ("imports.initiatives_import", "POST"): RECORDS_RECOGNITION,
+    ("imports.initiatives_template", "GET"): RECORDS_RECOGNITION,
+    ("initiatives.index", "GET"): SEARCHES_REGISTRY,
+    ("initiatives.new", "GET"): UNIT_PEOPLE,
+    ("initiatives.new", "POST"): UNIT_PEOPLE,
+    ("initiatives.show", "GET"): SEES_INITIATIVE,
+    ("initiatives.recognise", "POST"): RECORDS_RECOGNITION,
+    ("initiatives.refuse", "POST"): RECORDS_RECOGNITION,
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
     ("imports.dossier_template", "GET"): EDITS_DRAFT,
@@ -114,6 +127,13 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_money.get_dossier_money", "GET"): SEES_DOSSIER,
     ("api_past_years.list_past_years", "GET"): SEES_DOSSIER,
     ("api_past_years.put_past_year", "PUT"): EDITS_DRAFT,
+    ("api_initiatives.list_initiatives", "GET"): SEARCHES_REGISTRY,
+    ("api_initiatives.create_initiative", "POST"): UNIT_PEOPLE,
+    ("api_initiatives.get_initiative", "GET"): SEES_INITIATIVE,
+    ("api_initiatives.recognise", "POST"): RECORDS_RECOGNITION,
+    ("api_initiatives.refuse", "POST"): RECORDS_RECOGNITION,
+    ("api_initiatives.import_initiatives", "POST"): RECORDS_RECOGNITION,
+    ("api_initiatives.set_nomination_initiatives", "PUT"): EDITS_DRAFT,
     ("api_registry.list_entries", "GET"): SEARCHES_REGISTRY,
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,
@@ -147,7 +167,7 @@ def test_every_view_declares_its_permission(app):
 
 
 @pytest.fixture
-def sample_args(make_dossier) -> dict[str, object]:
+def sample_args(make_dossier, user) -> dict[str, object]:
     """Values for URL parameters, by parameter name; a route with an unknown parameter fails the test."""
     dossier = make_dossier()
     first, second = (n.nominee for n in dossier.nominations[:2])
@@ -156,6 +176,10 @@ def sample_args(make_dossier) -> dict[str, object]:
         national_id="062085001234", requested_by_id=dossier.created_by_id,
     )  # fmt: skip
     db.session.add(match)
+    initiative = register.propose(
+        db.session, actor=user("canbo.pleikan"), title="Số hóa hồ sơ một cửa", year=2024, kind="initiative",
+        authors=[register.Author(first.id, 100)],
+    )  # fmt: skip
     db.session.commit()
     return {
         "dossier_id": dossier.id,
@@ -171,6 +195,7 @@ def sample_args(make_dossier) -> dict[str, object]:
         "period": "2024-2025",
         "match_id": match.id,
         "year": 2023,
+        "initiative_id": initiative.id,
     }
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, jsonify, render_template, url_for
 from flask_smorest.utils import prepare_response
 
 from web.access import public
-from web.api import auth, dossiers, findings, money, past_years, registry, rulesets, workflows
+from web.api import auth, dossiers, findings, initiatives, money, past_years, registry, rulesets, workflows
 from web.api.schemas import ProblemSchema
 from web.extensions import csrf
 
@@ -85,6 +85,7 @@ def init_api(app: Flask) -> Api:
         auth.blp,
         dossiers.blp,
         findings.blp,
+        initiatives.blp,
         money.blp,
         past_years.blp,
         registry.blp,

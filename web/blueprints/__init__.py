@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         holidays,
         home,
         imports,
+        initiatives,
         notifications,
         registry,
         rulesets_admin,
@@ -31,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appraisal.bp)
     app.register_blueprint(registry.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(initiatives.bp)

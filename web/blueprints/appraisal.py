@@ -15,12 +15,14 @@ from wtforms.validators import Length, Optional
 
 from models import Nomination, db
 from web.access import permission_required
+from web.blueprints.initiatives import labels as initiative_labels
 from web.forms import WholeNumberField, attach_errors
 from web.loaders import load_nomination
 from workflow.core.errors import GuardFailed, InvalidInput
 from workflow.core.today import local_today
 from workflow.dossiers import appraisal as service
 from workflow.permissions import can_appraise
+from workflow.registry import initiatives
 from workflow.registry.entries import person_history, title_names
 from workflow.rules.applicable import DEFAULT_BASIS
 from workflow.rules.eligibility.basis import BASIS_LABELS
@@ -128,6 +130,8 @@ def _page(nomination: Nomination, status: int = 200, **forms):
         "stored": stored,
         "stored_at": datetime.fromisoformat(stored["evaluated_at"]) if stored else None,
         "history": person_history(db.session, nomination.nominee_id),
+        "initiatives": initiatives.for_nomination(db.session, nomination),
+        "initiative_labels": initiative_labels(),
         "titles": title_names(db.session),
         "money": money,
         "money_text": vnd(money.amount_vnd) if money.amount_vnd is not None else None,

@@ -19,8 +19,8 @@ from web.forms import attach_errors
 from web.loaders import load_dossier
 from workflow.core.errors import InvalidInput
 from workflow.dossiers import nominee_import
-from workflow.permissions import can_edit_dossier, can_import_registry
-from workflow.registry import award_import
+from workflow.permissions import can_edit_dossier, can_import_registry, can_record_recognition
+from workflow.registry import award_import, initiative_import
 from workflow.registry import xlsx as imports
 
 bp = Blueprint("imports", __name__)
@@ -67,6 +67,24 @@ def registry_import():
 @permission_required(can_import_registry)
 def registry_template():
     return _xlsx(award_import.registry_template(db.session, current_user), "mau-nhap-so-theo-doi-khen-thuong.xlsx")
+
+
+@bp.route("/initiatives/import", methods=["GET", "POST"])
+@permission_required(can_record_recognition)
+def initiatives_import():
+    form = ImportForm()
+    page = _run(
+        form,
+        "imports/initiatives.html",
+        lambda s: initiative_import.import_initiatives(db.session, s, actor=current_user),
+    )
+    return page or redirect(url_for("initiatives.index"))
+
+
+@bp.get("/initiatives/import/template")
+@permission_required(can_record_recognition)
+def initiatives_template():
+    return _xlsx(initiative_import.initiative_template(db.session, current_user), "mau-nhap-so-sang-kien.xlsx")
 
 
 @bp.route(f"/dossiers/<{ID}:dossier_id>/import", methods=["GET", "POST"])

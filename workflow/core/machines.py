@@ -14,7 +14,7 @@ from types import ModuleType
 from transitions import Machine
 
 from workflow.core.transition import Transition
-from workflow.definitions import dossier, identity_match, nomination
+from workflow.definitions import dossier, identity_match, initiative, nomination
 
 
 @dataclass(frozen=True)
@@ -60,4 +60,5 @@ def build(definition: ModuleType) -> Workflow:
 DOSSIER = build(dossier)
 NOMINATION = build(nomination)
 IDENTITY_MATCH = build(identity_match)
-WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH)}
+INITIATIVE = build(initiative)
+WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE)}

@@ -131,6 +131,14 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Cần kiểm tra lại số định danh cá nhân của {nominee} (hồ sơ {code})",
         "en": "Please check the personal ID number of {nominee} (dossier {code})",
     },
+    "initiative.recognised": {
+        "vi": "Sáng kiến, đề tài đã được công nhận",
+        "en": "An initiative or research work was recognised",
+    },
+    "initiative.not_recognised": {
+        "vi": "Sáng kiến, đề tài không được công nhận",
+        "en": "An initiative or research work was not recognised",
+    },
 }
 # A topic added to a definition before its texts still reaches people, with these plainer titles.
 GENERIC_TITLE = {"vi": "Hồ sơ {code}: có cập nhật ({action})", "en": "Dossier {code}: updated ({action})"}

@@ -45,7 +45,7 @@ BASES = {"Thường xuyên": "regular", "Đột xuất": "sudden", "Chuyên đ�
 UNIT_HINT = "Mã hoặc tên đơn vị như trang “Danh mục”."
 
 
-def _unit_reader(session: Session, actor: User) -> Callable[[Any], Any]:
+def unit_reader(session: Session, actor: User) -> Callable[[Any], Any]:
     """Only the units the actor's registry covers: another authority's unit reads as unknown."""
     lookup = registry.unit_lookup(session, actor)
 
@@ -87,7 +87,7 @@ def registry_columns(session: Session, actor: User) -> list[Column]:
         Column(
             "national_id", "Số định danh cá nhân", national_id_cell, hint=ID_HINT, example="062085001234", as_text=True
         ),
-        Column("unit", "Đơn vị", _unit_reader(session, actor), True, UNIT_HINT, "TT-PLEIKAN"),
+        Column("unit", "Đơn vị", unit_reader(session, actor), True, UNIT_HINT, "TT-PLEIKAN"),
         Column("kind", parse=choice(KINDS), hint="Cá nhân, Tập thể hoặc Hộ gia đình.", **KIND_COLUMN),
         Column(
             "title_code",

@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Dossier, IdentityMatch, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, User
+from models import Dossier, IdentityMatch, InitiativeAuthor, Nomination, Nominee, NomineeYear, RegistryEntry, User
 from models.base import utcnow
 from models.catalogue import SUBJECT_KINDS
 from models.registry import IdentityMatchState
@@ -411,9 +411,18 @@ def merge_nominees(session: Session, *, keep: Nominee, duplicate: Nominee, actor
     for entry in session.scalars(select(RegistryEntry).where(RegistryEntry.nominee_id == duplicate.id)):
         entry.nominee = keep
         report.registry_entries.append(entry.id)
-    for initiative in session.scalars(select(Initiative).where(Initiative.nominee_id == duplicate.id)):
-        initiative.nominee_id = keep.id
-        report.initiatives.append(initiative.id)
+    kept_authorships = {
+        a.initiative_id: a
+        for a in session.scalars(select(InitiativeAuthor).where(InitiativeAuthor.nominee_id == keep.id))
+    }
+    for authorship in session.scalars(select(InitiativeAuthor).where(InitiativeAuthor.nominee_id == duplicate.id)):
+        report.initiatives.append(authorship.initiative_id)
+        if (kept := kept_authorships.get(authorship.initiative_id)) is not None:
+            # Both rows were named as authors of one initiative: one person, so one share.
+            kept.share = min(100, kept.share + authorship.share)
+            session.delete(authorship)
+        else:
+            authorship.nominee_id = keep.id
     kept_years = {row.year for row in keep.years}
     for row in list(duplicate.years):
         if row.year in kept_years:

@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Dossier, Initiative, Nomination, Nominee, NomineeYear, RegistryEntry, Unit
+from models import Dossier, Nomination, Nominee, NomineeYear, RegistryEntry, Unit
 from models.dossier import DossierState, NominationState
+from workflow.registry import initiatives
 from workflow.registry.identity import merged_ids, name_key, surviving
 
 LDTT, CSTDCS, CSTD_TINH, CSTD_TOAN_QUOC, TLDTT, TLDXS = (
@@ -143,10 +144,7 @@ def load_facts(session: Session, nomination: Nomination, *, decision_on: date) -
         year=nomination.year,
         relies_on_initiative=nomination.relies_on_initiative,
         years=_years(session, nominee.id, ids),
-        initiatives=tuple(
-            InitiativeFact(i.year, i.kind, i.scope, i.title)
-            for i in session.scalars(select(Initiative).where(Initiative.nominee_id.in_(ids)).order_by(Initiative.year))
-        ),
+        initiatives=initiatives.initiative_facts(session, ids, nomination),
         awards=tuple(
             AwardFact(e.title_code, e.year, e.basis, e.decision_number, e.decision_date, e.deciding_authority)
             for e in session.scalars(
