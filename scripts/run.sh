@@ -35,6 +35,15 @@ Demo logins (password for every account: demo)
   canbo.pgddt           Cán bộ đơn vị                          Phòng Giáo dục và Đào tạo
   truong.pgddt          Thủ trưởng đơn vị                      Phòng Giáo dục và Đào tạo
 
+From 1 July 2025 Ngọc Hồi district no longer exists; its successor, UBND xã Plei Kần (minh hoạ: illustrative
+name), receives new dossiers:
+  vanphong.xa           Cán bộ thường trực (standing office)   Văn phòng HĐND và UBND xã
+  thuky.xa              Thư ký Hội đồng                        Hội đồng Thi đua – Khen thưởng xã
+  chutich.xa            Chủ tịch UBND xã                       UBND xã Plei Kần (minh hoạ)
+  uyvien.xa1, .xa2      Ủy viên Hội đồng                       Hội đồng Thi đua – Khen thưởng xã
+  canbo.vhxh            Cán bộ đơn vị                          Phòng Văn hóa – Xã hội xã
+  truong.vhxh           Thủ trưởng đơn vị                      Phòng Văn hóa – Xã hội xã
+
 Open http://127.0.0.1:${PORT}/
 TABLE
 

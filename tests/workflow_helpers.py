@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select, update
 
 from models import (
@@ -26,7 +28,13 @@ PASSING_DATA = {
     "reason": "wrong_subject",
     "sign_off": True,
 }
-PASSING_CONTEXT = {"checklist": Checklist([]), "council_review_optional": True, "nominations_without_result": []}
+PASSING_CONTEXT = {
+    "checklist": Checklist([]),
+    "council_review_optional": True,
+    "nominations_without_result": [],
+    # A day the demo's district still receives dossiers.
+    "today": date(2025, 6, 16),
+}
 
 
 def changes_for(workflow, trigger: str, row) -> dict | None:

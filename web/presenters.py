@@ -7,11 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
+from models.dossier import DossierState
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
 from workflow.core import audit
 from workflow.core.engine import available_triggers
 from workflow.core.machines import DOSSIER, WORKFLOWS
+from workflow.core.today import local_today
 from workflow.dossiers import editing as service
+from workflow.dossiers import succession
 from workflow.permissions import can_edit_dossier
 from workflow.registry import identity
 
@@ -26,6 +29,7 @@ OTHER_ACTIONS = {
     "registry_recorded": _l("Ghi vào sổ theo dõi khen thưởng"),
     "deadline_reminder": _l("Nhắc sắp đến hạn giải quyết"),
     "overdue_escalation": _l("Quá hạn giải quyết — báo lãnh đạo Phòng Nội vụ"),
+    "readdress": _l("Chuyển hồ sơ sang cơ quan kế nhiệm"),
 }
 
 
@@ -54,6 +58,27 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
         "transition_form": transition_form,
         "last_return": _last_return(session, dossier),
         "kind_labels": kind_labels,
+        **_succession(dossier, user),
+    }
+
+
+def new_dossier_notice(user: User) -> str | None:
+    """Said before the form is filled in: the unit's authority has ended and who receives new dossiers now."""
+    return succession.out_of_office(user.unit.authority, local_today())
+
+
+def _succession(dossier: Dossier, user: User) -> dict:
+    """When the dossier's authority has ended: the transitional banner of a dossier it accepted before, or why it
+    receives nothing now and, for the unit's officer, the successor the draft can move to."""
+    today = local_today()
+    settled = dossier.state in DossierState.FINAL or succession.continues_transitionally(dossier)
+    ended = None if settled else succession.out_of_office(dossier.authority, today)
+    can_move = ended is not None and can_edit_dossier(user, dossier)
+    movable = can_move and succession.readdress_refusal(dossier, today) is None
+    return {
+        "transitional_notice": succession.transitional_notice(dossier, today),
+        "authority_ended": ended,
+        "readdress_to": succession.successor_on(dossier.authority, today) if movable else None,
     }
 
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
+from models import Authority, Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
 from workflow.accounts.users import authenticate
 from workflow.demo.seed import seed_demo
 
@@ -27,6 +27,14 @@ LOGINS = [
     ("truong.dakxu", {"unit_head"}, "XA-DAKXU"),
     ("canbo.pgddt", {"unit_officer"}, "P-GDDT"),
     ("truong.pgddt", {"unit_head"}, "P-GDDT"),
+    # The district's successor from 1 July 2025.
+    ("vanphong.xa", {"office"}, "XA-VP"),
+    ("thuky.xa", {"secretary"}, "XA-VP"),
+    ("chutich.xa", {"chairman", "council_member"}, "XA-VP"),
+    ("uyvien.xa1", {"council_member"}, "XA-VP"),
+    ("uyvien.xa2", {"council_member"}, "XA-VHXH"),
+    ("canbo.vhxh", {"unit_officer"}, "XA-VHXH"),
+    ("truong.vhxh", {"unit_head"}, "XA-VHXH"),
 ]
 
 
@@ -56,8 +64,12 @@ def test_demo_logins_use_the_password_demo(demo):
     assert authenticate(db.session, "canbo.pleikan", "sai") is None
 
 
+def authority(code: str) -> Authority:
+    return db.session.scalar(select(Authority).where(Authority.code == code))
+
+
 def test_council_has_a_chair_seven_members_and_a_secretary(demo):
-    council = db.session.scalar(select(Council))
+    council = db.session.scalar(select(Council).where(Council.authority == authority("UBND-NGOCHOI")))
 
     roles = Counter(m.role_in_council for m in council.memberships)
     assert roles["chair"] == 1
@@ -88,6 +100,35 @@ def test_district_bodies_end_with_the_district_and_communes_live_on(demo):
     assert unit("TT-PLEIKAN").kind == "township"
     assert unit("TH-DAKXU").parent_unit.code == "P-GDDT"
     assert unit("P-NOIVU").authority.code == "UBND-NGOCHOI"
+
+
+def test_ngoc_hoi_ends_on_30_june_2025_and_a_commune_of_quang_ngai_takes_over_on_1_july(demo):
+    """Law 72/2025/QH15 ended the district level on 30 June 2025; Resolution 202/2025/QH15 merged Kon Tum into
+    Quảng Ngãi. The successor's name is illustrative (the demo does not claim the real commune's name)."""
+    district, successor, kon_tum = authority("UBND-NGOCHOI"), authority("UBND-XA-PLEIKAN"), authority("UBND-KONTUM")
+
+    assert (district.valid_to, district.successor) == (date(2025, 6, 30), successor)
+    assert (successor.level, successor.valid_from, successor.valid_to) == ("commune", date(2025, 7, 1), None)
+    assert successor.name == "Ủy ban nhân dân xã Plei Kần (minh hoạ)"
+    assert successor.parent == kon_tum.successor == authority("UBND-QUANGNGAI")
+    assert (successor.parent.level, successor.parent.valid_from) == ("province", date(2025, 7, 1))
+    assert {u.code for u in successor.units} == {"XA-VP", "XA-VHXH", "XA-KINHTE"}
+    assert {u.valid_from for u in successor.units} == {date(2025, 7, 1)}
+
+
+def test_the_successor_has_its_own_council_kept_by_its_office(demo):
+    council = db.session.scalar(select(Council).where(Council.authority == authority("UBND-XA-PLEIKAN")))
+
+    assert council.standing_office.code == "XA-VP"
+    assert (council.term_start, council.term_end) == (date(2025, 7, 1), None)
+    roles = {m.user.username: m.role_in_council for m in council.memberships}
+    assert roles == {"chutich.xa": "chair", "uyvien.xa1": "standing_member", "uyvien.xa2": "member",
+                     "thuky.xa": "secretary"}  # fmt: skip
+
+
+@pytest.mark.parametrize("username", ["vanphong.xa", "thuky.xa", "chutich.xa", "canbo.vhxh", "truong.vhxh"])
+def test_the_successors_logins_work_with_the_password_demo(demo, username):
+    assert authenticate(db.session, username, "demo").authority.code == "UBND-XA-PLEIKAN"
 
 
 def test_seed_loads_the_rule_sets_and_attaches_the_kon_tum_override(demo):

@@ -63,7 +63,7 @@ def test_transition_rows_name_predicates_guards_and_audiences():
         "label": "Ký và nộp Phòng Nội vụ",
         "topic": "dossier.submitted",
         "permission": "can_sign_off",
-        "guards": ["has_nominations", "has_required_documents", "head_signed_off"],
+        "guards": ["authority_in_office", "has_nominations", "has_required_documents", "head_signed_off"],
         "notify": ["office", "unit_officers"],
         "asks": ["sign_off", "comment"],
         "offered": True,

@@ -23,7 +23,7 @@ from workflow.dossiers import transitions as steps
 API = "/api/v1"
 STALE = "Hồ sơ đã được người khác thay đổi, vui lòng tải lại"
 DOSSIER_FIELDS = {
-    "id", "code", "title", "procedure", "year", "unit", "state", "version", "available_triggers", "due_at",
+    "id", "code", "title", "procedure", "year", "unit", "authority", "state", "version", "available_triggers", "due_at",
     "overdue", "submitted_at", "accepted_on", "rejection_reason", "nominations", "documents", "checklist",
 }  # fmt: skip
 
@@ -78,6 +78,8 @@ def test_dossier_shows_state_version_triggers_nominations_documents_and_checklis
     assert set(body) == DOSSIER_FIELDS
     assert body["code"] == dossier.code and body["state"] == "draft" and body["version"] == dossier.version
     assert body["unit"] == {"id": dossier.unit_id, "name": "Thị trấn Plei Kần"}
+    district = {"id": dossier.authority_id, "code": "UBND-NGOCHOI", "name": "Ủy ban nhân dân huyện Ngọc Hồi"}
+    assert body["authority"] == district
     assert body["available_triggers"] == ["submit_to_head", "withdraw"]
     assert body["due_at"] is None and body["overdue"] is False
     assert [n["nominee"]["full_name"] for n in body["nominations"]] == ["Nguyễn Văn An", "Trần Thị Bình"]

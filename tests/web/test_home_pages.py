@@ -24,6 +24,14 @@ HOMES = [
     ("truong.dakxu", "/unit", "Hồ sơ chờ Thủ trưởng ký duyệt"),
     ("canbo.pgddt", "/unit", "Hồ sơ đang soạn thảo"),
     ("truong.pgddt", "/unit", "Hồ sơ chờ Thủ trưởng ký duyệt"),
+    # The district's successor from 1 July 2025.
+    ("vanphong.xa", "/office", "Hồ sơ mới nộp, chờ tiếp nhận"),
+    ("thuky.xa", "/secretary", "Số hồ sơ theo trạng thái"),
+    ("chutich.xa", "/chairman", "Quyết định chờ ký"),
+    ("uyvien.xa1", "/council", "Phiên họp sắp tới của Hội đồng"),
+    ("uyvien.xa2", "/council", "Phiên họp sắp tới của Hội đồng"),
+    ("canbo.vhxh", "/unit", "Hồ sơ đang soạn thảo"),
+    ("truong.vhxh", "/unit", "Hồ sơ chờ Thủ trưởng ký duyệt"),
 ]
 
 

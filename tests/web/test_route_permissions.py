@@ -68,6 +68,8 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     # The sample trigger is submit_to_head: the unit officer's alone.
     ("dossiers.act", "POST"): frozenset({"officer"}),
     ("dossiers.timeline", "GET"): SEES_DOSSIER,
+    # Only the draft's own officer; on the suite's day the district still exists, so the service then refuses (422).
+    ("dossiers.readdress", "POST"): EDITS_DRAFT,
     ("holidays.index", "GET"): ADMIN,
     ("holidays.create", "POST"): ADMIN,
     ("holidays.delete", "POST"): ADMIN,
@@ -122,6 +124,7 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     # Anyone who sees the dossier may ask; the engine then refuses a trigger that is not theirs.
     ("api_dossiers.transition", "POST"): SEES_DOSSIER,
     ("api_dossiers.timeline", "GET"): SEES_DOSSIER,
+    ("api_dossiers.readdress", "POST"): EDITS_DRAFT,
     ("api_findings.get_findings", "GET"): SEES_DOSSIER,
     ("api_money.get_nomination_money", "GET"): SEES_DOSSIER,
     ("api_money.get_dossier_money", "GET"): SEES_DOSSIER,

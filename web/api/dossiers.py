@@ -21,6 +21,7 @@ from web.api.schemas import (
     DossierSchema,
     NominationCreateSchema,
     NominationSchema,
+    ReaddressRequestSchema,
     TimelineEntrySchema,
     TransitionRequestSchema,
 )
@@ -33,6 +34,7 @@ from workflow.core.machines import DOSSIER
 from workflow.core.messages import msg
 from workflow.dossiers import editing as service
 from workflow.dossiers.checklist import ChecklistItem
+from workflow.dossiers.succession import readdress_dossier
 from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
 from workflow.reporting.worklists import visible_dossiers
 
@@ -187,6 +189,24 @@ def transition(body: dict, dossier_id: int):
     dossier = load_dossier(dossier_id)
     action = Action(DOSSIER, dossier, body["trigger"])
     perform(db.session, action, actor=current_actor(), version=body["version"], inputs=body["data"])
+    db.session.commit()
+    return detail(dossier)
+
+
+@blp.route(f"/<{ID}:dossier_id>/readdress", methods=["POST"])
+@blp.doc(
+    summary="Chuyển hồ sơ sang cơ quan kế nhiệm",
+    description="Khi cơ quan nhận hồ sơ đã chấm dứt hoạt động (cấp huyện, từ 01/07/2025), cán bộ đơn vị chuyển hồ "
+    "sơ chưa được tiếp nhận (nháp hoặc bị trả lại trước khi tiếp nhận) sang cơ quan kế nhiệm. Trạng thái giữ "
+    "nguyên; việc chuyển được ghi nhật ký. 409: hồ sơ đã bị người khác thay đổi; 422: lý do không chuyển được "
+    "(cơ quan vẫn hoạt động, hồ sơ đã được tiếp nhận, đơn vị đã chấm dứt hoạt động…).",
+)
+@blp.problems(401, 403, 404, 409)
+@api_permission_required(can_edit_dossier, load=load_dossier)
+@blp.arguments(ReaddressRequestSchema)
+@blp.response(200, DossierSchema)
+def readdress(body: dict, dossier_id: int):
+    dossier = readdress_dossier(db.session, load_dossier(dossier_id), actor=current_actor(), version=body["version"])
     db.session.commit()
     return detail(dossier)
 

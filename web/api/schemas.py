@@ -143,6 +143,14 @@ class UnitRefSchema(Schema):
     name = fields.String()
 
 
+class AddresseeSchema(Schema):
+    """The authority a dossier is addressed to."""
+
+    id = fields.Integer()
+    code = fields.String(metadata={"example": "UBND-NGOCHOI"})
+    name = fields.String()
+
+
 class NomineeSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
@@ -211,6 +219,9 @@ class DossierSummarySchema(Schema):
     procedure = fields.String()
     year = fields.Integer()
     unit = fields.Nested(UnitRefSchema)
+    authority = fields.Nested(
+        AddresseeSchema, metadata={"description": "Cơ quan (UBND) nhận hồ sơ; đổi khi hồ sơ được chuyển."}
+    )
     state = fields.String(metadata={"enum": list(DossierState.ALL)})
     version = fields.Integer(metadata={"description": "Gửi lại trong mỗi thao tác chuyển trạng thái."})
     due_at = fields.Date(
@@ -331,6 +342,12 @@ class TransitionRequestSchema(InputSchema):
     )
     data = NestedObject(
         TransitionDataSchema, load_default=dict, metadata={"description": "Các trường thao tác cần (xem điều kiện)."}
+    )
+
+
+class ReaddressRequestSchema(InputSchema):
+    version = Integer(
+        required=True, metadata={"description": "Phiên bản hồ sơ người gọi đã thấy; khác phiên bản hiện tại → 409."}
     )
 
 

@@ -14,12 +14,20 @@ from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm,
 from web.loaders import load_document, load_dossier, load_nomination
 from web.pagination import paginate
 from web.params import int_arg, text_arg
-from web.presenters import dialog_inputs, dossier_page_context, nomination_form_data, nominee_input, timeline_rows
+from web.presenters import (
+    dialog_inputs,
+    dossier_page_context,
+    new_dossier_notice,
+    nomination_form_data,
+    nominee_input,
+    timeline_rows,
+)
 from workflow.core.engine import Action, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.dossiers import editing as service
 from workflow.dossiers.documents import content_path, served_as
+from workflow.dossiers.succession import readdress_dossier
 from workflow.permissions import (
     can_create_dossier,
     can_edit_dossier,
@@ -67,7 +75,8 @@ def new():
         db.session.commit()
         flash(_("Đã tạo hồ sơ %(code)s.", code=dossier.code), "success")
         return redirect(url_for(".show", dossier_id=dossier.id))
-    return render_template("dossiers/new.html", form=form), 422 if form.errors else 200
+    notice = new_dossier_notice(current_user)
+    return render_template("dossiers/new.html", form=form, notice=notice), 422 if form.errors else 200
 
 
 @bp.get(f"/dossiers/<{ID}:dossier_id>")
@@ -172,6 +181,19 @@ def act(dossier_id: int, trigger: str):
     db.session.commit()
     flash(_("Đã thực hiện: %(action)s.", action=_(DOSSIER.transitions[trigger].label)), "success")
     dossier = action.row
+    return redirect(url_for(".show", dossier_id=dossier.id))
+
+
+@bp.post(f"/dossiers/<{ID}:dossier_id>/readdress")
+@permission_required(can_edit_dossier, load=load_dossier)
+def readdress(dossier_id: int):
+    dossier = load_dossier(dossier_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return _show_with_errors(dossier, transition_form=form)
+    readdress_dossier(db.session, dossier, actor=current_user, version=form.version.data)
+    db.session.commit()
+    flash(_("Đã chuyển hồ sơ sang %(authority)s.", authority=dossier.authority.short_name), "success")
     return redirect(url_for(".show", dossier_id=dossier.id))
 
 

@@ -1,10 +1,26 @@
 """Today's date where the authorities are: deadlines and worklists count in Vietnam's calendar, not UTC."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
+_story_day: ContextVar[date | None] = ContextVar("story_day", default=None)
+
 
 def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return _story_day.get() or datetime.now(LOCAL_TZ).date()
+
+
+@contextmanager
+def told_on(day: date) -> Iterator[None]:
+    """Let the services see `day` as today inside the block: the demo tells Ngọc Hồi district's story on a day of
+    its life, so a seed run after the district ended still rebuilds its history instead of being refused."""
+    token = _story_day.set(day)
+    try:
+        yield
+    finally:
+        _story_day.reset(token)

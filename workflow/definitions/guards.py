@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from models.dossier import REASON_CATEGORIES, NominationState
 from workflow.core.messages import msg
+from workflow.dossiers.succession import continues_transitionally, out_of_office
 
 
 def has_nominations(row, data) -> list[str]:
@@ -19,6 +20,18 @@ def has_required_documents(row, data) -> list[str]:
     if checklist is None:
         return [msg("Chưa kiểm tra được thành phần hồ sơ.")]
     return [msg("Thiếu tài liệu: %(document)s", document=item.label) for item in checklist.missing]
+
+
+def authority_in_office(row, data) -> list[str]:
+    """An ended authority receives no submission (the message names its successor); a dossier it accepted before
+    it ended goes on under the transitional rules. The service passes `today`."""
+    day = data.get("today")
+    if day is None:
+        return [msg("Chưa xác định được ngày xử lý hồ sơ.")]
+    if continues_transitionally(row):
+        return []
+    refusal = out_of_office(row.authority, day)
+    return [refusal] if refusal is not None else []
 
 
 def head_signed_off(row, data) -> list[str]:

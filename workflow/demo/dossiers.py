@@ -1,6 +1,6 @@
-"""Demo dossiers for the three demo units, one in every state the unit-to-office path reaches, made through
-the services so their timelines, audit entries and notifications are real. Idempotent: a dossier is looked
-up by its unit and title and only made when missing."""
+"""Demo dossiers for the three demo units of Ngọc Hồi district, one in every state the unit-to-office path
+reaches, made through the services so their timelines, audit entries and notifications are real. Idempotent: a
+dossier is looked up by its unit and title and only made when missing."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Dossier, Nomination, Unit, User
+from workflow.core.today import told_on
 from workflow.dossiers import editing as service
 from workflow.dossiers import transitions as steps
 
@@ -31,6 +32,9 @@ STORIES = [
     ("rejected", "Đề nghị công nhận Lao động tiên tiến năm 2022"),
 ]
 OFFICE = "noivu"
+# The district's stories happen on a day of its life, whatever day the seed runs: after 30 June 2025 it would
+# receive nothing, and its history must still be there.
+STORY_DAY = date(2025, 6, 16)
 
 
 def _pdf(label: str) -> bytes:
@@ -58,7 +62,10 @@ def make_demo_dossier(session: Session, unit_code: str, state: str, upload_dir: 
         u.username: u for u in session.scalars(select(User).where(User.username.in_((officer_name, head_name, OFFICE))))
     }
     index, title = next((i, title) for i, (story, title) in enumerate(STORIES) if story == state)
-    return _tell(session, state, title, users[officer_name], users[head_name], users[OFFICE], people, index, upload_dir)
+    with told_on(STORY_DAY):
+        return _tell(
+            session, state, title, users[officer_name], users[head_name], users[OFFICE], people, index, upload_dir
+        )
 
 
 def _tell(session, state, title, officer, head, office, people, index, upload_dir) -> Dossier:

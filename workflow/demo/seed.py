@@ -1,5 +1,7 @@
 """The Ngọc Hồi demo (DOMAIN.md §9): Kon Tum, the district, its communes and bodies, one login per role,
-the district council and the 2020–2025 movement, plus the rule sets of the three legal periods.
+the district council and the 2020–2025 movement, plus the rule sets of the three legal periods. The district
+ended on 30 June 2025; its successor from 1 July 2025, a commune under the merged Quảng Ngãi province, has its
+own units, council and logins, so a new dossier made today goes to an authority that exists.
 
 Idempotent: every row is looked up by its unique code or username and only missing rows are created;
 existing rows are never changed, so `flask seed-demo` can run on every start without undoing what users
@@ -39,6 +41,14 @@ TERM_START = date(2020, 1, 1)
 # The district level ended on 30 June 2025 (Law 72/2025/QH15); Kon Tum merged into Quảng Ngãi the same day.
 DISTRICT_END = date(2025, 6, 30)
 DISTRICT_CODE = "UBND-NGOCHOI"
+MERGER = date(2025, 7, 1)
+# Kon Tum's successor: the merged Quảng Ngãi province (Resolution 202/2025/QH15).
+MERGED_PROVINCE_CODE = "UBND-QUANGNGAI"
+# The district's successor. Plei Kần, the district seat, became part of a new commune of Quảng Ngãi in the 2025
+# reorganisation; the demo does not claim that commune's real name, so the name says it is illustrative.
+SUCCESSOR_CODE = "UBND-XA-PLEIKAN"
+SUCCESSOR_NAME = "Ủy ban nhân dân xã Plei Kần (minh hoạ)"
+SUCCESSOR_SHORT_NAME = "UBND xã Plei Kần (minh hoạ)"
 
 # The township and the seven communes of Ngọc Hồi: (code suffix, kind of commune-level unit, place name).
 COMMUNES = [
@@ -75,6 +85,13 @@ UNITS = [
     ("TTYT", "Trung tâm Y tế huyện Ngọc Hồi", "public_service", None, None),
 ]
 
+# The successor commune's own bodies, from 1 July 2025: (code, name, kind). The office keeps the council's records.
+SUCCESSOR_UNITS = [
+    ("XA-VP", "Văn phòng HĐND và UBND xã Plei Kần (minh hoạ)", "department"),
+    ("XA-VHXH", "Phòng Văn hóa – Xã hội xã Plei Kần (minh hoạ)", "department"),
+    ("XA-KINHTE", "Phòng Kinh tế xã Plei Kần (minh hoạ)", "department"),
+]
+
 # (username, full name, roles, unit code). Everyone's password is DEMO_PASSWORD.
 USERS = [
     ("admin", "Trần Minh Đức", (Role.ADMIN,), "VP-HDND-UBND"),
@@ -96,6 +113,14 @@ USERS = [
     ("truong.dakxu", "A Phong", (Role.UNIT_HEAD,), "XA-DAKXU"),
     ("canbo.pgddt", "Lương Thị Thảo", (Role.UNIT_OFFICER,), "P-GDDT"),
     ("truong.pgddt", "Hồ Văn Nam", (Role.UNIT_HEAD,), "P-GDDT"),
+    # The successor commune.
+    ("vanphong.xa", "Võ Thị Thanh Hương", (Role.OFFICE,), "XA-VP"),
+    ("thuky.xa", "Nguyễn Thị Hoàng Yến", (Role.SECRETARY,), "XA-VP"),
+    ("chutich.xa", "Trần Quốc Việt", (Role.CHAIRMAN, Role.COUNCIL_MEMBER), "XA-VP"),
+    ("uyvien.xa1", "Lê Văn Bình", (Role.COUNCIL_MEMBER,), "XA-VP"),
+    ("uyvien.xa2", "Y Ngọc", (Role.COUNCIL_MEMBER,), "XA-VHXH"),
+    ("canbo.vhxh", "Đinh Thị Hà", (Role.UNIT_OFFICER,), "XA-VHXH"),
+    ("truong.vhxh", "A Duy", (Role.UNIT_HEAD,), "XA-VHXH"),
 ]
 
 COUNCIL_NAME = "Hội đồng Thi đua – Khen thưởng huyện Ngọc Hồi"
@@ -110,6 +135,13 @@ COUNCIL_MEMBERS = [
     ("uyvien6", "member", "Trưởng phòng Văn hóa và Thông tin – Ủy viên Hội đồng"),
     ("uyvien7", "member", "Chánh Văn phòng HĐND và UBND huyện – Ủy viên Hội đồng"),
     ("thuky", "secretary", "Chuyên viên Phòng Nội vụ – Thư ký Hội đồng"),
+]
+SUCCESSOR_COUNCIL_NAME = "Hội đồng Thi đua – Khen thưởng xã Plei Kần (minh hoạ)"
+SUCCESSOR_COUNCIL_MEMBERS = [
+    ("chutich.xa", "chair", "Chủ tịch UBND xã – Chủ tịch Hội đồng"),
+    ("uyvien.xa1", "standing_member", "Chánh Văn phòng HĐND và UBND xã – Ủy viên thường trực Hội đồng"),
+    ("uyvien.xa2", "member", "Trưởng phòng Văn hóa – Xã hội – Ủy viên Hội đồng"),
+    ("thuky.xa", "secretary", "Công chức Văn phòng HĐND và UBND xã – Thư ký Hội đồng"),
 ]
 
 MOVEMENT_NAME = "Phong trào thi đua yêu nước giai đoạn 2020–2025"
@@ -188,17 +220,33 @@ def _ensure(session: Session, report: SeedReport, kind: str, model: type, lookup
     return row
 
 
-def _authorities(session: Session, report: SeedReport) -> Authority:
+def _authorities(session: Session, report: SeedReport) -> tuple[Authority, Authority]:
+    """Kon Tum and Ngọc Hồi until 30 June 2025, and who took over from 1 July: the district and its successor.
+    The successors come first, so every row refers only to rows made before it."""
+    merged = _ensure(
+        session, report, "authorities", Authority, {"code": MERGED_PROVINCE_CODE},
+        name="Ủy ban nhân dân tỉnh Quảng Ngãi", short_name="UBND tỉnh Quảng Ngãi", level="province",
+        place_name="Quảng Ngãi", valid_from=MERGER, valid_to=None,
+    )
+    successor = _ensure(
+        session, report, "authorities", Authority, {"code": SUCCESSOR_CODE},
+        name=SUCCESSOR_NAME, short_name=SUCCESSOR_SHORT_NAME, level="commune",
+        place_name="Plei Kần", parent=merged, valid_from=MERGER, valid_to=None,
+    )
     province = _ensure(
         session, report, "authorities", Authority, {"code": "UBND-KONTUM"},
         name="Ủy ban nhân dân tỉnh Kon Tum", short_name="UBND tỉnh Kon Tum", level="province",
-        place_name="Kon Tum", valid_from=FOUNDED, valid_to=DISTRICT_END,
+        place_name="Kon Tum", valid_from=FOUNDED, valid_to=DISTRICT_END, successor=merged,
     )
     district = _ensure(
         session, report, "authorities", Authority, {"code": DISTRICT_CODE},
         name="Ủy ban nhân dân huyện Ngọc Hồi", short_name="UBND huyện Ngọc Hồi", level="district",
-        place_name="Ngọc Hồi", parent=province, valid_from=FOUNDED, valid_to=DISTRICT_END,
+        place_name="Ngọc Hồi", parent=province, valid_from=FOUNDED, valid_to=DISTRICT_END, successor=successor,
     )
+    # The one value the seed fills in on an existing row: a database seeded before successors were recorded.
+    for ended, taker in ((province, merged), (district, successor)):
+        if ended.successor is None:
+            ended.successor = taker
     for key, kind, place in COMMUNES:
         _ensure(
             session, report, "authorities", Authority, {"code": f"UBND-{key}"},
@@ -206,16 +254,21 @@ def _authorities(session: Session, report: SeedReport) -> Authority:
             place_name=place, parent=district, valid_from=FOUNDED, valid_to=None,
         )
     session.flush()
-    return district
+    return district, successor
 
 
-def _units(session: Session, report: SeedReport, district: Authority) -> dict[str, Unit]:
+def _units(session: Session, report: SeedReport, district: Authority, successor: Authority) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for code, name, kind, parent_code, valid_to in UNITS:
         units[code] = _ensure(
             session, report, "units", Unit, {"code": code},
             name=name, kind=kind, authority=district, parent_unit=units.get(parent_code),
             valid_from=TERM_START, valid_to=valid_to,
+        )
+    for code, name, kind in SUCCESSOR_UNITS:
+        units[code] = _ensure(
+            session, report, "units", Unit, {"code": code},
+            name=name, kind=kind, authority=successor, valid_from=MERGER, valid_to=None,
         )
     session.flush()
     return units
@@ -236,20 +289,30 @@ def _users(session: Session, report: SeedReport, units: dict[str, Unit]) -> dict
     return users
 
 
-def _council(session: Session, report: SeedReport, district: Authority, units: dict[str, Unit],
+@dataclass(frozen=True)
+class CouncilPlan:
+    authority: Authority
+    name: str
+    office_code: str
+    term: tuple[date, date | None]
+    members: list[tuple[str, str, str]]
+
+
+def _council(session: Session, report: SeedReport, plan: CouncilPlan, units: dict[str, Unit],
              users: dict[str, User]) -> None:
+    term_start, term_end = plan.term
     council = _ensure(
-        session, report, "councils", Council, {"authority_id": district.id, "name": COUNCIL_NAME},
-        standing_office=units["P-NOIVU"], term_start=TERM_START, term_end=DISTRICT_END,
+        session, report, "councils", Council, {"authority_id": plan.authority.id, "name": plan.name},
+        standing_office=units[plan.office_code], term_start=term_start, term_end=term_end,
         # Thresholds stay null: the rule set in force supplies them.
         quorum_ratio=None, pass_ratio=None, secret_ballot=True,
     )
     session.flush()
-    for username, role_in_council, position_title in COUNCIL_MEMBERS:
+    for username, role_in_council, position_title in plan.members:
         _ensure(
             session, report, "council_memberships", CouncilMembership,
-            {"council_id": council.id, "user_id": users[username].id, "term_from": TERM_START},
-            role_in_council=role_in_council, position_title=position_title, term_to=DISTRICT_END,
+            {"council_id": council.id, "user_id": users[username].id, "term_from": term_start},
+            role_in_council=role_in_council, position_title=position_title, term_to=term_end,
         )
 
 
@@ -273,14 +336,18 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
     """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files.
     With an upload folder, also the demo dossiers (made through the services, documents included)."""
     report = SeedReport()
-    district = _authorities(session, report)
+    district, successor = _authorities(session, report)
     # After the authorities, so the Kon Tum override layer finds its province.
     report.rule_sets = load_rulesets(session)
     report.created["rule_sets"] += len(report.rule_sets.created)
     report.created["base_salaries"] += len(report.rule_sets.base_salaries_created)
-    units = _units(session, report, district)
+    units = _units(session, report, district, successor)
     users = _users(session, report, units)
-    _council(session, report, district, units, users)
+    for plan in (
+        CouncilPlan(district, COUNCIL_NAME, "P-NOIVU", (TERM_START, DISTRICT_END), COUNCIL_MEMBERS),
+        CouncilPlan(successor, SUCCESSOR_COUNCIL_NAME, "XA-VP", (MERGER, None), SUCCESSOR_COUNCIL_MEMBERS),
+    ):
+        _council(session, report, plan, units, users)
     _movement(session, report, district, units)
     report.created["holidays"] += seed_holidays(session, *HOLIDAY_YEARS)
     session.flush()

@@ -22,6 +22,7 @@ from workflow.core.today import local_today
 from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.documents import upload_document
 from workflow.dossiers.past_years import year_fact_errors
+from workflow.dossiers.succession import out_of_office
 from workflow.permissions import can_create_dossier, can_edit_dossier
 from workflow.registry import identity
 from workflow.rules.applicable import rule_set_for
@@ -42,12 +43,16 @@ def _require(allowed: bool) -> None:
 def create_dossier(
     session: Session, *, actor: User, procedure: str, year: int, title: str, movement_id: int | None = None
 ) -> Dossier:
-    """Open a draft dossier for the actor's unit. Raises PermissionDenied, InvalidInput."""
+    """Open a draft dossier for the actor's unit, addressed to the unit's authority, which must exist today (an
+    ended one names its successor). Raises PermissionDenied, InvalidInput."""
     _require(can_create_dossier(actor))
     errors: dict[str, list[str]] = {}
+    today = local_today()
+    refusal = out_of_office(actor.unit.authority, today)
+    if refusal is not None:
+        errors["authority"] = [refusal]
     if procedure not in UNIT_PROCEDURES:
         errors["procedure"] = [msg("Thủ tục không hợp lệ.")]
-    today = local_today()
     if not (2000 <= year <= today.year + 1):
         errors["year"] = [msg("Năm thành tích phải từ 2000 đến %(last)s.", last=today.year + 1)]
     if not title.strip():

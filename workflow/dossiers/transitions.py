@@ -4,6 +4,7 @@ firing it through the engine with the facts its guards read. Services flush, nev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def submit_to_head(session: Session, dossier: Dossier, *, actor: User, comment: 
         "submit_to_head",
         actor=actor,
         data=_comment(comment),
-        context={"checklist": checklist(session, dossier)},
+        context=_facts(session, dossier, local_today()),
         expected_version=version,
     )
 
@@ -62,14 +63,16 @@ def approve_submission(
         "approve_submission",
         actor=actor,
         data={**_comment(comment), "sign_off": sign_off},
-        context={"checklist": checklist(session, dossier)},
+        context=_facts(session, dossier, today),
         changes=changes,
         expected_version=version,
     )
 
 
 def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
-    """The standing office accepts a complete dossier; the legal clock starts (or keeps running after a pause)."""
+    """The standing office accepts a complete dossier; the legal clock starts (or keeps running after a pause).
+    A re-accepted dossier keeps the day it was first accepted: that day decides whether it continues under the
+    transitional rules once its authority has ended."""
     today = local_today()
     entry = fire(
         DOSSIER,
@@ -77,8 +80,8 @@ def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = ""
         "accept",
         actor=actor,
         data=_comment(comment),
-        context={"checklist": checklist(session, dossier)},
-        changes={"accepted_on": today},
+        context=_facts(session, dossier, today),
+        changes={"accepted_on": dossier.accepted_on or today},
         expected_version=version,
     )
     deadlines.start_clock(session, dossier, today, time_limit(session, dossier))
@@ -111,17 +114,23 @@ def return_for_supplement(
 
 
 def resubmit(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
-    """The unit sends the supplemented dossier back; a paused clock resumes with the days that were left."""
+    """The unit sends the supplemented dossier back; a paused clock resumes with the days that were left. A dossier
+    re-addressed to a successor authority reaches it now, so the rule set in force today is recorded."""
+    today = local_today()
+    changes: dict[str, Any] = {}
+    if dossier.rule_set_id is None:
+        changes["rule_set"] = rule_set_for(session, dossier, today)
     entry = fire(
         DOSSIER,
         dossier,
         "resubmit",
         actor=actor,
         data=_comment(comment),
-        context={"checklist": checklist(session, dossier)},
+        context=_facts(session, dossier, today),
+        changes=changes,
         expected_version=version,
     )
-    deadlines.resume_clock(session, dossier, local_today())
+    deadlines.resume_clock(session, dossier, today)
     session.flush()
     return entry
 
@@ -161,6 +170,12 @@ def time_limit(session: Session, dossier: Dossier) -> int:
     if rule is None:
         raise InvalidInput({"procedure": [msg("Bộ quy định không có thời hạn giải quyết cho thủ tục này.")]})
     return rule.time_limit_working_days
+
+
+def _facts(session: Session, dossier: Dossier, today: date) -> dict[str, Any]:
+    """What the guards of a step towards the office read: the document checklist and the day (an ended authority
+    receives nothing)."""
+    return {"checklist": checklist(session, dossier), "today": today}
 
 
 def _comment(comment: str | None) -> dict[str, str]:
