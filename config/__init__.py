@@ -79,7 +79,7 @@ class BaseConfig:
     # Absolute links in e-mails.
     APP_BASE_URL = "http://127.0.0.1:5000"
 
-    # Which rule set judges a nomination (DOMAIN.md §2): reached_authority (default), review or achievement_year.
+    # Which rule set judges a nomination (docs/DOMAIN.md §2): reached_authority (default), review or achievement_year.
     RULE_SET_BASIS = "reached_authority"
 
     TESTING = False

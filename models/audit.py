@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log (DESIGN.md §3.3)."""
+"""The append-only, hash-chained audit log (docs/DESIGN.md §3.3)."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ class RuleSetChild:
 
 
 class AwardTitle(RuleSetChild, db.Model):
-    """A title or form of commendation as one rule set defines it (DOMAIN.md §3)."""
+    """A title or form of commendation as one rule set defines it (docs/DOMAIN.md §3)."""
 
     __tablename__ = "award_titles"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""The standing office's written overrides of eligibility warnings (DOMAIN.md §4)."""
+"""The standing office's written overrides of eligibility warnings (docs/DOMAIN.md §4)."""
 
 from __future__ import annotations
 

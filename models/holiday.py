@@ -1,4 +1,4 @@
-"""The working-day calendar's exceptions (DOMAIN.md §8)."""
+"""The working-day calendar's exceptions (docs/DOMAIN.md §8)."""
 
 from __future__ import annotations
 

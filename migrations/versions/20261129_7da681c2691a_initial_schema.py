@@ -891,7 +891,7 @@ CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entrie
 
 
 def _forbid_audit_rewrites():
-    """On PostgreSQL the audit log refuses UPDATE and DELETE (DESIGN.md §3.3)."""
+    """On PostgreSQL the audit log refuses UPDATE and DELETE (docs/DESIGN.md §3.3)."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(AUDIT_GUARD)
 

@@ -1,4 +1,4 @@
-"""E1–E12 and E14, each with a passing and a failing case in every legal period it applies to (DOMAIN.md §4),
+"""E1–E12 and E14, each with a passing and a failing case in every legal period it applies to (docs/DOMAIN.md §4),
 both sides of 2024-01-01 and 2025-07-01 where the law changed. E13 is in test_eligibility_competence.py.
 
 Nominations are judged with the `review` basis, so the appraisal day chooses the rule set; the `World` builds the

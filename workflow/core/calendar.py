@@ -1,4 +1,4 @@
-"""The working-day calendar (DOMAIN.md §8): Monday to Friday, minus the days off and plus the swapped working
+"""The working-day calendar (docs/DOMAIN.md §8): Monday to Friday, minus the days off and plus the swapped working
 Saturdays stored in the `holidays` table.
 
 The table, not the `holidays` package, is the truth: the government announces extra days off and swapped

@@ -1,7 +1,7 @@
 """One shared `transitions.Machine` per workflow definition, built once at import.
 
-Rows are never registered with a machine (STYLE.md): the engine fires `machine.events[t].trigger(row)`,
-which reads and writes the state through `model_attribute`."""
+Rows are never registered with a machine (a machine per row would cost a build per row): the engine fires
+`machine.events[t].trigger(row)`, which reads and writes the state through `model_attribute`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Ngọc Hồi demo (DOMAIN.md §9): Kon Tum, the district, its communes and bodies, one login per role,
+"""The Ngọc Hồi demo (docs/DOMAIN.md §9): Kon Tum, the district, its communes and bodies, one login per role,
 the district council and the 2020–2025 movement, plus the rule sets of the three legal periods. The district
 ended on 30 June 2025; its successor from 1 July 2025, a commune under the merged Quảng Ngãi province, has its
 own units, council and logins, so a new dossier made today goes to an authority that exists.

@@ -1,6 +1,6 @@
-"""A dossier's legal clock (DOMAIN.md §5): N working days from the day a complete dossier is accepted, stopped
+"""A dossier's legal clock (docs/DOMAIN.md §5): N working days from the day a complete dossier is accepted, stopped
 while the dossier is back with its unit. The due date is a stored column checked by `sweep`, which a daily
-`flask deadlines sweep` runs (DESIGN.md §3.7).
+`flask deadlines sweep` runs (docs/DESIGN.md §3.7).
 
 The clock functions only set the clock columns (never `state`, never commit); the dossier services call them
 inside the transition's transaction."""

@@ -85,7 +85,7 @@ def create_dossier(
 
 @dataclass
 class NomineeInput:
-    """What the unit states about one nominee for one title and year (DOMAIN.md §4 reads these facts)."""
+    """What the unit states about one nominee for one title and year (docs/DOMAIN.md §4 reads these facts)."""
 
     kind: str
     full_name: str
@@ -169,7 +169,7 @@ def _member_count_errors(data: NomineeInput) -> dict[str, list[str]]:
 
 
 def _find_or_create_nominee(session: Session, dossier: Dossier, data: NomineeInput, actor: User) -> Nominee:
-    """The same person or collective keeps one identity across years and units (workflow/identity.py); a unit
+    """The same person or collective keeps one identity across years and units (workflow/registry/identity.py); a unit
     never reaches someone else's person through a national ID."""
     return identity.nominee_for(
         session,

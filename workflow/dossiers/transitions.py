@@ -52,7 +52,7 @@ def approve_submission(
     version: int | None = None,
 ):
     """The head signs the proposal and the dossier reaches the standing office; from now on the rule set in force
-    today judges it (DOMAIN.md §2)."""
+    today judges it (docs/DOMAIN.md §2)."""
     today = local_today()
     changes: dict[str, Any] = {"submitted_at": utcnow()}
     if dossier.rule_set_id is None:

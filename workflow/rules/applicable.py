@@ -1,4 +1,4 @@
-"""Which rule set judges a dossier (DOMAIN.md §2 in the README's words): the one question the checklist, the legal
+"""Which rule set judges a dossier (docs/DOMAIN.md §2): the one question the checklist, the legal
 time limit, the titles offered, the money estimate and eligibility all ask, answered here only.
 
 1. A movement that pins a rule set wins.

@@ -1,4 +1,4 @@
-"""E13: who may decide a title on a given day (DOMAIN.md §3).
+"""E13: who may decide a title on a given day (docs/DOMAIN.md §3).
 
 An authority decides a title only when the rule set (or a province layer on top of it) gives its level the title
 AND the authority itself exists that day; otherwise the nomination is forwarded upward (trình cấp trên), never

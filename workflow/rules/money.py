@@ -1,4 +1,4 @@
-"""Award money (DOMAIN.md §3): the title's multiple × the base salary in force on the decision date, rounded up.
+"""Award money (docs/DOMAIN.md §3): the title's multiple × the base salary in force on the decision date, rounded up.
 
 Every figure comes from data: the multiple from the rule set's AwardTitle (collectives have titles and multiples
 of their own), the rounding unit from its `money_round_up_to_vnd` parameter, the base salary from the dated
@@ -256,7 +256,7 @@ def _decision_date(session: Session, nomination: Nomination) -> date | None:
 
 def nomination_amount(session: Session, nomination: Nomination, *, on: date) -> MoneyAmount:
     """The nomination's money under the rule set that judges its dossier. Once the nomination's decision is
-    signed, its date is used (DOMAIN.md §2); until then `on` (usually today) and the amount is an estimate."""
+    signed, its date is used (docs/DOMAIN.md §2); until then `on` (usually today) and the amount is an estimate."""
     dossier = nomination.dossier
     decided_on = _decision_date(session, nomination)
     day = decided_on or on

@@ -1,4 +1,4 @@
-"""Which rule set judges a nomination (DOMAIN.md §2), and the province layers that replace some of its entries.
+"""Which rule set judges a nomination (docs/DOMAIN.md §2), and the province layers that replace some of its entries.
 
 The basis is a setting (RULE_SET_BASIS) that the caller passes in, since workflow/ never reads Flask's config:
 - `reached_authority` (default): the rule set the dossier recorded when it reached the deciding authority

@@ -1,7 +1,7 @@
 """What the rules read about one nomination, loaded in a handful of queries so the rules stay pure functions.
 
-A nominee's identity spans merged duplicates (workflow/identity.py): the surviving row and every row merged into
-it are one person or collective for the yearly facts, the registry and E11."""
+A nominee's identity spans merged duplicates (workflow/registry/identity.py): the surviving row and every row merged
+into it are one person or collective for the yearly facts, the registry and E11."""
 
 from __future__ import annotations
 
@@ -228,7 +228,7 @@ def _lookalikes(
     session: Session, nomination: Nomination, nominee: Nominee, ids: list[int]
 ) -> tuple[OtherNomination, ...]:
     """People with the same name and birth date but another identity: perhaps a duplicate nobody merged yet.
-    Names are compared as workflow/identity.py compares them (case and spacing aside), in Python."""
+    Names are compared as workflow/registry/identity.py compares them (case and spacing aside), in Python."""
     if nominee.kind != "person" or nominee.date_of_birth is None:
         return ()
     found = _live_nominations(

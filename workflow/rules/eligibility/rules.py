@@ -1,4 +1,4 @@
-"""The eligibility rules E1–E12 and E14 (DOMAIN.md §4) as pure functions of the facts and the law in force.
+"""The eligibility rules E1–E12 and E14 (docs/DOMAIN.md §4) as pure functions of the facts and the law in force.
 
 Each rule returns one Finding, or None when it does not apply: to this title, or in this period because the rule
 set has no parameter for it (E12 and E14 exist from July 2025 only; E10 reads a different parameter before 2024,
@@ -6,7 +6,7 @@ from 2024 and from July 2025). A finding's severity follows the data:
 a condition that fails against a parameter the law fixes blocks; one that fails against a `configurable` value
 (a figure the province or the council sets, or one not confirmed) warns, so the standing office may accept it in
 writing; and a fact nobody recorded warns too, since the office can check the paper file. E13 (competence) lives
-in workflow/competence.py."""
+in workflow/rules/competence.py."""
 
 from __future__ import annotations
 
