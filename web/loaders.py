@@ -3,7 +3,7 @@ exist, so a predicate is only ever asked about a real row."""
 
 from __future__ import annotations
 
-from models import Document, Dossier, IdentityMatch, Nomination, Nominee, db
+from models import Document, Dossier, IdentityMatch, Nomination, Nominee, Unit, db
 
 
 def load_dossier(dossier_id: int, **_) -> Dossier:
@@ -24,3 +24,7 @@ def load_nominee(nominee_id: int, **_) -> Nominee:
 
 def load_match(match_id: int, **_) -> IdentityMatch:
     return db.get_or_404(IdentityMatch, match_id)
+
+
+def load_unit(unit_id: int, **_) -> Unit:
+    return db.get_or_404(Unit, unit_id)

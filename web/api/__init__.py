@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, jsonify, render_template, url_for
 from flask_smorest.utils import prepare_response
 
 from web.access import public
-from web.api import auth, dossiers, findings, money, registry, rulesets, workflows
+from web.api import auth, dossiers, findings, money, registry, rulesets, units, workflows
 from web.api.schemas import ProblemSchema
 from web.extensions import csrf
 
@@ -81,7 +81,16 @@ def init_api(app: Flask) -> Api:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Mã từ POST /api/v1/auth/tokens."}
     )
-    for blueprint in (auth.blp, dossiers.blp, findings.blp, money.blp, registry.blp, rulesets.blp, workflows.blp):
+    for blueprint in (
+        auth.blp,
+        dossiers.blp,
+        findings.blp,
+        money.blp,
+        registry.blp,
+        rulesets.blp,
+        units.blp,
+        workflows.blp,
+    ):
         # Bearer tokens, not cookies, authenticate API calls, so a forged cross-site request carries nothing.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         registry,
         rulesets_admin,
+        units,
         webhooks_admin,
         workflows_admin,
     )
@@ -31,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appraisal.bp)
     app.register_blueprint(registry.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(units.bp)
