@@ -36,8 +36,13 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     dossier = db.session.scalars(visible_dossiers(db.session, user(username))).first()
-    known = {"dossier_id": dossier.id, "nomination_id": dossier.nominations[0].id, "period": "2024-2025",
-             "name": "dossier"}
+    known = {
+        "dossier_id": dossier.id,
+        "nomination_id": dossier.nominations[0].id,
+        "period": "2024-2025",
+        "name": "dossier",
+        "unit_id": dossier.unit_id,
+    }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:

@@ -35,6 +35,7 @@ SEARCHES_REGISTRY = LISTS_DOSSIERS | {"admin"}
 SEES_PERSON = SEES_DOSSIER | {"admin"}
 KEEPS_REGISTRY = frozenset({"office", "admin"})
 READS_RULES = frozenset({"office", "secretary", "admin"})
+KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office's own authority
 ADMIN = frozenset({"admin"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
@@ -96,6 +97,11 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
     ("imports.dossier_template", "GET"): EDITS_DRAFT,
+    ("units.index", "GET"): KEEPS_UNITS,
+    ("units.new", "GET"): KEEPS_UNITS,
+    ("units.new", "POST"): KEEPS_UNITS,
+    ("units.edit", "GET"): KEEPS_UNITS,
+    ("units.edit", "POST"): KEEPS_UNITS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -115,6 +121,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,
     ("api_rulesets.get_rule_set", "GET"): READS_RULES,
+    ("api_units.list_units", "GET"): KEEPS_UNITS,
+    ("api_units.create_unit", "POST"): KEEPS_UNITS,
+    ("api_units.update_unit", "PATCH"): KEEPS_UNITS,
     ("api_workflows.get_workflow", "GET"): EVERYONE,
 }
 
@@ -167,6 +176,7 @@ def sample_args(make_dossier) -> dict[str, object]:
         "nominee_id": first.id,
         "period": "2024-2025",
         "match_id": match.id,
+        "unit_id": dossier.unit_id,
     }
 
 
