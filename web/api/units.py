@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from marshmallow import Schema, fields
 
 from models import Unit, db
@@ -135,7 +134,7 @@ def list_units(query: dict):
 def create_unit(data: dict):
     unit = units.create_unit(db.session, current_actor(), data)
     db.session.commit()
-    return unit, {"Location": url_for(".list_units", q=unit.code)}
+    return unit
 
 
 @blp.route(f"/<{ID}:unit_id>", methods=["PATCH"])
