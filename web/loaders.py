@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from models import Document, Dossier, IdentityMatch, Initiative, Nomination, Nominee, db
+from models import Document, Dossier, IdentityMatch, Initiative, Nomination, Nominee, Unit, db
 
 
 def load_dossier(dossier_id: int, **_) -> Dossier:
@@ -38,3 +38,7 @@ def load_match(match_id: int, **_) -> IdentityMatch:
 
 def load_initiative(initiative_id: int, **_) -> Initiative:
     return db.get_or_404(Initiative, initiative_id)
+
+
+def load_unit(unit_id: int, **_) -> Unit:
+    return db.get_or_404(Unit, unit_id)

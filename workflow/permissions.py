@@ -134,6 +134,21 @@ def can_view_rulesets(user: User | None, obj: object = None) -> bool:
     return _active(user) and user.has_role(Role.ADMIN, Role.OFFICE, Role.SECRETARY)
 
 
+# --- the units catalogue (danh mục đơn vị) -------------------------------------------------------------------------
+
+
+def can_manage_units(user: User | None, obj: object = None) -> bool:
+    """The administrator keeps every authority's units; the standing office keeps its own authority's, whose end
+    dates E14 reads."""
+    if not _active(user):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    if user.unit is None or not user.has_role(Role.OFFICE):
+        return False
+    return obj is None or (isinstance(obj, Unit) and obj.authority_id == user.unit.authority_id)
+
+
 # --- the registry (sổ theo dõi khen thưởng) --------------------------------------------------------------------------
 
 # Who reads the whole registry of their authority (and of the authorities under it), and who reads their unit's.

@@ -58,6 +58,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "name": "dossier",
         "year": dossier.year - 1,
         "initiative_id": _initiative(user("canbo.pleikan")).id,
+        "unit_id": dossier.unit_id,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

@@ -39,6 +39,7 @@ READS_RULES = frozenset({"office", "secretary", "admin"})
 # The sample initiative is a Plei Kần proposal: its unit and the district's readers see it; the office records.
 SEES_INITIATIVE = frozenset({"officer", "head", "office", "secretary", "chairman", "admin"})
 RECORDS_RECOGNITION = frozenset({"office"})
+KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office's own authority
 ADMIN = frozenset({"admin"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
@@ -111,6 +112,11 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
     ("imports.dossier_template", "GET"): EDITS_DRAFT,
+    ("units.index", "GET"): KEEPS_UNITS,
+    ("units.new", "GET"): KEEPS_UNITS,
+    ("units.new", "POST"): KEEPS_UNITS,
+    ("units.edit", "GET"): KEEPS_UNITS,
+    ("units.edit", "POST"): KEEPS_UNITS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -141,6 +147,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,
     ("api_rulesets.get_rule_set", "GET"): READS_RULES,
+    ("api_units.list_units", "GET"): KEEPS_UNITS,
+    ("api_units.create_unit", "POST"): KEEPS_UNITS,
+    ("api_units.update_unit", "PATCH"): KEEPS_UNITS,
     ("api_workflows.get_workflow", "GET"): EVERYONE,
 }
 
@@ -199,6 +208,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "match_id": match.id,
         "year": 2023,
         "initiative_id": initiative.id,
+        "unit_id": dossier.unit_id,
     }
 
 

@@ -13,7 +13,18 @@ from flask import Blueprint, Flask, jsonify, render_template, url_for
 from flask_smorest.utils import prepare_response
 
 from web.access import public
-from web.api import auth, dossiers, findings, initiatives, money, past_years, registry, rulesets, workflows
+from web.api import (
+    auth,
+    dossiers,
+    findings,
+    initiatives,
+    money,
+    past_years,
+    registry,
+    rulesets,
+    units,
+    workflows,
+)
 from web.api.schemas import ProblemSchema
 from web.extensions import csrf
 
@@ -90,6 +101,7 @@ def init_api(app: Flask) -> Api:
         past_years.blp,
         registry.blp,
         rulesets.blp,
+        units.blp,
         workflows.blp,
     ):
         # Bearer tokens, not cookies, authenticate API calls, so a forged cross-site request carries nothing.

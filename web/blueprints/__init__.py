@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         registry,
         rulesets_admin,
+        units,
         webhooks_admin,
         workflows_admin,
     )
@@ -33,3 +34,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registry.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(initiatives.bp)
+    app.register_blueprint(units.bp)

@@ -1,0 +1,1 @@
+"""The organisation's reference data that people keep: the units catalogue of each authority."""
