@@ -184,3 +184,17 @@ def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_
     assert second.exit_code == 0, second.output
     assert "không tạo thêm" in second.output
     assert counts == {t: db.session.scalar(select(func.count()).select_from(t)) for t in counts}
+
+
+@pytest.mark.today("2026-12-06")
+def test_a_seed_run_after_the_district_ended_files_its_dossiers_on_the_story_day(app):
+    from models import Dossier
+    from workflow.core.today import LOCAL_TZ
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    filed = db.session.scalars(select(Dossier).where(Dossier.submitted_at.is_not(None))).all()
+    # Ngọc Hồi's history is told on 16 June 2025, before the district ended: its dossiers reached it then, so
+    # the 2024-2025 rule set judges them, whatever day the seed runs.
+    assert {d.submitted_at.astimezone(LOCAL_TZ).date().isoformat() for d in filed} == {"2025-06-16"}
+    assert {d.rule_set.code for d in filed} == {"2024-2025"}

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -13,6 +13,15 @@ _story_day: ContextVar[date | None] = ContextVar("story_day", default=None)
 
 def local_today() -> date:
     return _story_day.get() or datetime.now(LOCAL_TZ).date()
+
+
+def filing_moment() -> datetime:
+    """When a dossier reaches its authority: now, or inside `told_on` the story day's morning, since that moment
+    chooses the rule set that judges the dossier."""
+    day = _story_day.get()
+    if day is None:
+        return datetime.now(UTC)
+    return datetime.combine(day, time(9), LOCAL_TZ).astimezone(UTC)
 
 
 @contextmanager

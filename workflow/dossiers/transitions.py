@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Dossier, User
-from models.base import utcnow
 from models.catalogue import ProcedureRule
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.core.messages import msg
-from workflow.core.today import local_today
+from workflow.core.today import filing_moment, local_today
 from workflow.dossiers import deadlines
 from workflow.dossiers.editing import checklist
 from workflow.rules.applicable import rule_set_for
@@ -54,7 +53,7 @@ def approve_submission(
     """The head signs the proposal and the dossier reaches the standing office; from now on the rule set in force
     today judges it (docs/DOMAIN.md §2)."""
     today = local_today()
-    changes: dict[str, Any] = {"submitted_at": utcnow()}
+    changes: dict[str, Any] = {"submitted_at": filing_moment()}
     if dossier.rule_set_id is None:
         changes["rule_set"] = rule_set_for(session, dossier, today)
     return fire(
