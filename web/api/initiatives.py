@@ -4,15 +4,13 @@ on. Views parse, call one service, commit once and dump."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from models import db
 from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import ID, MAX_ID, ApiBlueprint
-from web.api.registry import ImportReportSchema, RegistryImportSchema
+from web.api.registry import ImportReportSchema, RegistryImportSchema, answer_import
 from web.api.schemas import (
     Date,
     InputSchema,
@@ -28,11 +26,8 @@ from web.api.schemas import (
     max_length,
     one_of,
 )
-from web.errors import render_error
 from web.loaders import load_initiative, load_nomination
-from web.messages import translate
 from web.pagination import paginate
-from workflow.core.messages import msg
 from workflow.permissions import (
     can_edit_dossier,
     can_propose_initiative,
@@ -203,13 +198,7 @@ def refuse(data: dict, initiative_id: int):
 @blp.arguments(RegistryImportSchema, location="form_and_files")
 @blp.response(201, ImportReportSchema)
 def import_initiatives(form: dict):
-    report = initiative_import.import_initiatives(db.session, form["file"].stream, actor=current_actor())
-    if not report.ok:
-        detail = msg("Tệp có %(count)s dòng lỗi; chưa ghi dòng nào.", count=report.bad_rows)
-        errors = [replace(error, reason=translate(error.reason)) for error in report.errors]
-        return render_error(422, detail, report=ImportReportSchema().dump(replace(report, errors=errors)))
-    db.session.commit()
-    return report
+    return answer_import(initiative_import.import_initiatives(db.session, form["file"].stream, actor=current_actor()))
 
 
 @blp.route(f"/nominations/<{ID}:nomination_id>/initiatives", methods=["PUT"])

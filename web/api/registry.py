@@ -19,6 +19,7 @@ from workflow.core.messages import msg
 from workflow.permissions import can_import_registry, can_search_registry
 from workflow.registry import award_import
 from workflow.registry import entries as registry
+from workflow.registry.xlsx import ImportReport
 
 blp = ApiBlueprint(
     "api_registry",
@@ -138,7 +139,12 @@ def list_entries(query: dict):
 @blp.arguments(RegistryImportSchema, location="form_and_files")
 @blp.response(201, ImportReportSchema)
 def import_entries(form: dict):
-    report = award_import.import_registry(db.session, form["file"].stream, actor=current_actor())
+    return answer_import(award_import.import_registry(db.session, form["file"].stream, actor=current_actor()))
+
+
+def answer_import(report: ImportReport):
+    """All or nothing: commit and answer the report, or a 422 problem listing every bad row in the reader's
+    language, with nothing written."""
     if not report.ok:
         detail = msg("Tệp có %(count)s dòng lỗi; chưa ghi dòng nào.", count=report.bad_rows)
         errors = [replace(error, reason=translate(error.reason)) for error in report.errors]
