@@ -1,4 +1,8 @@
-"""The Emulation–Commendation Council: membership, sessions, agenda, polls, ballots."""
+"""The Emulation–Commendation Council: membership, sessions, agenda, attendance, polls.
+
+A secret poll stores no ballot rows: a vote marks the member's participation (that they voted, never how) and adds
+one to the poll's counters in the same transaction, so no row, column, timestamp or row order links a member to a
+choice. An open poll records the choice on the participation, by name."""
 
 from __future__ import annotations
 
@@ -12,7 +16,12 @@ from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one
 from models.org import Authority, Unit, User
 
 COUNCIL_ROLES = ("chair", "vice_chair", "standing_member", "member", "secretary")
+# The secretary keeps the minutes and does not vote; every other role does.
+VOTING_ROLES = ("chair", "vice_chair", "standing_member", "member")
 BALLOT_CHOICES = ("yes", "no", "abstain")
+ATTENDANCE_STATUSES = ("present", "absent", "written")
+APPROVAL_BASES = ("total", "present")
+POLL_MODES = ("electronic", "paper")
 
 
 class SessionState(States):
@@ -31,7 +40,7 @@ class PollState(States):
 
 
 class Council(db.Model):
-    """An authority's council for a term; its thresholds override the rule set's defaults when set."""
+    """An authority's council for a term; each rule set here, when set, overrides the rule set's default."""
 
     __tablename__ = "councils"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +51,10 @@ class Council(db.Model):
     term_end: Mapped[date | None] = mapped_column(Date)
     quorum_ratio: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
     pass_ratio: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
-    secret_ballot: Mapped[bool] = mapped_column(Boolean, default=True)
+    secret_ballot: Mapped[bool | None] = mapped_column(Boolean)
+    approval_base: Mapped[str | None] = mapped_column(String(8))
+    absent_may_vote_in_writing: Mapped[bool | None] = mapped_column(Boolean)
+    recuse_own_unit: Mapped[bool | None] = mapped_column(Boolean)
 
     authority: Mapped[Authority] = relationship()
     standing_office: Mapped[Unit] = relationship()
@@ -51,6 +63,10 @@ class Council(db.Model):
     __table_args__ = (
         CheckConstraint("quorum_ratio IS NULL OR (quorum_ratio > 0 AND quorum_ratio <= 1)", name="quorum_ratio"),
         CheckConstraint("pass_ratio IS NULL OR (pass_ratio > 0 AND pass_ratio <= 1)", name="pass_ratio"),
+        CheckConstraint(
+            f"approval_base IS NULL OR approval_base IN ({', '.join(repr(b) for b in APPROVAL_BASES)})",
+            name="approval_base_known",
+        ),
     )
 
 
@@ -93,13 +109,15 @@ class CouncilSession(WorkflowState, Timestamped, db.Model):
 
 
 class Attendance(db.Model):
-    """Who was present when the session opened; the quorum is counted from these rows."""
+    """Each member's attendance: present, absent, or absent with a written opinion; the quorum counts the present."""
 
     __tablename__ = "attendances"
     session_id: Mapped[int] = mapped_column(ForeignKey("council_sessions.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    present: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(8))
     note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (one_of("status", ATTENDANCE_STATUSES),)
 
 
 class AgendaItem(db.Model):
@@ -119,7 +137,8 @@ class AgendaItem(db.Model):
 
 
 class Poll(WorkflowState, db.Model):
-    """The vote on one agenda item; entitled_count is frozen when the poll starts."""
+    """The vote on one agenda item. When it starts, the entitled members (participations), the approval base and
+    the threshold are frozen; the counters then only grow, by one vote or by the counting committee's totals."""
 
     __tablename__ = "polls"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,10 +146,15 @@ class Poll(WorkflowState, db.Model):
     state: Mapped[str] = mapped_column(String(16), default=PollState.CREATED, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     secret: Mapped[bool] = mapped_column(Boolean, default=True)
+    mode: Mapped[str] = mapped_column(String(10), default="electronic")
     entitled_count: Mapped[int | None] = mapped_column(Integer)
+    base: Mapped[str | None] = mapped_column(String(8))
+    base_count: Mapped[int | None] = mapped_column(Integer)
+    pass_ratio: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
     yes_count: Mapped[int | None] = mapped_column(Integer)
     no_count: Mapped[int | None] = mapped_column(Integer)
     abstain_count: Mapped[int | None] = mapped_column(Integer)
+    invalid_count: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -141,25 +165,35 @@ class Poll(WorkflowState, db.Model):
     __table_args__ = (
         PollState.check(),
         CheckConstraint("(state = 'created') = (entitled_count IS NULL)", name="entitled_frozen_at_start"),
+        one_of("mode", POLL_MODES),
+        CheckConstraint(
+            f"base IS NULL OR base IN ({', '.join(repr(b) for b in APPROVAL_BASES)})", name="base_known"
+        ),
+        CheckConstraint(
+            "coalesce(yes_count, 0) + coalesce(no_count, 0) + coalesce(abstain_count, 0) + coalesce(invalid_count, 0)"
+            " <= coalesce(entitled_count, 0)",
+            name="votes_within_entitled",
+        ),
     )
 
 
-class Ballot(db.Model):
-    """One choice in a poll. Deliberately holds no member, no time and no sequential id (secret ballot)."""
-
-    __tablename__ = "ballots"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
-    choice: Mapped[str] = mapped_column(String(8))
-
-    __table_args__ = (one_of("choice", BALLOT_CHOICES),)
-
-
 class PollParticipation(db.Model):
-    """That a member voted in a poll (not how); the primary key allows one vote per member."""
+    """A member's place in a poll, frozen when it starts: entitled or recused (with the reason), and whether they
+    voted. A secret poll never stores the choice here; an open poll does, by name. The primary key and `voted`
+    allow one vote per member."""
 
     __tablename__ = "poll_participations"
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     recused: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    voted: Mapped[bool] = mapped_column(Boolean, default=False)
+    choice: Mapped[str | None] = mapped_column(String(8))
+
+    __table_args__ = (
+        CheckConstraint("NOT (recused AND voted)", name="recused_cannot_vote"),
+        CheckConstraint(
+            f"choice IS NULL OR (voted AND choice IN ({', '.join(repr(c) for c in BALLOT_CHOICES)}))",
+            name="choice_only_when_voted",
+        ),
+    )

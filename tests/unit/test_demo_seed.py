@@ -79,7 +79,7 @@ def test_council_has_a_chair_seven_members_and_a_secretary(demo):
     assert chair.user.username == "chutich"
     assert council.standing_office.code == "P-NOIVU"
     assert council.authority.code == "UBND-NGOCHOI"
-    assert (council.quorum_ratio, council.pass_ratio, council.secret_ballot) == (None, None, True)
+    assert (council.quorum_ratio, council.pass_ratio, council.secret_ballot) == (None, None, None)
     assert {(m.term_from, m.term_to) for m in council.memberships} == {(date(2020, 1, 1), date(2025, 6, 30))}
 
 

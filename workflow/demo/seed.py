@@ -304,8 +304,8 @@ def _council(session: Session, report: SeedReport, plan: CouncilPlan, units: dic
     council = _ensure(
         session, report, "councils", Council, {"authority_id": plan.authority.id, "name": plan.name},
         standing_office=units[plan.office_code], term_start=term_start, term_end=term_end,
-        # Thresholds stay null: the rule set in force supplies them.
-        quorum_ratio=None, pass_ratio=None, secret_ballot=True,
+        # Thresholds and the ballot type stay null: the rule set in force supplies them.
+        quorum_ratio=None, pass_ratio=None, secret_ballot=None,
     )
     session.flush()
     for username, role_in_council, position_title in plan.members:
