@@ -24,7 +24,7 @@ from workflow.core.errors import InvalidInput
 from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ
 from workflow.rules.applicable import ACHIEVEMENT_YEAR, BASES, REACHED_AUTHORITY, REVIEW, rule_set_for
-from workflow.rules.rulesets import APPLIES_TO_KEY
+from workflow.rules.rulesets import APPLIES_TO_KEY, rule_set_in_force
 
 BASIS_LABELS = {
     REACHED_AUTHORITY: "ngày hồ sơ đến cơ quan có thẩm quyền",
@@ -97,6 +97,15 @@ def rule_book_for(session: Session, nomination: Nomination, *, today: date, basi
             {"rule_set": [msg("Không có bộ quy định nào có hiệu lực ngày %(day)s.", day=f"{day:%d/%m/%Y}")]}
         )
     return RuleBook(rule_set, _layers(session, rule_set, dossier.authority, day), basis, day, pinned)
+
+
+def rule_book_on(session: Session, authority: Authority, day: date) -> RuleBook | None:
+    """The rule set in force on `day` with the authority's province layers: what a council sitting that day reads.
+    None when no rule set covers the day."""
+    rule_set = rule_set_in_force(session, day)
+    if rule_set is None:
+        return None
+    return RuleBook(rule_set, _layers(session, rule_set, authority, day), REVIEW, day, False)
 
 
 def _layers(session: Session, rule_set: RuleSet, authority: Authority | None, day: date) -> tuple[RuleSet, ...]:
