@@ -4,6 +4,7 @@ session day. No poll starts without it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from workflow.council.rules import reaches, voting_members
 class Quorum:
     present: int
     members: int
-    ratio_needed: object  # Decimal
+    ratio_needed: Decimal
     reached: bool
 
     @property
@@ -26,7 +27,7 @@ class Quorum:
         return next((n for n in range(self.members + 1) if reaches(n, self.ratio_needed, self.members)), self.members)
 
 
-def quorum_of(session: Session, council_session: CouncilSession, ratio) -> Quorum:
+def quorum_of(session: Session, council_session: CouncilSession, ratio: Decimal) -> Quorum:
     """`ratio` is the council's quorum ratio for the day (workflow/council/rules.py::council_rules)."""
     day = council_session.scheduled_at.astimezone(LOCAL_TZ).date()
     members = {m.user_id for m in voting_members(session, council_session.council, day)}
