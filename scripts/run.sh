@@ -10,6 +10,9 @@ if [[ ! -x $FLASK ]]; then
     exit 1
 fi
 
+source scripts/require.sh
+require_document_fonts   # the PDF documents are set in it
+
 mkdir -p instance
 "$FLASK" --app wsgi db upgrade
 "$FLASK" --app wsgi seed-demo     # idempotent: safe on every start

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the whole test suite twice: on SQLite, then on a private throw-away PostgreSQL 15
-# cluster.  Nothing is skipped: Chromium (browser tests) and PostgreSQL are required and, as
-# root, installed from Debian when missing.  Both runs always execute; the script fails if
-# either fails (pytest's exit code 5, "no tests collected", is a failure too).
+# cluster.  Nothing is skipped: Chromium (browser tests), PostgreSQL, the documents' font and
+# poppler (PDF tests) are required and, as root, installed from Debian when missing
+# (scripts/require.sh).  Both runs always execute; the script fails if either fails
+# (pytest's exit code 5, "no tests collected", is a failure too).
 #
 # Usage: make test                      (or: bash scripts/test.sh [pytest args...])
 set -euo pipefail
@@ -16,7 +17,6 @@ PORT_TRIES=20
 
 unset TEST_DATABASE_URL
 
-is_root() { [[ $(id -u) -eq 0 ]]; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { printf '%d.%01d s' $(( $1 / 1000 )) $(( ($1 % 1000) / 100 )); }
 
@@ -25,38 +25,15 @@ if [[ ! -x $PY ]]; then
     exit 1
 fi
 
-# --- prerequisites: Chromium and PostgreSQL 15 -------------------------------------------
+# --- prerequisites: Chromium, PostgreSQL 15, the documents' font, poppler -------------------
 
-apt_updated=
-apt_install() {
-    if [[ -z $apt_updated ]]; then
-        apt-get update -qq
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
-}
-
-# require WHAT PATH DEBIAN-PACKAGE
-require() {
-    local what=$1 path=$2 pkg=$3
-    [[ -x $path ]] && return 0
-    if is_root; then
-        echo "test.sh: $what not found at $path; installing Debian package '$pkg'"
-        apt_install "$pkg"
-        if [[ ! -x $path ]]; then
-            echo "test.sh: '$pkg' installed but $path is still missing" >&2
-            exit 1
-        fi
-        return 0
-    fi
-    {
-        echo "test.sh: $what is required at $path (tests are never skipped)."
-        echo "          Install it with:  sudo apt-get install $pkg"
-    } >&2
-    exit 1
-}
+source scripts/require.sh
 
 require Chromium "$CHROMIUM" chromium
+require_document_fonts
+# The PDF tests read the documents back as text and as images.
+require pdftotext /usr/bin/pdftotext poppler-utils
+require pdftoppm /usr/bin/pdftoppm poppler-utils
 
 if [[ ! -x $PGBIN/initdb ]]; then
     require "PostgreSQL 15" "$PGBIN/initdb" postgresql-15
