@@ -115,6 +115,7 @@ def minutes_from_db(session: Session, council_session: CouncilSession) -> Minute
     }
 
     def member(membership: CouncilMembership) -> Member:
+        """Nobody recorded present counts as absent, as in the quorum."""
         row = attendance.get(membership.user_id)
         return Member(
             membership.user.full_name,
@@ -139,6 +140,7 @@ def minutes_from_db(session: Session, council_session: CouncilSession) -> Minute
         )
         .order_by(CouncilMembership.id)
     )
+    # The quorum ratio is the same for every title.
     ratio = council_rules(session, council, title_code="", day=day).quorum_ratio
     ended = council_session.closed_at.astimezone(LOCAL_TZ) if council_session.closed_at else None
     return MinutesData(
