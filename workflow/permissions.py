@@ -4,9 +4,22 @@ Views, templates and the API all ask these; nothing else decides who may do what
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from models import Authority, Dossier, IdentityMatch, Initiative, Nominee, Role, Unit, User
+from models import (
+    Authority,
+    CouncilMembership,
+    CouncilSession,
+    Dossier,
+    IdentityMatch,
+    Initiative,
+    Nominee,
+    Poll,
+    Role,
+    Unit,
+    User,
+)
 from models.dossier import DossierState
 
 
@@ -123,6 +136,12 @@ def can_appraise(user: User | None, obj) -> bool:
 
 def can_manage_council_review(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.OFFICE)
+
+
+def can_record_council_result(user: User | None, obj) -> bool:
+    """A published poll moves the nomination, and the dossier once every item has a result: the council's
+    secretary or chairman publishes it, the office may close the review by hand."""
+    return _authority_member(user, obj, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
 
 
 def can_decide(user: User | None, obj) -> bool:
@@ -252,6 +271,38 @@ def can_record_recognition(user: User | None, initiative: object = None) -> bool
     if not (_active(user) and user.unit is not None and user.has_role(Role.OFFICE)):
         return False
     return not isinstance(initiative, Initiative) or user.unit.authority_id == initiative.authority_id
+
+
+# --- the council's votes ---------------------------------------------------------------------------------------------
+
+
+def _council_of(obj):
+    if isinstance(obj, Poll):
+        return obj.agenda_item.session.council
+    return obj.council if isinstance(obj, CouncilSession) else None
+
+
+def can_manage_polls(user: User | None, obj: object = None) -> bool:
+    """The council's secretary (of its authority) and its chair run the votes of a session. Without a poll or a
+    session: whether the user could for some (the pages that list them)."""
+    if not _active(user):
+        return False
+    council = _council_of(obj)
+    if council is None:
+        return obj is None and user.has_role(Role.SECRETARY, Role.CHAIRMAN)
+    if user.has_role(Role.SECRETARY) and user.unit is not None and user.unit.authority_id == council.authority_id:
+        return True
+    chair = select(CouncilMembership.id).where(
+        CouncilMembership.council_id == council.id,
+        CouncilMembership.user_id == user.id,
+        CouncilMembership.role_in_council == "chair",
+    )
+    return object_session(council).scalar(chair) is not None
+
+
+def can_vote(user: User | None, obj: object = None) -> bool:
+    """Council members open their ballot; which polls they may vote in is the poll service's to say."""
+    return _active(user) and user.has_role(Role.COUNCIL_MEMBER)
 
 
 # --- buttons and API triggers ----------------------------------------------------------------------------------------

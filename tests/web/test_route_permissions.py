@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from config import TestingConfig
-from models import IdentityMatch, db
+from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
+from models.base import utcnow
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -41,6 +43,8 @@ SEES_INITIATIVE = frozenset({"officer", "head", "office", "secretary", "chairman
 RECORDS_RECOGNITION = frozenset({"office"})
 KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office's own authority
 ADMIN = frozenset({"admin"})
+RUNS_POLLS = frozenset({"secretary", "chairman"})  # the council's secretary and its chair
+VOTES = frozenset({"member", "chairman"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -117,6 +121,13 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    ("council_polls.ballot", "GET"): VOTES,
+    ("council_polls.vote", "POST"): VOTES,
+    ("council_polls.manage", "GET"): RUNS_POLLS,
+    ("council_polls.live", "GET"): RUNS_POLLS,
+    ("council_polls.create", "POST"): RUNS_POLLS,
+    ("council_polls.act", "POST"): RUNS_POLLS,
+    ("council_polls.paper", "POST"): RUNS_POLLS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -192,8 +203,19 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         db.session, actor=user("canbo.pleikan"), title="Số hóa hồ sơ một cửa", year=2024, kind="initiative",
         authors=[register.Author(first.id, 100)],
     )  # fmt: skip
+    council = db.session.scalar(select(Council).where(Council.authority_id == dossier.authority_id))
+    council_session = CouncilSession(council_id=council.id, title="Phiên họp", scheduled_at=utcnow(), state="open")
+    db.session.add(council_session)
+    db.session.flush()
+    item = AgendaItem(session_id=council_session.id, nomination_id=dossier.nominations[0].id, position=1)
+    db.session.add(item)
+    db.session.flush()
+    poll = Poll(agenda_item_id=item.id)
+    db.session.add(poll)
     db.session.commit()
     return {
+        "session_id": council_session.id,
+        "poll_id": poll.id,
         "dossier_id": dossier.id,
         "nomination_id": dossier.nominations[0].id,
         "document_id": dossier.documents[0].id,
@@ -213,7 +235,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
 
 
 # Parameters whose sample depends on the route: the trigger pressed on a dossier, the decision on a match.
-TRIGGERS = {"dossiers.act": "submit_to_head", "registry.resolve_match": "reject_identity"}
+TRIGGERS = {"dossiers.act": "submit_to_head", "council_polls.act": "start", "registry.resolve_match": "reject_identity"}
 
 
 def _url(app, endpoint: str, samples: dict[str, object]) -> str:

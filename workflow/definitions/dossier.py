@@ -41,9 +41,10 @@ TRANSITIONS = (
     Transition("skip_council", (S.ACCEPTED,), S.AWAITING_DECISION, "Trình quyết định (không qua Hội đồng)",
                p.can_manage_council_review, "dossier.council_skipped", ("unit_officers",),
                (g.council_review_optional,)),
+    # Fired by publishing the last poll on the dossier's nominations (workflow/council/polls.py), or pressed.
     Transition("close_review", (S.IN_COUNCIL,), S.AWAITING_DECISION, "Kết thúc xét tại Hội đồng",
-               p.can_manage_council_review, "dossier.review_closed", ("chairman",),
-               (g.every_agenda_nomination_has_result,)),
+               p.can_record_council_result, "dossier.review_closed", ("chairman",),
+               (g.every_agenda_nomination_has_result,), service="workflow.council.polls:close_review"),
     Transition("decide", (S.AWAITING_DECISION,), S.DECIDED, "Ký quyết định", p.can_decide,
                "dossier.decided", ("unit_officers", "unit_heads", "office")),
     Transition("forward", (S.AWAITING_DECISION, S.DECIDED), S.FORWARDED, "Trình cấp trên",

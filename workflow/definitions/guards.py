@@ -65,6 +65,16 @@ def every_agenda_nomination_has_result(row, data) -> list[str]:
     return [msg("Chưa có kết quả xét cho: %(name)s", name=name) for name in pending]
 
 
+def has_quorum(row, data) -> list[str]:
+    quorum = data.get("quorum")
+    if quorum is not None and quorum.reached:
+        return []
+    if quorum is None:
+        return [msg("Chưa xác định được số thành viên dự họp.")]
+    return [msg("Chưa đủ số thành viên dự họp để biểu quyết: có mặt %(present)s/%(members)s thành viên, cần ít nhất "
+                "%(needed)s.", present=quorum.present, members=quorum.members, needed=quorum.needed)]
+
+
 def every_nomination_final(row, data) -> list[str]:
     open_ = [n for n in row.nominations if n.state not in NominationState.FINAL]
     return [] if not open_ else [msg("Còn %(count)s trường hợp chưa có kết quả cuối cùng.", count=len(open_))]

@@ -1,8 +1,8 @@
 """The nomination workflow (one nominee × one title). Its state is the outcome.
 
 No trigger here is a button yet: appraisal (workflow/dossiers/appraisal.py) fires find_eligible, find_ineligible
-and reappraise from its own page, removing a nominee after submission fires withdraw, and the council and decision
-steps come with those capabilities."""
+and reappraise from its own page, removing a nominee after submission fires withdraw, a published council poll
+fires approve or not_approve (workflow/council/polls.py), and the decision steps come with that capability."""
 from models.dossier import Nomination
 from models.dossier import NominationState as S
 from workflow import permissions as p
@@ -20,10 +20,10 @@ TRANSITIONS = (
                "nomination.found_ineligible", ("unit_officers",), (g.has_reason_category,)),
     Transition("reappraise", (S.ELIGIBLE, S.INELIGIBLE), S.PROPOSED, "Thẩm định lại", p.can_appraise,
                "nomination.reappraised", (), (g.has_comment,)),
-    Transition("approve", (S.ELIGIBLE,), S.APPROVED, "Hội đồng thông qua", p.can_manage_council_review,
+    Transition("approve", (S.ELIGIBLE,), S.APPROVED, "Hội đồng thông qua", p.can_record_council_result,
                "nomination.approved"),
     Transition("not_approve", (S.ELIGIBLE,), S.NOT_APPROVED, "Hội đồng không thông qua",
-               p.can_manage_council_review, "nomination.not_approved", ("unit_officers",), (g.has_reason_category,)),
+               p.can_record_council_result, "nomination.not_approved", ("unit_officers",), (g.has_reason_category,)),
     Transition("award", (S.APPROVED,), S.AWARDED, "Khen thưởng", p.can_decide,
                "nomination.awarded", ("unit_officers",)),
     Transition("forward", (S.APPROVED,), S.FORWARDED, "Trình cấp trên", p.can_manage_council_review,

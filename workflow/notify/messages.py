@@ -139,6 +139,9 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Sáng kiến, đề tài không được công nhận",
         "en": "An initiative or research work was not recognised",
     },
+    "poll.started": {"vi": "Hội đồng bắt đầu biểu quyết", "en": "The council started a vote"},
+    "poll.finished": {"vi": "Hội đồng kết thúc biểu quyết", "en": "The council finished a vote"},
+    "poll.published": {"vi": "Hội đồng công bố kết quả biểu quyết", "en": "The council published a vote's result"},
 }
 # A topic added to a definition before its texts still reaches people, with these plainer titles.
 GENERIC_TITLE = {"vi": "Hồ sơ {code}: có cập nhật ({action})", "en": "Dossier {code}: updated ({action})"}

@@ -1,0 +1,496 @@
+"""The council's votes: one poll per agenda item, started under quorum with who may vote frozen, cast
+electronically (or counted from paper), finished with the result computed, and published to the nomination.
+
+Secret ballots (docs/DESIGN.md §3.4). A vote is two plain UPDATEs in one transaction: `voted` on the member's
+participation, guarded by `voted = false` (its row lock and rowcount refuse a second vote, also from a racing
+request), and `+ 1` on one counter of the poll. No ballot row exists, and no vote writes an audit entry, log line or
+outbox message: an entry naming the voter would carry a time and a position in the chain that line up with a
+counter's change, and an open poll already keeps its choices by name on the participations. The poll's `finish`
+entry records how many voted and the totals instead. Pages show who has voted (by name, in name order), never a
+running total before the poll finishes.
+
+Who may vote: the council's voting members on the session day, less those recused (a member of the proposing unit,
+when the rules recuse them, or a declared conflict); of those, the members present, and the absent members who sent
+a written opinion when the rules let them vote in writing (attendance "written"). The approval base is frozen at
+start: on the "total" basis every entitled member, on the "present" basis the entitled members who may vote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import AgendaItem, Attendance, CouncilSession, Dossier, Nomination, Poll, PollParticipation, User
+from models.base import utcnow
+from models.council import BALLOT_CHOICES, POLL_MODES, PollState, SessionState
+from models.dossier import DossierState, NominationState
+from workflow.core import audit
+from workflow.core.engine import fire
+from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
+from workflow.core.machines import DOSSIER, NOMINATION, POLL
+from workflow.core.messages import msg
+from workflow.core.today import LOCAL_TZ
+from workflow.council.quorum import quorum_of
+from workflow.council.rules import CouncilRules, council_rules, reaches, voting_members
+from workflow.permissions import can_manage_polls, can_vote
+
+COUNTERS = {"yes": "yes_count", "no": "no_count", "abstain": "abstain_count"}
+OWN_UNIT_NOTE = "Thành viên của đơn vị đề nghị"
+NOTE_MAX = 500
+# A nomination the council has not yet voted on: what close_review waits for.
+AWAITING_RESULT = NominationState.ELIGIBLE
+
+
+def session_day(council_session: CouncilSession) -> date:
+    return council_session.scheduled_at.astimezone(LOCAL_TZ).date()
+
+
+def nomination_of(session: Session, poll: Poll) -> Nomination:
+    return session.get(Nomination, poll.agenda_item.nomination_id)
+
+
+def rules_for(session: Session, poll: Poll) -> CouncilRules:
+    item = poll.agenda_item
+    title = nomination_of(session, poll).title_code
+    return council_rules(session, item.session.council, title_code=title, day=session_day(item.session))
+
+
+def may_vote(status: str | None, rules: CouncilRules) -> bool:
+    """Present, or absent with a written opinion where the rules count it as a vote."""
+    return status == "present" or (status == "written" and rules.absent_vote_in_writing)
+
+
+def _attendance(session: Session, council_session: CouncilSession) -> dict[int, str]:
+    rows = session.execute(
+        select(Attendance.user_id, Attendance.status).where(Attendance.session_id == council_session.id)
+    )
+    return {user_id: status for user_id, status in rows}
+
+
+def create_polls(session: Session, council_session: CouncilSession, *, actor: User, mode: str = "electronic"):
+    """One poll per agenda item that has none yet, secret or open as the rules for the item's title say.
+    Raises PermissionDenied, InvalidInput."""
+    if not can_manage_polls(actor, council_session):
+        raise PermissionDenied()
+    if mode not in POLL_MODES:
+        raise InvalidInput({"mode": [msg("Hình thức biểu quyết không hợp lệ.")]})
+    if council_session.state == SessionState.CLOSED:
+        raise InvalidInput({"session": [msg("Phiên họp đã kết thúc.")]})
+    day = session_day(council_session)
+    created = []
+    for item in council_session.agenda_items:
+        if item.poll is not None:
+            continue
+        title = session.get(Nomination, item.nomination_id).title_code
+        rules = council_rules(session, council_session.council, title_code=title, day=day)
+        poll = Poll(agenda_item_id=item.id, secret=rules.secret, mode=mode)
+        session.add(poll)
+        created.append(poll)
+    session.flush()
+    session.expire(council_session, ["agenda_items"])
+    audit.append(
+        session,
+        entity_type="council_session",
+        entity_id=council_session.id,
+        action="create_polls",
+        actor_id=actor.id,
+        data={"polls": [p.id for p in created], "mode": mode},
+    )
+    return created
+
+
+def declare_conflict(session: Session, poll: Poll, *, actor: User, member: User, note: str) -> PollParticipation:
+    """Before the poll starts, a voting member (or the secretary or chair for them) declares a conflict of
+    interest: the member is recused from this item. Raises PermissionDenied, InvalidInput."""
+    if not (can_manage_polls(actor, poll) or (actor.id == member.id and can_vote(actor))):
+        raise PermissionDenied()
+    note = (note or "").strip()
+    errors = []
+    if poll.state != PollState.CREATED:
+        errors.append(msg("Chỉ khai báo trước khi bắt đầu biểu quyết."))
+    if not note or len(note) > NOTE_MAX:
+        errors.append(msg("Cần ghi lý do (tối đa %(limit)s ký tự).", limit=NOTE_MAX))
+    council_session = poll.agenda_item.session
+    members = {m.user_id for m in voting_members(session, council_session.council, session_day(council_session))}
+    if member.id not in members:
+        errors.append(msg("%(name)s không phải thành viên biểu quyết của Hội đồng.", name=member.full_name))
+    if errors:
+        raise InvalidInput({"conflict": errors})
+    row = session.get(PollParticipation, (poll.id, member.id))
+    if row is None:
+        row = PollParticipation(poll_id=poll.id, user_id=member.id)
+        session.add(row)
+    row.recused, row.note = True, note
+    session.flush()
+    audit.append(
+        session,
+        entity_type="poll",
+        entity_id=poll.id,
+        action="declare_conflict",
+        actor_id=actor.id,
+        data={"member_id": member.id, "note": note},
+    )
+    return row
+
+
+def start_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
+    """Freeze who may vote, the base and the threshold, and open the vote. Refused without quorum (GuardFailed
+    naming the numbers). Raises PermissionDenied, StaleObject, TransitionNotAllowed, InvalidInput."""
+    council_session = poll.agenda_item.session
+    if council_session.state != SessionState.OPEN:
+        raise InvalidInput({"session": [msg("Phiên họp chưa khai mạc hoặc đã kết thúc.")]})
+    rules = rules_for(session, poll)
+    members = voting_members(session, council_session.council, session_day(council_session))
+    attendance = _attendance(session, council_session)
+    declared = {
+        p.user_id: p for p in session.scalars(select(PollParticipation).where(PollParticipation.poll_id == poll.id))
+    }
+    proposing_unit = nomination_of(session, poll).dossier.unit_id
+    new_rows, entitled, voters = [], 0, 0
+    for membership in members:
+        if membership.user_id in declared:
+            recused = declared[membership.user_id].recused
+        else:
+            recused = rules.recuse_own_unit and membership.user.unit_id == proposing_unit
+            new_rows.append(
+                PollParticipation(
+                    poll_id=poll.id, user_id=membership.user_id, recused=recused, note=OWN_UNIT_NOTE if recused else ""
+                )
+            )
+        if not recused:
+            entitled += 1
+            voters += may_vote(attendance.get(membership.user_id), rules)
+    base_count = entitled if rules.base == "total" else voters
+    quorum = quorum_of(session, council_session, rules.quorum_ratio)
+    entry = fire(
+        POLL,
+        poll,
+        "start",
+        actor=actor,
+        data={
+            "entitled": entitled,
+            "recused": len(members) - entitled,
+            "may_vote": voters,
+            "base": rules.base,
+            "base_count": base_count,
+            "pass_ratio": str(rules.pass_ratio),
+            "present": f"{quorum.present}/{quorum.members}",
+        },
+        context={"quorum": quorum},
+        changes={
+            "entitled_count": entitled,
+            "base": rules.base,
+            "base_count": base_count,
+            "pass_ratio": rules.pass_ratio,
+            "yes_count": 0,
+            "no_count": 0,
+            "abstain_count": 0,
+            "invalid_count": 0,
+            "started_at": utcnow(),
+        },
+        expected_version=version,
+    )
+    session.add_all(new_rows)
+    session.flush()
+    return entry
+
+
+def cast_vote(session: Session, poll: Poll, *, member: User, choice: str) -> None:
+    """One electronic vote (see the module's docstring for what it writes and what it never writes). Raises
+    PermissionDenied (not entitled, recused), InvalidInput (not open, absent, already voted, unknown choice),
+    StaleObject (SQLite's lock lost to a simultaneous vote: try again)."""
+    if choice not in BALLOT_CHOICES:
+        raise InvalidInput({"choice": [msg("Lựa chọn biểu quyết không hợp lệ.")]})
+    if poll.state != PollState.STARTED or poll.mode != "electronic":
+        raise InvalidInput({"poll": [msg("Nội dung này không mở để biểu quyết điện tử.")]})
+    participation = session.get(PollParticipation, (poll.id, member.id))
+    if not can_vote(member) or participation is None or participation.recused:
+        raise PermissionDenied()
+    status = session.get(Attendance, (poll.agenda_item.session_id, member.id))
+    if not may_vote(status.status if status else None, rules_for(session, poll)):
+        raise InvalidInput({"poll": [msg("Chỉ thành viên có mặt tại phiên họp mới được biểu quyết.")]})
+    counter = COUNTERS[choice]
+    try:
+        marked = session.execute(
+            update(PollParticipation)
+            .where(
+                PollParticipation.poll_id == poll.id,
+                PollParticipation.user_id == member.id,
+                PollParticipation.voted.is_(False),
+                PollParticipation.recused.is_(False),
+            )
+            .values(voted=True, choice=None if poll.secret else choice)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount != 1:
+            raise InvalidInput({"poll": [msg("Bạn đã biểu quyết nội dung này.")]})
+        counted = session.execute(
+            update(Poll)
+            .where(Poll.id == poll.id, Poll.state == PollState.STARTED)
+            .values({counter: getattr(Poll, counter) + 1})
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as error:
+        if "locked" in str(error.orig).lower():
+            raise StaleObject() from None
+        raise
+    if counted.rowcount != 1:
+        raise InvalidInput({"poll": [msg("Nội dung này không mở để biểu quyết điện tử.")]})
+    session.expire(participation)
+    session.expire(poll, [counter])
+
+
+def vote_on_ballot(session: Session, polls: list[Poll], *, member: User, choices: dict[int, str]) -> None:
+    """A member's ballot for one title: a choice for every poll listed, all cast in one transaction (the caller
+    commits once, or rolls back all of them). Raises what cast_vote raises, and InvalidInput for a poll left
+    without a choice or a choice for a poll not on the ballot."""
+    ids = {p.id for p in polls}
+    missing = [p for p in polls if choices.get(p.id) not in BALLOT_CHOICES]
+    if missing or set(choices) - ids:
+        names = ", ".join(nomination_of(session, p).nominee.full_name for p in missing)
+        raise InvalidInput({"choices": [msg("Cần chọn ý kiến cho từng trường hợp: %(names)s", names=names)]})
+    for poll in polls:
+        cast_vote(session, poll, member=member, choice=choices[poll.id])
+
+
+def ballot_polls(session: Session, member: User) -> list[Poll]:
+    """The started electronic polls the member may vote in now and has not voted in, by title then agenda order."""
+    rows = session.scalars(
+        select(Poll)
+        .join(PollParticipation, PollParticipation.poll_id == Poll.id)
+        .join(AgendaItem, AgendaItem.id == Poll.agenda_item_id)
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .join(Attendance, (Attendance.session_id == AgendaItem.session_id) & (Attendance.user_id == member.id))
+        .where(
+            Poll.state == PollState.STARTED,
+            Poll.mode == "electronic",
+            PollParticipation.user_id == member.id,
+            PollParticipation.recused.is_(False),
+            PollParticipation.voted.is_(False),
+            Attendance.status.in_(("present", "written")),
+        )
+        .order_by(Nomination.title_code, AgendaItem.session_id, AgendaItem.position)
+    )
+    polls = list(rows)
+    status = {p.id: session.get(Attendance, (p.agenda_item.session_id, member.id)).status for p in polls}
+    return [p for p in polls if may_vote(status[p.id], rules_for(session, p))]
+
+
+def voters_limit(session: Session, poll: Poll) -> int:
+    """How many ballots the poll can hold: the entitled members who may vote (present, or in writing)."""
+    rules = rules_for(session, poll)
+    attendance = _attendance(session, poll.agenda_item.session)
+    entitled = session.scalars(
+        select(PollParticipation.user_id).where(
+            PollParticipation.poll_id == poll.id, PollParticipation.recused.is_(False)
+        )
+    )
+    return sum(may_vote(attendance.get(uid), rules) for uid in entitled)
+
+
+def enter_paper_totals(
+    session: Session,
+    poll: Poll,
+    *,
+    actor: User,
+    yes: int,
+    no: int,
+    abstain: int,
+    invalid: int,
+    version: int | None = None,
+):
+    """The counting committee's totals from the paper ballots, entered by the secretary or the chair (again, to
+    correct them, until the poll finishes). Refused when they exceed the members who may vote. Raises
+    PermissionDenied, InvalidInput, StaleObject."""
+    if not can_manage_polls(actor, poll):
+        raise PermissionDenied()
+    if poll.state != PollState.STARTED or poll.mode != "paper":
+        raise InvalidInput({"poll": [msg("Chỉ nhập kết quả kiểm phiếu giấy khi đang biểu quyết bằng phiếu giấy.")]})
+    if version is not None and version != poll.version:
+        raise StaleObject()
+    counts = {"yes_count": yes, "no_count": no, "abstain_count": abstain, "invalid_count": invalid}
+    if any(not isinstance(n, int) or n < 0 for n in counts.values()):
+        raise InvalidInput({"totals": [msg("Số phiếu phải là số nguyên không âm.")]})
+    limit, total = voters_limit(session, poll), sum(counts.values())
+    if total > limit:
+        raise InvalidInput(
+            {
+                "totals": [
+                    msg(
+                        "Tổng số phiếu (%(total)s) vượt quá số thành viên được biểu quyết có mặt (%(limit)s).",
+                        total=total,
+                        limit=limit,
+                    )
+                ]
+            }
+        )
+    for column, value in counts.items():
+        setattr(poll, column, value)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleObject() from None
+    return audit.append(
+        session,
+        entity_type="poll",
+        entity_id=poll.id,
+        action="enter_paper_totals",
+        actor_id=actor.id,
+        data={"yes": yes, "no": no, "abstain": abstain, "invalid": invalid},
+    )
+
+
+def finish_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
+    """Close the vote and compute the result: passed when the agreeing votes reach the frozen ratio of the frozen
+    base. The audit entry records the totals and how many members voted, never who voted how. A vote that
+    commits while this runs makes it StaleObject (try again), so the result always matches the counters."""
+    session.refresh(poll)
+    counts = _counts(poll)
+    voted = session.scalar(
+        select(func.count())
+        .select_from(PollParticipation)
+        .where(PollParticipation.poll_id == poll.id, PollParticipation.voted.is_(True))
+    )
+    passed = reaches(poll.yes_count, poll.pass_ratio, poll.base_count)
+    entry = fire(
+        POLL,
+        poll,
+        "finish",
+        actor=actor,
+        data={
+            **counts,
+            "voted": voted,
+            "entitled": poll.entitled_count,
+            "base_count": poll.base_count,
+            "passed": passed,
+        },
+        changes={"passed": passed, "finished_at": utcnow()},
+        expected_version=version,
+    )
+    after = session.execute(
+        select(Poll.yes_count, Poll.no_count, Poll.abstain_count, Poll.invalid_count).where(Poll.id == poll.id)
+    ).one()
+    if tuple(after) != tuple(counts.values()):
+        raise StaleObject()
+    return entry
+
+
+def _counts(poll: Poll) -> dict[str, int]:
+    return {"yes": poll.yes_count, "no": poll.no_count, "abstain": poll.abstain_count, "invalid": poll.invalid_count}
+
+
+def publish_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
+    """Announce the result and apply it through the engine: the nomination is approved, or not approved for not
+    reaching the council's threshold; once none of the dossier's nominations awaits a result, the dossier's
+    review closes. Each is one transition with its audit entry, all in the caller's transaction."""
+    entry = fire(POLL, poll, "publish", actor=actor, expected_version=version)
+    nomination = nomination_of(session, poll)
+    facts = {"poll_id": poll.id, **_counts(poll), "base_count": poll.base_count, "pass_ratio": str(poll.pass_ratio)}
+    if poll.passed:
+        fire(NOMINATION, nomination, "approve", actor=actor, data=facts)
+    else:
+        fire(
+            NOMINATION,
+            nomination,
+            "not_approve",
+            actor=actor,
+            data={**facts, "reason": "criteria_not_met", "comment": "Không đạt tỷ lệ đồng ý của Hội đồng"},
+            changes={"outcome_reason": "criteria_not_met"},
+        )
+    dossier = nomination.dossier
+    if dossier.state == DossierState.IN_COUNCIL and not _without_result(dossier):
+        close_review(session, dossier, actor=actor)
+    return entry
+
+
+def _without_result(dossier: Dossier) -> list[str]:
+    return [n.nominee.full_name for n in dossier.nominations if n.state == AWAITING_RESULT]
+
+
+def close_review(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
+    """in_council → awaiting_decision, once every nomination the council took up has its result. Raises
+    GuardFailed naming those still waiting, PermissionDenied, StaleObject, TransitionNotAllowed."""
+    return fire(
+        DOSSIER,
+        dossier,
+        "close_review",
+        actor=actor,
+        data={"comment": (comment or "").strip()},
+        context={"nominations_without_result": _without_result(dossier)},
+        expected_version=version,
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One poll's result as the minutes print it: the votes, agreeing votes as a percentage of the base, and
+    whether they reached the threshold."""
+
+    poll_id: int
+    nomination_id: int
+    agree: int
+    disagree: int
+    abstain: int
+    invalid: int
+    base_count: int
+    percent: Decimal
+    passed: bool
+
+
+def tally(polls: Iterable[Poll]) -> list[Tally]:
+    """Pure: reads only the polls' frozen base, threshold and counters (started polls; created ones are
+    skipped). `percent` is rounded to two places; `passed` compares the exact count, not the rounded percent."""
+    results = []
+    for poll in polls:
+        if poll.base_count is None:
+            continue
+        yes = poll.yes_count or 0
+        percent = (
+            (Decimal(yes * 100) / poll.base_count).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            if poll.base_count
+            else Decimal(0)
+        )
+        results.append(
+            Tally(
+                poll_id=poll.id,
+                nomination_id=poll.agenda_item.nomination_id,
+                agree=yes,
+                disagree=poll.no_count or 0,
+                abstain=poll.abstain_count or 0,
+                invalid=poll.invalid_count or 0,
+                base_count=poll.base_count,
+                percent=percent,
+                passed=reaches(yes, poll.pass_ratio, poll.base_count),
+            )
+        )
+    return results
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the chair and secretary watch: who has voted and who has not yet (names in name order, never in vote
+    order, never with a choice), who is recused and why."""
+
+    voted: list[str]
+    waiting: list[str]
+    recused: list[tuple[str, str]]
+
+
+def progress(session: Session, poll: Poll) -> Progress:
+    rows = session.execute(
+        select(User.full_name, PollParticipation.voted, PollParticipation.recused, PollParticipation.note)
+        .join(User, User.id == PollParticipation.user_id)
+        .where(PollParticipation.poll_id == poll.id)
+        .order_by(User.full_name)
+    ).all()
+    return Progress(
+        voted=[r.full_name for r in rows if r.voted],
+        waiting=[r.full_name for r in rows if not r.voted and not r.recused],
+        recused=[(r.full_name, r.note) for r in rows if r.recused],
+    )
