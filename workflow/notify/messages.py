@@ -139,6 +139,14 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Sáng kiến, đề tài không được công nhận",
         "en": "An initiative or research work was not recognised",
     },
+    "council_session.opened": {
+        "vi": "Phiên họp Hội đồng Thi đua – Khen thưởng đã khai mạc",
+        "en": "The council session has opened",
+    },
+    "council_session.closed": {
+        "vi": "Phiên họp Hội đồng Thi đua – Khen thưởng đã bế mạc",
+        "en": "The council session has closed",
+    },
 }
 # A topic added to a definition before its texts still reaches people, with these plainer titles.
 GENERIC_TITLE = {"vi": "Hồ sơ {code}: có cập nhật ({action})", "en": "Dossier {code}: updated ({action})"}
