@@ -14,39 +14,13 @@ from sqlalchemy import select, update
 from models import AgendaItem, Attendance, AuditEntry, Council, CouncilSession, OutboxMessage, Poll, db
 from tests.workflow_helpers import audit_and_outbox_counts, table_counts
 from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
-from workflow.core.today import local_today
 from workflow.council import sessions as service
 from workflow.dossiers import transitions as steps
-from workflow.dossiers.appraisal import appraise
 from workflow.notify.audiences import recipients
 
 # 20 June 2025, 08:00 in Vietnam: four days after the suite's day, within the district council's term.
 MEETING = datetime(2025, 6, 20, 1, 0, tzinfo=UTC)
 VOTING = ["chutich", "uyvien1", "uyvien2", "uyvien3", "uyvien4", "uyvien5", "uyvien6", "uyvien7"]
-
-
-@pytest.fixture
-def district_council(demo):
-    return db.session.scalar(select(Council).where(Council.name.like("%Ngọc Hồi%")))
-
-
-@pytest.fixture
-def accepted(make_dossier, user):
-    """A Plei Kần dossier taken through to accepted; `appraised` makes its nominations eligible."""
-
-    def make(nominees=("Nguyễn Văn An", "Trần Thị Bình"), appraised=True, officer="canbo.pleikan"):
-        dossier = make_dossier(nominees=nominees, year=2024, officer=officer)
-        head = "truong." + officer.split(".")[1]
-        steps.submit_to_head(db.session, dossier, actor=user(officer))
-        steps.approve_submission(db.session, dossier, actor=user(head), sign_off=True)
-        steps.accept(db.session, dossier, actor=user("noivu"))
-        if appraised:
-            for nomination in dossier.nominations:
-                appraise(db.session, nomination, actor=user("noivu"), today=local_today(), basis="reached_authority")
-        db.session.commit()
-        return dossier
-
-    return make
 
 
 def _schedule(council, user, dossiers=(), actor="thuky", at=MEETING):

@@ -5,11 +5,14 @@ a unit of Ngọc Hồi, and the sample dossier is a draft."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from config import TestingConfig
-from models import IdentityMatch, db
+from models import Council, CouncilSession, IdentityMatch, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -41,6 +44,12 @@ SEES_INITIATIVE = frozenset({"officer", "head", "office", "secretary", "chairman
 RECORDS_RECOGNITION = frozenset({"office"})
 KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office's own authority
 ADMIN = frozenset({"admin"})
+# The sample session is the district council's: its secretary and the office keep it, the chairman opens and closes
+# it too, and its members read it.
+KEEPS_SESSIONS = frozenset({"office", "secretary"})
+PRESIDES = KEEPS_SESSIONS | {"chairman"}
+SEES_SESSION = PRESIDES | {"member"}
+KEEPS_MEMBERS = frozenset({"office", "admin"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -117,6 +126,15 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    ("council.sessions_index", "GET"): SEES_SESSION,
+    ("council.new_session", "GET"): KEEPS_SESSIONS,
+    ("council.new_session", "POST"): KEEPS_SESSIONS,
+    ("council.show_session", "GET"): SEES_SESSION,
+    ("council.attendance", "POST"): KEEPS_SESSIONS,
+    ("council.act", "POST"): PRESIDES,
+    ("council.members_index", "GET"): KEEPS_MEMBERS,
+    ("council.add_member", "POST"): KEEPS_MEMBERS,
+    ("council.end_member", "POST"): KEEPS_MEMBERS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -192,8 +210,16 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         db.session, actor=user("canbo.pleikan"), title="Số hóa hồ sơ một cửa", year=2024, kind="initiative",
         authors=[register.Author(first.id, 100)],
     )  # fmt: skip
+    council = db.session.scalar(select(Council).order_by(Council.id))
+    council_session = CouncilSession(
+        council=council, title="Phiên họp", scheduled_at=datetime(2025, 6, 20, 1, tzinfo=UTC), state="scheduled"
+    )
+    db.session.add(council_session)
     db.session.commit()
     return {
+        "council_id": council.id,
+        "session_id": council_session.id,
+        "membership_id": council.memberships[0].id,
         "dossier_id": dossier.id,
         "nomination_id": dossier.nominations[0].id,
         "document_id": dossier.documents[0].id,
@@ -213,7 +239,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
 
 
 # Parameters whose sample depends on the route: the trigger pressed on a dossier, the decision on a match.
-TRIGGERS = {"dossiers.act": "submit_to_head", "registry.resolve_match": "reject_identity"}
+TRIGGERS = {"dossiers.act": "submit_to_head", "council.act": "open", "registry.resolve_match": "reject_identity"}
 
 
 def _url(app, endpoint: str, samples: dict[str, object]) -> str:

@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         appraisal,
         auth,
+        council,
         dossiers,
         holidays,
         home,
@@ -35,3 +36,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(units.bp)
+    app.register_blueprint(council.bp)

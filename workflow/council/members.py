@@ -31,6 +31,13 @@ def councils_for(session: Session, actor: User) -> list[Council]:
     return list(session.scalars(query.order_by(Council.term_start.desc(), Council.id)))
 
 
+def roster(council: Council) -> list[CouncilMembership]:
+    """The memberships in the order of the council's roles (chair first, secretary last), then by term."""
+    return sorted(
+        council.memberships, key=lambda m: (COUNCIL_ROLES.index(m.role_in_council), m.term_from, m.user.full_name)
+    )
+
+
 def candidates(session: Session, council: Council) -> list[User]:
     """The active users of the council's authority, who may be added to it."""
     return list(

@@ -38,6 +38,7 @@ from workflow.council.quorum import Quorum, quorum_of
 from workflow.council.rules import council_rules, voting_members
 from workflow.dossiers.appraisal import schedulable
 from workflow.permissions import can_manage_council_sessions, can_preside_council_session
+from workflow.rules.eligibility.basis import award_title, rule_book_on
 
 TITLE_MAX = LOCATION_MAX = NOTE_MAX = 200
 # Attendance is kept until the session closes: a late arrival is marked present while it is open.
@@ -317,6 +318,7 @@ class AgendaEntry:
 @dataclass(frozen=True)
 class AgendaGroup:
     title_code: str
+    title_name: str
     entries: list[AgendaEntry]
 
 
@@ -330,11 +332,14 @@ def agenda_groups(session: Session, council_session: CouncilSession) -> list[Age
         .where(AgendaItem.session_id == council_session.id)
         .order_by(AgendaItem.position)
     ).all()
+    book = rule_book_on(session, council_session.council.authority, session_day(council_session))
     groups: list[AgendaGroup] = []
     for row in rows:
         entry = AgendaEntry(*row)
-        if not groups or groups[-1].title_code != entry.nomination.title_code:
-            groups.append(AgendaGroup(entry.nomination.title_code, []))
+        code = entry.nomination.title_code
+        if not groups or groups[-1].title_code != code:
+            title = award_title(session, book, code) if book is not None else None
+            groups.append(AgendaGroup(code, title.name_vi if title else code, []))
         groups[-1].entries.append(entry)
     return groups
 
@@ -347,6 +352,19 @@ def sessions_of(session: Session, actor: User):
         return query.where(Council.authority_id == actor.unit.authority_id)
     return query.where(
         Council.id.in_(select(CouncilMembership.council_id).where(CouncilMembership.user_id == actor.id))
+    )
+
+
+def councils_kept_by(session: Session, actor: User) -> list[Council]:
+    """The councils whose sessions the actor schedules: their authority's, the newest term first."""
+    if not can_manage_council_sessions(actor):
+        return []
+    return list(
+        session.scalars(
+            select(Council)
+            .where(Council.authority_id == actor.unit.authority_id)
+            .order_by(Council.term_start.desc(), Council.id)
+        )
     )
 
 
