@@ -162,3 +162,20 @@ def test_others_cannot_keep_the_district_membership(app, district_council, usern
     response = client.post(f"/council/members/{district_council.id}", data={"csrf_token": token})
     assert response.status_code == 403
     assert db.session.scalar(select(Council).where(Council.id == district_council.id)) is not None
+
+
+def test_an_english_reader_gets_the_refusals_in_english(app, district_council, accepted, user):
+    proposed = accepted(appraised=False)
+    account = user("thuky")
+    account.language = "en"
+    db.session.commit()
+    client = _login(app, "thuky")
+    response = _post(
+        client, "/council/sessions/new", "/council/sessions/new",
+        {"council_id": district_council.id, "title": "Session", "day": "2025-06-01", "at": "08:00",
+         "dossiers": [str(proposed.id)]},
+    )  # fmt: skip
+    text = _text(response)
+    assert response.status_code == 422
+    assert "The meeting date cannot be before today." in text
+    assert f"Dossier {proposed.code} has no nomination appraised as eligible to go before the council." in text
