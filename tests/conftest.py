@@ -290,24 +290,61 @@ def other_authority(demo):
 
     province = db.session.scalar(select(Authority).where(Authority.code == "UBND-KONTUM"))
     district = Authority(
-        code="UBND-DAKTO", name="Ủy ban nhân dân huyện Đắk Tô", short_name="UBND huyện Đắk Tô", level="district",
-        place_name="Đắk Tô", parent=province, valid_from=date(1991, 8, 12), valid_to=date(2025, 6, 30),
+        code="UBND-DAKTO",
+        name="Ủy ban nhân dân huyện Đắk Tô",
+        short_name="UBND huyện Đắk Tô",
+        level="district",
+        place_name="Đắk Tô",
+        parent=province,
+        valid_from=date(1991, 8, 12),
+        valid_to=date(2025, 6, 30),
     )
-    office_unit = Unit(code="DT-NOIVU", name="Phòng Nội vụ huyện Đắk Tô", kind="department", authority=district,
-                       valid_from=date(2020, 1, 1))
-    commune = Unit(code="DT-DIENBINH", name="Xã Diên Bình", kind="commune", authority=district,
-                   valid_from=date(2020, 1, 1))
+    office_unit = Unit(
+        code="DT-NOIVU",
+        name="Phòng Nội vụ huyện Đắk Tô",
+        kind="department",
+        authority=district,
+        valid_from=date(2020, 1, 1),
+    )
+    commune = Unit(
+        code="DT-DIENBINH", name="Xã Diên Bình", kind="commune", authority=district, valid_from=date(2020, 1, 1)
+    )
     db.session.add_all([district, office_unit, commune])
     db.session.flush()
-    db.session.add(Council(authority_id=district.id, name="Hội đồng Thi đua – Khen thưởng huyện Đắk Tô",
-                           standing_office=office_unit, term_start=date(2020, 1, 1), secret_ballot=True))
+    db.session.add(
+        Council(
+            authority_id=district.id,
+            name="Hội đồng Thi đua – Khen thưởng huyện Đắk Tô",
+            standing_office=office_unit,
+            term_start=date(2020, 1, 1),
+            secret_ballot=True,
+        )
+    )
     users = {
-        "noivu.dakto": create_user(db.session, username="noivu.dakto", full_name="Hồ Thị Vân", password="demo",
-                                   roles=(Role.OFFICE,), unit_id=office_unit.id),
-        "canbo.dienbinh": create_user(db.session, username="canbo.dienbinh", full_name="A Tuấn", password="demo",
-                                      roles=(Role.UNIT_OFFICER,), unit_id=commune.id),
-        "truong.dienbinh": create_user(db.session, username="truong.dienbinh", full_name="Y Lan", password="demo",
-                                       roles=(Role.UNIT_HEAD,), unit_id=commune.id),
+        "noivu.dakto": create_user(
+            db.session,
+            username="noivu.dakto",
+            full_name="Hồ Thị Vân",
+            password="demo",
+            roles=(Role.OFFICE,),
+            unit_id=office_unit.id,
+        ),
+        "canbo.dienbinh": create_user(
+            db.session,
+            username="canbo.dienbinh",
+            full_name="A Tuấn",
+            password="demo",
+            roles=(Role.UNIT_OFFICER,),
+            unit_id=commune.id,
+        ),
+        "truong.dienbinh": create_user(
+            db.session,
+            username="truong.dienbinh",
+            full_name="Y Lan",
+            password="demo",
+            roles=(Role.UNIT_HEAD,),
+            unit_id=commune.id,
+        ),
     }
     db.session.flush()
     people = {}
@@ -315,18 +352,46 @@ def other_authority(demo):
         ("dung", "Phan Văn Dũng", "062079004321", date(1979, 5, 2)),
         ("an_twin", "Nguyễn Văn An", None, date(1985, 3, 12)),
     ):
-        person = find_or_create_nominee(db.session, kind="person", full_name=name, date_of_birth=birth,
-                                        national_id=national_id, gender=None, unit_id=commune.id)
+        person = find_or_create_nominee(
+            db.session,
+            kind="person",
+            full_name=name,
+            date_of_birth=birth,
+            national_id=national_id,
+            gender=None,
+            unit_id=commune.id,
+        )
         record_unit_history(db.session, person, year=2023, unit_id=commune.id)
-        db.session.add(RegistryEntry(nominee=person, title_code="CSTDCS", year=2023, decision_number="77/QĐ-UBND",
-                                     decision_date=date(2024, 1, 20), deciding_authority=district.name,
-                                     authority_id=district.id, basis="regular", source="import"))
+        db.session.add(
+            RegistryEntry(
+                nominee=person,
+                title_code="CSTDCS",
+                year=2023,
+                decision_number="77/QĐ-UBND",
+                decision_date=date(2024, 1, 20),
+                deciding_authority=district.name,
+                authority_id=district.id,
+                basis="regular",
+                source="import",
+            )
+        )
         people[key] = person
-    dossier = service.create_dossier(db.session, actor=users["canbo.dienbinh"], procedure="regular", year=2024,
-                                     title="Đề nghị khen thưởng Diên Bình năm 2024")
+    dossier = service.create_dossier(
+        db.session,
+        actor=users["canbo.dienbinh"],
+        procedure="regular",
+        year=2024,
+        title="Đề nghị khen thưởng Diên Bình năm 2024",
+    )
     db.session.commit()
-    return {"authority": district, "office_unit": office_unit, "commune": commune, "users": users,
-            "people": people, "dossier": dossier}
+    return {
+        "authority": district,
+        "office_unit": office_unit,
+        "commune": commune,
+        "users": users,
+        "people": people,
+        "dossier": dossier,
+    }
 
 
 # The day the suite runs on, unless a test says otherwise with @pytest.mark.today("YYYY-MM-DD"): a Monday in the
@@ -343,3 +408,33 @@ def _clock(request):
     moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     with time_machine.travel(moment, tick=True):
         yield
+
+
+@pytest.fixture
+def district_council(demo):
+    """The demo district's council: 8 voting members (the chair, the standing member, six members) and a secretary."""
+    from models import Council
+
+    return db.session.scalar(select(Council).where(Council.name.like("%Ngọc Hồi%")))
+
+
+@pytest.fixture
+def accepted(make_dossier, user):
+    """A dossier of the officer's unit taken through to accepted; `appraised` makes its nominations eligible."""
+    from workflow.core.today import local_today
+    from workflow.dossiers import transitions as steps
+    from workflow.dossiers.appraisal import appraise
+
+    def make(nominees=("Nguyễn Văn An", "Trần Thị Bình"), appraised=True, officer="canbo.pleikan"):
+        dossier = make_dossier(nominees=nominees, year=2024, officer=officer)
+        head = "truong." + officer.split(".")[1]
+        steps.submit_to_head(db.session, dossier, actor=user(officer))
+        steps.approve_submission(db.session, dossier, actor=user(head), sign_off=True)
+        steps.accept(db.session, dossier, actor=user("noivu"))
+        if appraised:
+            for nomination in dossier.nominations:
+                appraise(db.session, nomination, actor=user("noivu"), today=local_today(), basis="reached_authority")
+        db.session.commit()
+        return dossier
+
+    return make

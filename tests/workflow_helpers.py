@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, update
 
 from models import (
     AuditEntry,
+    Council,
+    CouncilSession,
     Decision,
     Dossier,
     IdentityMatch,
@@ -31,6 +33,8 @@ PASSING_DATA = {
 PASSING_CONTEXT = {
     "checklist": Checklist([]),
     "council_review_optional": True,
+    "eligible_nominations": 1,
+    "polls_running": 0,
     "nominations_without_result": [],
     # A day the demo's district still receives dossiers.
     "today": date(2025, 6, 16),
@@ -124,8 +128,13 @@ def identity_match_in_state(state: str) -> IdentityMatch:
     db.session.add_all([claimed, owner])
     db.session.flush()
     match = IdentityMatch(
-        unit_id=units["TT-PLEIKAN"].id, nominee_id=claimed.id, candidate_id=owner.id, national_id=national_id,
-        requested_by_id=officer.id, state=state, resolved_at=None if state == "pending" else utcnow(),
+        unit_id=units["TT-PLEIKAN"].id,
+        nominee_id=claimed.id,
+        candidate_id=owner.id,
+        national_id=national_id,
+        requested_by_id=officer.id,
+        state=state,
+        resolved_at=None if state == "pending" else utcnow(),
     )
     db.session.add(match)
     db.session.commit()
@@ -144,6 +153,17 @@ def initiative_in_state(state: str) -> Initiative:
     db.session.add(initiative)
     db.session.commit()
     return initiative
+
+
+def council_session_in_state(state: str) -> CouncilSession:
+    """A session of the district council placed directly in `state` (setup only)."""
+    council = db.session.scalar(select(Council).order_by(Council.id))
+    council_session = CouncilSession(
+        council=council, title="Phiên họp kiểm thử", scheduled_at=datetime(2025, 6, 20, 1, tzinfo=UTC), state=state
+    )
+    db.session.add(council_session)
+    db.session.commit()
+    return council_session
 
 
 def permitted_actor(workflow, row, trigger: str) -> User | None:

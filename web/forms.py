@@ -161,3 +161,5 @@ class TransitionForm(FlaskForm):
     other_missing = TextAreaField(_l("Nội dung khác còn thiếu (mỗi dòng một mục)"), validators=[Length(max=2000)])
     reason = SelectField(_l("Lý do không chấp nhận"), choices=options(REASON_CHOICES), validate_choice=False)
     sign_off = BooleanField(_l("Tôi đã ký tờ trình đề nghị của đơn vị"))
+    # The dossier page offers its authority's scheduled sessions (web/presenters.py); the service checks the pick.
+    council_session_id = SelectField(_l("Phiên họp của Hội đồng"), choices=[], validate_choice=False)

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 from models import AuditEntry, Dossier, User
 from models.dossier import DossierState
 from web.forms import DocumentForm, NominationForm, TransitionForm, options
+from web.params import MAX_ID, is_whole_number
 from workflow.core import audit
 from workflow.core.engine import available_triggers
 from workflow.core.machines import DOSSIER, WORKFLOWS
-from workflow.core.today import local_today
+from workflow.core.today import local_day, local_today
+from workflow.council import sessions
 from workflow.dossiers import editing as service
 from workflow.dossiers import succession
 from workflow.permissions import can_edit_dossier
@@ -47,6 +49,13 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
     transition_form = TransitionForm(version=dossier.version)
     transition_form.missing_items.choices = options({i.label: i.label for i in checklist.items})
     actions = [DOSSIER.transitions[trigger] for trigger in available_triggers(DOSSIER, dossier, user)]
+    if any("council_session_id" in action.asks for action in actions):
+        transition_form.council_session_id.choices = options(
+            {
+                str(s.id): f"{s.title} · {local_day(s.scheduled_at):%d/%m/%Y}"
+                for s in sessions.upcoming_sessions(session, dossier.authority_id)
+            }
+        )
     return {
         "dossier": dossier,
         "titles": titles,
@@ -110,7 +119,14 @@ def dialog_inputs(form: TransitionForm) -> dict:
         "missing_items": list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines(),
         "reason": form.reason.data or None,
         "sign_off": bool(form.sign_off.data),
+        "council_session_id": _chosen_id(form.council_session_id.data),
     }
+
+
+def _chosen_id(raw: str | None) -> int | None:
+    """A picked row id, or None for anything that is not one (the service then asks to pick again)."""
+    text = (raw or "").strip()
+    return int(text) if is_whole_number(text) and 0 < int(text) <= MAX_ID else None
 
 
 def nominee_input(form: NominationForm) -> service.NomineeInput:

@@ -8,12 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from models import (
+    AgendaItem,
     Authority,
+    Council,
     CouncilMembership,
     CouncilSession,
     Dossier,
     IdentityMatch,
     Initiative,
+    Nomination,
     Nominee,
     Poll,
     Role,
@@ -21,6 +24,7 @@ from models import (
     User,
 )
 from models.dossier import DossierState
+from workflow.core.today import local_day
 
 
 def _active(user: User | None) -> bool:
@@ -94,10 +98,30 @@ def can_create_dossier(user: User | None, obj: object = None) -> bool:
 
 
 def can_view_dossier(user: User | None, obj) -> bool:
-    """Unit isolation: a unit sees its own; the standing office, secretary and chairman see their authority's."""
-    return _unit_member(user, obj, Role.UNIT_OFFICER, Role.UNIT_HEAD) or _authority_member(
-        user, obj, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN
+    """Unit isolation: a unit sees its own; the standing office, secretary and chairman see their authority's; a
+    council member sees only the dossiers on the agendas of their council's sessions."""
+    return (
+        _unit_member(user, obj, Role.UNIT_OFFICER, Role.UNIT_HEAD)
+        or _authority_member(user, obj, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+        or _on_members_agenda(user, _dossier_of(obj))
     )
+
+
+def _on_members_agenda(user: User | None, dossier: Dossier | None) -> bool:
+    """Whether a nomination of the dossier is on the agenda of a session held while the user sat on its council."""
+    if not (_active(user) and dossier is not None and user.has_role(Role.COUNCIL_MEMBER)):
+        return False
+    session = object_session(dossier)
+    if session is None:
+        return False
+    rows = session.execute(
+        select(CouncilSession.scheduled_at, CouncilMembership.term_from, CouncilMembership.term_to)
+        .join(AgendaItem, AgendaItem.session_id == CouncilSession.id)
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .join(CouncilMembership, CouncilMembership.council_id == CouncilSession.council_id)
+        .where(Nomination.dossier_id == dossier.id, CouncilMembership.user_id == user.id)
+    )
+    return any(_within(local_day(at), start, end) for at, start, end in rows)
 
 
 def can_edit_dossier(user: User | None, obj) -> bool:
@@ -142,6 +166,61 @@ def can_record_council_result(user: User | None, obj) -> bool:
     """A published poll moves the nomination, and the dossier once every item has a result: the council's
     secretary or chairman publishes it, the office may close the review by hand."""
     return _authority_member(user, obj, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+
+
+# --- the council (Hội đồng Thi đua – Khen thưởng) -------------------------------------------------------------------
+
+
+def _council_authority(obj) -> int | None:
+    """The authority a council, one of its sessions or memberships, or a dossier before it belongs to."""
+    if isinstance(obj, Council):
+        return obj.authority_id
+    if isinstance(obj, (CouncilSession, CouncilMembership)):
+        return obj.council.authority_id
+    if isinstance(obj, Dossier):
+        return obj.authority_id
+    return None
+
+
+def _of_council_authority(user: User | None, obj, *roles: str) -> bool:
+    """The user holds one of the roles in the object's authority; without an object, in some authority."""
+    if not (_active(user) and user.unit is not None and user.has_role(*roles)):
+        return False
+    return obj is None or _council_authority(obj) == user.unit.authority_id
+
+
+def can_manage_council_sessions(user: User | None, obj: object = None) -> bool:
+    """The council's secretary and the standing office of its authority schedule sessions, build the agenda and
+    keep the attendance."""
+    return _of_council_authority(user, obj, Role.SECRETARY, Role.OFFICE)
+
+
+def can_preside_council_session(user: User | None, obj: object = None) -> bool:
+    """Opening and closing a session: whoever keeps it, and the chairman, who chairs the council."""
+    return _of_council_authority(user, obj, Role.SECRETARY, Role.OFFICE, Role.CHAIRMAN)
+
+
+def can_list_council_sessions(user: User | None, obj: object = None) -> bool:
+    return _of_council_authority(user, None, Role.SECRETARY, Role.OFFICE, Role.CHAIRMAN, Role.COUNCIL_MEMBER)
+
+
+def can_view_council_session(user: User | None, obj: object = None) -> bool:
+    """Those who keep or chair the session, and the members of its council (their agenda)."""
+    if can_preside_council_session(user, obj):
+        return True
+    if not (isinstance(obj, CouncilSession) and _active(user) and user.has_role(Role.COUNCIL_MEMBER)):
+        return False
+    day = local_day(obj.scheduled_at)
+    return any(m.user_id == user.id and _within(day, m.term_from, m.term_to) for m in obj.council.memberships)
+
+
+def can_manage_council_members(user: User | None, obj: object = None) -> bool:
+    """The administrator keeps every council's membership; the standing office its own authority's."""
+    return (_active(user) and user.has_role(Role.ADMIN)) or _of_council_authority(user, obj, Role.OFFICE)
+
+
+def _within(day, start, end) -> bool:
+    return start <= day and (end is None or day <= end)
 
 
 def can_decide(user: User | None, obj) -> bool:

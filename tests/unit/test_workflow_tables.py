@@ -14,6 +14,7 @@ from tests.workflow_helpers import (
     PASSING_DATA,
     audit_and_outbox_counts,
     changes_for,
+    council_session_in_state,
     dossier_in_state,
     identity_match_in_state,
     initiative_in_state,
@@ -22,7 +23,7 @@ from tests.workflow_helpers import (
 )
 from workflow.core.engine import fire
 from workflow.core.errors import TransitionNotAllowed
-from workflow.core.machines import DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION
+from workflow.core.machines import COUNCIL_SESSION, DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION
 
 # state → {trigger: destination}; every trigger not listed for a state is refused there.
 DOSSIER_TABLE = {
@@ -81,6 +82,12 @@ INITIATIVE_TABLE = {
     "recognised": {},
     "not_recognised": {},
 }
+# The council secretary's session: opened (quorum shown, not required), closed once no poll runs.
+COUNCIL_SESSION_TABLE = {
+    "scheduled": {"open": "open"},
+    "open": {"close": "closed"},
+    "closed": {},
+}
 # trigger → the outbox topic it writes (what webhook subscribers and the e-mail templates are keyed on).
 DOSSIER_TOPICS = {
     "submit_to_head": "dossier.submitted_to_head",
@@ -113,12 +120,14 @@ NOMINATION_TOPICS = {
 }
 IDENTITY_MATCH_TOPICS = {"confirm_identity": "identity_match.confirmed", "reject_identity": "identity_match.rejected"}
 INITIATIVE_TOPICS = {"recognise": "initiative.recognised", "refuse": "initiative.not_recognised"}
+COUNCIL_SESSION_TOPICS = {"open": "council_session.opened", "close": "council_session.closed"}
 
 CASES = [
     (DOSSIER, DOSSIER_TABLE, DOSSIER_TOPICS),
     (NOMINATION, NOMINATION_TABLE, NOMINATION_TOPICS),
     (IDENTITY_MATCH, IDENTITY_MATCH_TABLE, IDENTITY_MATCH_TOPICS),
     (INITIATIVE, INITIATIVE_TABLE, INITIATIVE_TOPICS),
+    (COUNCIL_SESSION, COUNCIL_SESSION_TABLE, COUNCIL_SESSION_TOPICS),
 ]
 STATES = [(workflow, state) for workflow, table, _ in CASES for state in table]
 # A nomination is withdrawn while its dossier is back with the unit; its other triggers act in council.
@@ -132,6 +141,8 @@ def _row(workflow, state: str, trigger: str):
         return nomination_in_state(state, dossier_state=NOMINATION_DOSSIER_STATE.get(trigger, "in_council"))
     if workflow is INITIATIVE:
         return initiative_in_state(state)
+    if workflow is COUNCIL_SESSION:
+        return council_session_in_state(state)
     return identity_match_in_state(state)
 
 
@@ -176,4 +187,3 @@ def test_each_trigger_moves_exactly_where_the_process_says(demo, workflow, state
         assert event.topic == topics[trigger], trigger
         assert event.payload["audit_id"] == entry.id
         assert db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first().hash == entry.hash
-

@@ -5,13 +5,14 @@ a unit of Ngọc Hồi, and the sample dossier is a draft."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
 from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
-from models.base import utcnow
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -45,6 +46,12 @@ KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office
 ADMIN = frozenset({"admin"})
 RUNS_POLLS = frozenset({"secretary", "chairman"})  # the council's secretary and its chair
 VOTES = frozenset({"member", "chairman"})
+# The sample session is the district council's: its secretary and the office keep it, the chairman opens and closes
+# it too, and its members read it.
+KEEPS_SESSIONS = frozenset({"office", "secretary"})
+PRESIDES = KEEPS_SESSIONS | {"chairman"}
+SEES_SESSION = PRESIDES | {"member"}
+KEEPS_MEMBERS = frozenset({"office", "admin"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -128,6 +135,15 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("council_polls.create", "POST"): RUNS_POLLS,
     ("council_polls.act", "POST"): RUNS_POLLS,
     ("council_polls.paper", "POST"): RUNS_POLLS,
+    ("council.sessions_index", "GET"): SEES_SESSION,
+    ("council.new_session", "GET"): KEEPS_SESSIONS,
+    ("council.new_session", "POST"): KEEPS_SESSIONS,
+    ("council.show_session", "GET"): SEES_SESSION,
+    ("council.attendance", "POST"): KEEPS_SESSIONS,
+    ("council.act", "POST"): PRESIDES,
+    ("council.members_index", "GET"): KEEPS_MEMBERS,
+    ("council.add_member", "POST"): KEEPS_MEMBERS,
+    ("council.end_member", "POST"): KEEPS_MEMBERS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -204,17 +220,23 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         authors=[register.Author(first.id, 100)],
     )  # fmt: skip
     council = db.session.scalar(select(Council).where(Council.authority_id == dossier.authority_id))
-    council_session = CouncilSession(council_id=council.id, title="Phiên họp", scheduled_at=utcnow(), state="open")
+    council_session = CouncilSession(
+        council=council, title="Phiên họp", scheduled_at=datetime(2025, 6, 20, 1, tzinfo=UTC), state="scheduled"
+    )
     db.session.add(council_session)
     db.session.flush()
-    item = AgendaItem(session_id=council_session.id, nomination_id=dossier.nominations[0].id, position=1)
+    # The poll's nominee is another dossier's, so the sample dossier stays off the members' agendas.
+    on_agenda = make_dossier(nominees=("Lê Văn Cường",))
+    item = AgendaItem(session_id=council_session.id, nomination_id=on_agenda.nominations[0].id, position=1)
     db.session.add(item)
     db.session.flush()
     poll = Poll(agenda_item_id=item.id)
     db.session.add(poll)
     db.session.commit()
     return {
+        "council_id": council.id,
         "session_id": council_session.id,
+        "membership_id": council.memberships[0].id,
         "poll_id": poll.id,
         "dossier_id": dossier.id,
         "nomination_id": dossier.nominations[0].id,
@@ -235,7 +257,12 @@ def sample_args(make_dossier, user) -> dict[str, object]:
 
 
 # Parameters whose sample depends on the route: the trigger pressed on a dossier, the decision on a match.
-TRIGGERS = {"dossiers.act": "submit_to_head", "council_polls.act": "start", "registry.resolve_match": "reject_identity"}
+TRIGGERS = {
+    "dossiers.act": "submit_to_head",
+    "council.act": "open",
+    "council_polls.act": "start",
+    "registry.resolve_match": "reject_identity",
+}
 
 
 def _url(app, endpoint: str, samples: dict[str, object]) -> str:

@@ -333,6 +333,12 @@ class TransitionDataSchema(InputSchema):
     missing_items = TextList(Text(validate=max_length(500)), load_default=list, validate=validate.Length(max=100))
     reason = Text(allow_none=True, load_default=None, validate=one_of(REASON_CATEGORIES))
     sign_off = Boolean(load_default=False)
+    council_session_id = Integer(
+        allow_none=True,
+        load_default=None,
+        validate=in_range(1, MAX_ID),
+        metadata={"description": "schedule: phiên họp sắp tới được chọn."},
+    )
 
 
 class TransitionRequestSchema(InputSchema):

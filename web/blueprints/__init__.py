@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         appraisal,
         auth,
+        council,
         council_polls,
         dossiers,
         holidays,
@@ -36,4 +37,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(units.bp)
+    app.register_blueprint(council.bp)
     app.register_blueprint(council_polls.bp)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import String, Text, and_, cast, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Dossier, IdentityMatch, Nomination, User
+from models import AuditEntry, CouncilSession, Dossier, IdentityMatch, Nomination, User
 from models.base import utcnow
 from models.dossier import NominationState
 from workflow.core import audit_checkpoints
@@ -334,6 +334,7 @@ _STATEFUL = (
     (Dossier, "dossier", "hồ sơ", None),
     (Nomination, "nomination", "đề nghị khen thưởng", NominationState.PROPOSED),
     (IdentityMatch, "identity_match", "đối chiếu số định danh", None),
+    (CouncilSession, "council_session", "phiên họp Hội đồng", None),
 )
 
 

@@ -15,6 +15,11 @@ def local_today() -> date:
     return _story_day.get() or datetime.now(LOCAL_TZ).date()
 
 
+def local_day(moment: datetime) -> date:
+    """The calendar day a stored (UTC) moment falls on in Vietnam."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
 def filing_moment() -> datetime:
     """When a dossier reaches its authority: now, or inside `told_on` the story day's morning, since that moment
     chooses the rule set that judges the dossier."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Attendance, CouncilSession
-from workflow.core.today import LOCAL_TZ
+from workflow.core.today import local_day
 from workflow.council.rules import reaches, voting_members
 
 
@@ -29,7 +29,7 @@ class Quorum:
 
 def quorum_of(session: Session, council_session: CouncilSession, ratio: Decimal) -> Quorum:
     """`ratio` is the council's quorum ratio for the day (workflow/council/rules.py::council_rules)."""
-    day = council_session.scheduled_at.astimezone(LOCAL_TZ).date()
+    day = local_day(council_session.scheduled_at)
     members = {m.user_id for m in voting_members(session, council_session.council, day)}
     present = set(
         session.scalars(

@@ -1,6 +1,6 @@
 """The dossier (hồ sơ đề nghị) workflow. The dossier's state is the process; its nominations carry the outcomes.
 
-A trigger without a service (the council, decision and forwarding steps, until those are built) is part of the
+A trigger without a service (the council's review, decision and forwarding steps, until those are built) is part of the
 machine but offered to nobody."""
 from models.dossier import Dossier
 from models.dossier import DossierState as S
@@ -13,6 +13,7 @@ ENTITY = Dossier
 STATES = S.ALL
 
 STEPS = "workflow.dossiers.transitions"
+COUNCIL = "workflow.council.sessions"
 
 TRANSITIONS = (
     Transition("submit_to_head", (S.DRAFT,), S.AWAITING_HEAD, "Trình Thủ trưởng ký", p.can_submit_to_head,
@@ -36,11 +37,13 @@ TRANSITIONS = (
     Transition("resubmit", (S.RETURNED,), S.SUBMITTED, "Nộp lại sau bổ sung", p.can_resubmit,
                "dossier.resubmitted", ("office",), (g.authority_in_office, g.has_nominations, g.has_required_documents),
                service=f"{STEPS}:resubmit"),
-    Transition("schedule", (S.ACCEPTED,), S.IN_COUNCIL, "Đưa ra Hội đồng", p.can_manage_council_review,
-               "dossier.scheduled", ("unit_officers",)),
+    # Onto the agenda of a session already scheduled (chosen in the dialog); the session page schedules new ones.
+    Transition("schedule", (S.ACCEPTED,), S.IN_COUNCIL, "Đưa ra Hội đồng", p.can_manage_council_sessions,
+               "dossier.scheduled", ("unit_officers", "council_members"), (g.has_eligible_nominations,),
+               asks=("council_session_id",), service=f"{COUNCIL}:schedule"),
     Transition("skip_council", (S.ACCEPTED,), S.AWAITING_DECISION, "Trình quyết định (không qua Hội đồng)",
                p.can_manage_council_review, "dossier.council_skipped", ("unit_officers",),
-               (g.council_review_optional,)),
+               (g.council_review_optional,), service=f"{COUNCIL}:skip_council"),
     # Fired by publishing the last poll on the dossier's nominations (workflow/council/polls.py), or pressed.
     Transition("close_review", (S.IN_COUNCIL,), S.AWAITING_DECISION, "Kết thúc xét tại Hội đồng",
                p.can_record_council_result, "dossier.review_closed", ("chairman",),

@@ -54,6 +54,13 @@ def has_reason_category(row, data) -> list[str]:
                 "hoặc vi phạm pháp luật.")]
 
 
+def has_eligible_nominations(row, data) -> list[str]:
+    """Only eligible nominations go before the council; the service counts them (appraisal.schedulable)."""
+    if data.get("eligible_nominations"):
+        return []
+    return [msg("Hồ sơ %(code)s chưa có đề nghị nào được thẩm định đủ điều kiện để đưa ra Hội đồng.", code=row.code)]
+
+
 def council_review_optional(row, data) -> list[str]:
     if data.get("council_review_optional") is True:
         return []
@@ -73,6 +80,16 @@ def has_quorum(row, data) -> list[str]:
         return [msg("Chưa xác định được số thành viên dự họp.")]
     return [msg("Chưa đủ số thành viên dự họp để biểu quyết: có mặt %(present)s/%(members)s thành viên, cần ít nhất "
                 "%(needed)s.", present=quorum.present, members=quorum.members, needed=quorum.needed)]
+
+
+def no_poll_running(row, data) -> list[str]:
+    """A session closes only after its last vote ends; the service counts the polls still started."""
+    running = data.get("polls_running")
+    if running is None:
+        return [msg("Chưa kiểm tra được các cuộc bỏ phiếu của phiên họp.")]
+    if running:
+        return [msg("Còn %(count)s cuộc bỏ phiếu chưa kết thúc.", count=running)]
+    return []
 
 
 def every_nomination_final(row, data) -> list[str]:

@@ -8,10 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, lazyload
 
-from models import Council, Dossier, Role, Unit, User, UserRole
+from models import (
+    AgendaItem,
+    Council,
+    CouncilMembership,
+    CouncilSession,
+    Dossier,
+    Nomination,
+    Role,
+    Unit,
+    User,
+    UserRole,
+)
+from models.council import SessionState
 
 
 class UnknownAudience(ValueError):
@@ -44,6 +56,31 @@ def _office_head(dossier_id: int) -> Select:
     return _with_role(Role.UNIT_HEAD).where(User.unit_id.in_(standing_offices))
 
 
+def _council_members(dossier_id: int) -> Select:
+    """Everyone sitting, on the session day, on the council of a coming session whose agenda holds the dossier
+    (the secretary included: they prepare it)."""
+    day = func.date(CouncilSession.scheduled_at)
+    sessions = (
+        select(CouncilSession.council_id, day.label("day"))
+        .join(AgendaItem, AgendaItem.session_id == CouncilSession.id)
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .where(
+            Nomination.dossier_id == dossier_id,
+            CouncilSession.state.in_((SessionState.SCHEDULED, SessionState.OPEN)),
+        )
+        .subquery()
+    )
+    members = (
+        select(CouncilMembership.user_id)
+        .join(sessions, sessions.c.council_id == CouncilMembership.council_id)
+        .where(
+            CouncilMembership.term_from <= sessions.c.day,
+            CouncilMembership.term_to.is_(None) | (CouncilMembership.term_to >= sessions.c.day),
+        )
+    )
+    return select(User).where(User.id.in_(members), User.active).options(lazyload(User.role_rows))
+
+
 def standing_office_heads(session: Session) -> list[User]:
     """The active heads of every council's standing office, for news that belongs to no dossier (the audit
     log's checkpoints)."""
@@ -57,6 +94,7 @@ AUDIENCES: dict[str, Callable[[int], Select]] = {
     "office": lambda dossier_id: _in_dossier_authority(Role.OFFICE, dossier_id),
     "chairman": lambda dossier_id: _in_dossier_authority(Role.CHAIRMAN, dossier_id),
     "office_head": _office_head,
+    "council_members": _council_members,
 }
 
 

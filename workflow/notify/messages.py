@@ -142,6 +142,14 @@ TITLES: dict[str, dict[str, str]] = {
     "poll.started": {"vi": "Hội đồng bắt đầu biểu quyết", "en": "The council started a vote"},
     "poll.finished": {"vi": "Hội đồng kết thúc biểu quyết", "en": "The council finished a vote"},
     "poll.published": {"vi": "Hội đồng công bố kết quả biểu quyết", "en": "The council published a vote's result"},
+    "council_session.opened": {
+        "vi": "Phiên họp Hội đồng Thi đua – Khen thưởng đã khai mạc",
+        "en": "The council session has opened",
+    },
+    "council_session.closed": {
+        "vi": "Phiên họp Hội đồng Thi đua – Khen thưởng đã bế mạc",
+        "en": "The council session has closed",
+    },
 }
 # A topic added to a definition before its texts still reaches people, with these plainer titles.
 GENERIC_TITLE = {"vi": "Hồ sơ {code}: có cập nhật ({action})", "en": "Dossier {code}: updated ({action})"}

@@ -8,11 +8,24 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Council, CouncilMembership, CouncilSession, Decision, Dossier, Role, RuleSet, Unit, User
+from models import (
+    AgendaItem,
+    Council,
+    CouncilMembership,
+    CouncilSession,
+    Decision,
+    Dossier,
+    Nomination,
+    Role,
+    RuleSet,
+    Unit,
+    User,
+)
 from models.council import SessionState
 from models.decision import DecisionState
 from models.dossier import DossierState
 from workflow.dossiers.deadlines import overdue_on
+from workflow.permissions import can_view_dossier
 
 # The page a user lands on after login: the first role in this order that the user holds.
 HOME_ORDER = (
@@ -114,18 +127,27 @@ def _upcoming_sessions(session: Session, user: User) -> list[CouncilSession]:
 
 
 def council_worklists(session: Session, user: User) -> list[Worklist]:
-    sessions = list(
-        session.scalars(
-            select(CouncilSession)
-            .join(CouncilMembership, CouncilMembership.council_id == CouncilSession.council_id)
-            .where(
-                CouncilMembership.user_id == user.id,
-                CouncilSession.state.in_((SessionState.SCHEDULED, SessionState.OPEN)),
-            )
-            .order_by(CouncilSession.scheduled_at)
+    """The member's coming sessions, and the dossiers on their agendas (the only dossiers a member sees)."""
+    coming = (
+        select(CouncilSession.id)
+        .join(CouncilMembership, CouncilMembership.council_id == CouncilSession.council_id)
+        .where(
+            CouncilMembership.user_id == user.id,
+            CouncilSession.state.in_((SessionState.SCHEDULED, SessionState.OPEN)),
         )
     )
-    return [Worklist("sessions", sessions)]
+    sessions = list(
+        session.scalars(
+            select(CouncilSession).where(CouncilSession.id.in_(coming)).order_by(CouncilSession.scheduled_at)
+        )
+    )
+    on_agenda = (
+        select(Nomination.dossier_id)
+        .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+        .where(AgendaItem.session_id.in_(coming))
+    )
+    dossiers = [d for d in _dossiers(session, Dossier.id.in_(on_agenda)) if can_view_dossier(user, d)]
+    return [Worklist("sessions", sessions), Worklist("agenda", dossiers)]
 
 
 def chairman_worklists(session: Session, user: User) -> list[Worklist]:
