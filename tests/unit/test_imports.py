@@ -256,7 +256,8 @@ def test_more_than_two_thousand_rows_are_refused_before_anything_is_read_into_th
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append([c.header for c in award_import.registry_columns(db.session, office_user())])
-    values = row()
+    # One cell a row: the count, not the reading time budget, is what refuses the file even on a busy machine.
+    values = row()[:1]
     for _ in range(imports.MAX_ROWS + 1):
         sheet.append(values)
     out = io.BytesIO()
