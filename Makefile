@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
 
-.PHONY: venv venv-dev run test vendor lint translations messages
+.PHONY: venv venv-dev run test bench vendor lint translations messages
 
 # Create the virtualenv only when it does not exist yet (order-only prerequisite
 # below, so its timestamp never forces a re-install).
@@ -42,6 +42,12 @@ run: venv translations
 
 test: venv-dev translations
 	bash scripts/test.sh $(PYTEST_ARGS)
+
+# Every measurement script in benchmarks/ (JSON lines), never part of `make test`; PostgreSQL too when
+# TEST_DATABASE_URL points at a throw-away database (its schema is rebuilt). One failing script does not stop the rest.
+bench: venv
+	status=0; for script in benchmarks/*.py; do echo "# $$script"; $(VENV)/bin/python $$script || status=1; done; \
+	exit $$status
 
 vendor:
 	bash scripts/vendor.sh

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
 from models import (
+    AgendaItem,
     AuditEntry,
     Council,
     CouncilSession,
@@ -17,10 +19,12 @@ from models import (
     Nomination,
     Nominee,
     OutboxMessage,
+    Poll,
     User,
     db,
 )
 from models.base import utcnow
+from workflow.council.quorum import Quorum
 from workflow.dossiers.checklist import Checklist
 
 # Event data and guard inputs that satisfy every guard, so a table test measures only the state rule.
@@ -35,9 +39,22 @@ PASSING_CONTEXT = {
     "council_review_optional": True,
     "eligible_nominations": 1,
     "polls_running": 0,
+    "quorum": Quorum(present=8, members=8, ratio_needed=Decimal("0.6666"), reached=True),
     "nominations_without_result": [],
     # A day the demo's district still receives dossiers.
     "today": date(2025, 6, 16),
+}
+
+# What start_poll freezes on a poll of the district council (8 voting members, all entitled, the total basis).
+FROZEN_AT_START = {
+    "entitled_count": 8,
+    "base": "total",
+    "base_count": 8,
+    "pass_ratio": Decimal("0.6666"),
+    "yes_count": 0,
+    "no_count": 0,
+    "abstain_count": 0,
+    "invalid_count": 0,
 }
 
 
@@ -51,6 +68,8 @@ def changes_for(workflow, trigger: str, row) -> dict | None:
         return {"resolved_at": utcnow()}
     if workflow.name == "initiative" and trigger == "recognise":
         return {"scope": "unit"}
+    if workflow.name == "poll" and trigger == "start":
+        return FROZEN_AT_START
     return None
 
 
@@ -164,6 +183,21 @@ def council_session_in_state(state: str) -> CouncilSession:
     db.session.add(council_session)
     db.session.commit()
     return council_session
+
+
+def poll_in_state(state: str) -> Poll:
+    """A poll on an eligible nomination in an open session, placed directly in `state` (setup only); once started
+    it carries what the start froze."""
+    council_session = council_session_in_state("open")
+    nomination = dossier_in_state("in_council", nomination_state="eligible").nominations[0]
+    item = AgendaItem(session_id=council_session.id, nomination_id=nomination.id, position=1)
+    db.session.add(item)
+    db.session.flush()
+    frozen = {} if state == "created" else {**FROZEN_AT_START, "started_at": utcnow()}
+    poll = Poll(agenda_item_id=item.id, state=state, **frozen)
+    db.session.add(poll)
+    db.session.commit()
+    return poll
 
 
 def permitted_actor(workflow, row, trigger: str) -> User | None:

@@ -20,10 +20,11 @@ from tests.workflow_helpers import (
     initiative_in_state,
     nomination_in_state,
     permitted_actor,
+    poll_in_state,
 )
 from workflow.core.engine import fire
 from workflow.core.errors import TransitionNotAllowed
-from workflow.core.machines import COUNCIL_SESSION, DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION
+from workflow.core.machines import COUNCIL_SESSION, DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION, POLL
 
 # state → {trigger: destination}; every trigger not listed for a state is refused there.
 DOSSIER_TABLE = {
@@ -88,6 +89,13 @@ COUNCIL_SESSION_TABLE = {
     "open": {"close": "closed"},
     "closed": {},
 }
+# The vote on one agenda item: started under quorum, finished with its result, published to the nomination.
+POLL_TABLE = {
+    "created": {"start": "started"},
+    "started": {"finish": "finished"},
+    "finished": {"publish": "published"},
+    "published": {},
+}
 # trigger → the outbox topic it writes (what webhook subscribers and the e-mail templates are keyed on).
 DOSSIER_TOPICS = {
     "submit_to_head": "dossier.submitted_to_head",
@@ -121,6 +129,7 @@ NOMINATION_TOPICS = {
 IDENTITY_MATCH_TOPICS = {"confirm_identity": "identity_match.confirmed", "reject_identity": "identity_match.rejected"}
 INITIATIVE_TOPICS = {"recognise": "initiative.recognised", "refuse": "initiative.not_recognised"}
 COUNCIL_SESSION_TOPICS = {"open": "council_session.opened", "close": "council_session.closed"}
+POLL_TOPICS = {"start": "poll.started", "finish": "poll.finished", "publish": "poll.published"}
 
 CASES = [
     (DOSSIER, DOSSIER_TABLE, DOSSIER_TOPICS),
@@ -128,6 +137,7 @@ CASES = [
     (IDENTITY_MATCH, IDENTITY_MATCH_TABLE, IDENTITY_MATCH_TOPICS),
     (INITIATIVE, INITIATIVE_TABLE, INITIATIVE_TOPICS),
     (COUNCIL_SESSION, COUNCIL_SESSION_TABLE, COUNCIL_SESSION_TOPICS),
+    (POLL, POLL_TABLE, POLL_TOPICS),
 ]
 STATES = [(workflow, state) for workflow, table, _ in CASES for state in table]
 # A nomination is withdrawn while its dossier is back with the unit; its other triggers act in council.
@@ -143,6 +153,8 @@ def _row(workflow, state: str, trigger: str):
         return initiative_in_state(state)
     if workflow is COUNCIL_SESSION:
         return council_session_in_state(state)
+    if workflow is POLL:
+        return poll_in_state(state)
     return identity_match_in_state(state)
 
 

@@ -404,7 +404,8 @@ def publish_poll(session: Session, poll: Poll, *, actor: User, version: int | No
             changes={"outcome_reason": "criteria_not_met"},
         )
     dossier = nomination.dossier
-    if dossier.state == DossierState.IN_COUNCIL and not _without_result(dossier):
+    # A state test, not _without_result: its names would load every waiting nominee once per poll published.
+    if dossier.state == DossierState.IN_COUNCIL and all(n.state != AWAITING_RESULT for n in dossier.nominations):
         close_review(session, dossier, actor=actor)
     return entry
 
