@@ -384,6 +384,16 @@ def can_vote(user: User | None, obj: object = None) -> bool:
     return _active(user) and user.has_role(Role.COUNCIL_MEMBER)
 
 
+def can_view_poll(user: User | None, obj: object = None) -> bool:
+    """Whoever sees the poll's session: who has voted and the result, never a choice of a secret poll."""
+    return isinstance(obj, Poll) and can_view_council_session(user, obj.agenda_item.session)
+
+
+def can_declare_conflict(user: User | None, obj: object = None) -> bool:
+    """Those who run the poll (for any member), and a member of its council (for themselves)."""
+    return can_manage_polls(user, obj) or (can_vote(user) and can_view_poll(user, obj))
+
+
 # --- buttons and API triggers ----------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ pytest), each operation with its own Hypothesis run."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
+from sqlalchemy import select
 
-from models import db
+from models import AgendaItem, Council, CouncilSession, Poll, db
 from workflow.accounts.tokens import issue_token
 from workflow.demo.seed import seed_demo
 from workflow.registry import initiatives as register
@@ -44,6 +46,23 @@ def _initiative(officer):
     return initiative
 
 
+def _session_with_a_poll(dossier):
+    """A scheduled session of the dossier's council with one poll on its agenda, for the council operations."""
+    council = db.session.scalar(select(Council).where(Council.authority_id == dossier.authority_id))
+    council_session = CouncilSession(
+        council=council, title="Phiên họp", scheduled_at=datetime(2025, 6, 20, 1, tzinfo=UTC), state="scheduled"
+    )
+    db.session.add(council_session)
+    db.session.flush()
+    item = AgendaItem(session_id=council_session.id, nomination_id=dossier.nominations[0].id, position=1)
+    db.session.add(item)
+    db.session.flush()
+    poll = Poll(agenda_item_id=item.id)
+    db.session.add(poll)
+    db.session.commit()
+    return council_session, poll
+
+
 @pytest.mark.parametrize("username", ["canbo.pleikan", "noivu"])
 def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, username):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -51,6 +70,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     dossier = db.session.scalars(visible_dossiers(db.session, user(username))).first()
+    council_session, poll = _session_with_a_poll(dossier)
     known = {
         "dossier_id": dossier.id,
         "nomination_id": dossier.nominations[0].id,
@@ -59,6 +79,8 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "year": dossier.year - 1,
         "initiative_id": _initiative(user("canbo.pleikan")).id,
         "unit_id": dossier.unit_id,
+        "session_id": council_session.id,
+        "poll_id": poll.id,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

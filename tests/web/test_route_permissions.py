@@ -178,6 +178,21 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_units.create_unit", "POST"): KEEPS_UNITS,
     ("api_units.update_unit", "PATCH"): KEEPS_UNITS,
     ("api_workflows.get_workflow", "GET"): EVERYONE,
+    ("api_council.list_sessions", "GET"): SEES_SESSION,
+    ("api_council.schedule_session", "POST"): KEEPS_SESSIONS,
+    ("api_council.get_session", "GET"): SEES_SESSION,
+    ("api_council.put_attendance", "PUT"): KEEPS_SESSIONS,
+    ("api_council.session_transition", "POST"): PRESIDES,
+    ("api_council.create_polls", "POST"): RUNS_POLLS,
+    ("api_council.get_results", "GET"): SEES_SESSION,
+    ("api_council.minutes_pdf", "GET"): SEES_SESSION,
+    ("api_council.get_poll", "GET"): SEES_SESSION,
+    ("api_council.poll_transition", "POST"): RUNS_POLLS,
+    # A member for themselves, the secretary and the chair for any member.
+    ("api_council.declare_conflict", "POST"): RUNS_POLLS | VOTES,
+    ("api_council.enter_paper_totals", "POST"): RUNS_POLLS,
+    ("api_council.get_ballot", "GET"): VOTES,
+    ("api_council.vote", "POST"): VOTES,
 }
 
 

@@ -15,6 +15,7 @@ from flask_smorest.utils import prepare_response
 from web.access import public
 from web.api import (
     auth,
+    council,
     dossiers,
     findings,
     initiatives,
@@ -94,6 +95,7 @@ def init_api(app: Flask) -> Api:
     )
     for blueprint in (
         auth.blp,
+        council.blp,
         dossiers.blp,
         findings.blp,
         initiatives.blp,

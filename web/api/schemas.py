@@ -15,6 +15,7 @@ from models.dossier import ANNUAL_RATINGS, DISCIPLINE_STATUSES, REASON_CATEGORIE
 from web.api.blueprint import MAX_ID
 from web.params import MAX_BIGINT, is_whole_number
 from workflow.core.machines import DOSSIER
+from workflow.core.today import LOCAL_TZ
 from workflow.dossiers.editing import UNIT_PROCEDURES
 
 # --- input building blocks: Vietnamese messages, no NUL characters (PostgreSQL refuses them in text) -----------
@@ -85,6 +86,23 @@ class AsOfSchema(InputSchema):
             "Bỏ trống: hôm nay."
         }
     )
+
+
+class DateTime(fields.AwareDateTime):
+    """A moment; without an offset it is read as Vietnam time."""
+
+    default_error_messages = {
+        **_COMMON,
+        "invalid": "Thời điểm không hợp lệ; viết theo dạng ISO 8601, ví dụ 2025-06-20T08:00:00+07:00.",
+        "format": "Thời điểm không hợp lệ.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=LOCAL_TZ, **kwargs)
+
+
+class Mapping(fields.Dict):
+    default_error_messages = {**_COMMON, "invalid": "Phải là một đối tượng JSON."}
 
 
 class TextList(fields.List):

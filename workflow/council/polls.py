@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -39,6 +40,7 @@ from workflow.core.today import LOCAL_TZ
 from workflow.council.quorum import quorum_of
 from workflow.council.rules import CouncilRules, council_rules, reaches, voting_members
 from workflow.permissions import can_manage_polls, can_vote
+from workflow.registry.entries import title_names
 
 COUNTERS = {"yes": "yes_count", "no": "no_count", "abstain": "abstain_count"}
 OWN_UNIT_NOTE = "Thành viên của đơn vị đề nghị"
@@ -282,6 +284,50 @@ def ballot_polls(session: Session, member: User) -> list[Poll]:
     return [p for p in polls if may_vote(status[p.id], rules_for(session, p))]
 
 
+@dataclass(frozen=True)
+class Ballot:
+    """One title's ballot: the member's open polls of that title, in agenda order."""
+
+    title_code: str
+    title_name: str
+    polls: list[Poll]
+
+
+def ballots(session: Session, member: User) -> list[Ballot]:
+    """The member's open ballots, one per title (ballot_polls come sorted by title)."""
+    names = title_names(session)
+    by_title = groupby(ballot_polls(session, member), key=lambda poll: nomination_of(session, poll).title_code)
+    return [Ballot(code, names.get(code, code), list(polls)) for code, polls in by_title]
+
+
+def vote_on_ballots(session: Session, member: User, choices: dict[int, str]) -> None:
+    """Choices by poll id, for whole ballots: every open poll of each title they touch needs one (vote_on_ballot);
+    all are cast or none. A poll not on the member's open ballot is refused by number, saying whether they have
+    already voted in it."""
+    open_ballots = [b for b in ballots(session, member) if any(p.id in choices for p in b.polls)]
+    on_ballot = {p.id for b in open_ballots for p in b.polls}
+    stray = [poll_id for poll_id in choices if poll_id not in on_ballot]
+    if stray:
+        voted = set(
+            session.scalars(
+                select(PollParticipation.poll_id).where(
+                    PollParticipation.user_id == member.id,
+                    PollParticipation.poll_id.in_(stray),
+                    PollParticipation.voted.is_(True),
+                )
+            )
+        )
+        problems = [
+            msg("Bạn đã biểu quyết nội dung số %(id)s; không biểu quyết lại được.", id=poll_id)
+            if poll_id in voted
+            else msg("Nội dung số %(id)s không mở để bạn biểu quyết.", id=poll_id)
+            for poll_id in stray
+        ]
+        raise InvalidInput({"choices": problems})
+    polls = [p for b in open_ballots for p in b.polls]
+    vote_on_ballot(session, polls, member=member, choices=choices)
+
+
 def voters_limit(session: Session, poll: Poll) -> int:
     """How many ballots the poll can hold: the entitled members who may vote (present, or in writing)."""
     rules = rules_for(session, poll)
@@ -471,6 +517,25 @@ def tally(polls: Iterable[Poll]) -> list[Tally]:
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class Result:
+    """A published poll's tally with the nomination it decided."""
+
+    tally: Tally
+    nomination: Nomination
+    base: str  # total, present
+    pass_ratio: Decimal
+
+
+def published_results(session: Session, council_session: CouncilSession) -> list[Result]:
+    """The session's published polls, in agenda order."""
+    polls = [i.poll for i in council_session.agenda_items if i.poll is not None and i.poll.state == PollState.PUBLISHED]
+    return [
+        Result(counted, nomination_of(session, poll), poll.base, poll.pass_ratio)
+        for counted, poll in zip(tally(polls), polls, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,40 @@ def schedule_session(
     return council_session
 
 
+def schedule_by_ids(
+    session: Session,
+    *,
+    actor: User,
+    council_id: int | None,
+    dossier_ids: Sequence[int],
+    scheduled_at: datetime,
+    location: str,
+    title: str,
+) -> CouncilSession:
+    """`schedule_session` for a caller who names the council and the dossiers by id: the council one of those the
+    actor keeps (the newest term when none is named), the dossiers among its accepted ones. A dossier's problem is
+    reported under `dossier_ids`, the field the caller wrote."""
+    council = next((c for c in councils_kept_by(session, actor) if council_id in (None, c.id)), None)
+    if council is None:
+        raise InvalidInput({"council_id": [msg("Không có Hội đồng này trong các Hội đồng bạn quản lý.")]})
+    accepted = {d.id: d for d in accepted_dossiers(session, council)}
+    unknown = [str(i) for i in dossier_ids if i not in accepted]
+    if unknown:
+        raise InvalidInput(
+            {"dossier_ids": [msg("Không phải hồ sơ đã tiếp nhận của cơ quan này: %(ids)s.", ids=", ".join(unknown))]}
+        )
+    chosen = [accepted[i] for i in dict.fromkeys(dossier_ids)]
+    try:
+        return schedule_session(
+            session, council, actor=actor, scheduled_at=scheduled_at, location=location, title=title, dossiers=chosen
+        )
+    except InvalidInput as error:
+        errors = dict(error.errors)
+        if "dossiers" in errors:
+            errors["dossier_ids"] = errors.pop("dossiers")
+        raise InvalidInput(errors) from None
+
+
 def schedule(
     session: Session,
     dossier: Dossier,
