@@ -478,3 +478,14 @@ def test_a_secret_vote_leaves_nothing_that_links_a_member_to_a_choice(council, u
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert (entry.action, entry.data["voted"], entry.data["yes"], entry.data["no"]) == ("finish", 4, 2, 1)
     assert set(entry.data) == {"yes", "no", "abstain", "invalid", "voted", "entitled", "base_count", "passed"}
+
+
+def test_progress_lists_an_absent_member_apart_from_those_still_to_vote(council, user):
+    council_session = open_session(council, user, present=[m for m in MEMBERS if m != "uyvien6"], absent=["uyvien6"])
+    on_agenda(council_session, dossier_in_council("P-TCKH"))
+    (poll,) = polls_for(council_session, user)
+    service.start_poll(db.session, poll, actor=user("thuky"))
+    db.session.commit()
+    seen = service.progress(db.session, poll)
+    assert seen.away == [user("uyvien6").full_name]
+    assert user("uyvien6").full_name not in seen.waiting and len(seen.waiting) == 6

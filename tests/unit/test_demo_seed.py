@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Authority, Base, Council, Movement, MovementRegistration, RuleSet, Unit, User, db
+from models import Authority, Base, Council, Movement, MovementRegistration, Nomination, RuleSet, Unit, User, db
 from workflow.accounts.users import authenticate
 from workflow.demo.seed import seed_demo
 
@@ -159,18 +159,21 @@ def test_second_seed_changes_nothing(fresh_demo):
 
 
 def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_only_once(app):
-    from models import AuditEntry, Dossier, OutboxMessage
+    from models import AuditEntry, CouncilSession, Dossier, OutboxMessage
     from workflow.core.audit import verify_chain
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "tài khoản" in first.output and "ngày nghỉ" in first.output and "21 hồ sơ mẫu" in first.output
+    assert "tài khoản" in first.output and "ngày nghỉ" in first.output
+    assert "24 hồ sơ mẫu" in first.output and "2 phiên họp Hội đồng" in first.output
 
-    states = ("draft", "awaiting_head", "submitted", "returned", "accepted", "withdrawn", "rejected")
-    for unit_code in ("TT-PLEIKAN", "XA-DAKXU", "P-GDDT"):
+    # Each unit: one dossier per state of its path to the office, then the year-end dossier the council approved;
+    # Plei Kần's and Đắk Xú's accepted dossiers are on the story day's agenda, Phòng Giáo dục's waits at the office.
+    states = ["draft", "awaiting_head", "submitted", "returned", "withdrawn", "rejected", "awaiting_decision"]
+    for unit_code, accepted in (("TT-PLEIKAN", "in_council"), ("XA-DAKXU", "in_council"), ("P-GDDT", "accepted")):
         dossiers = db.session.scalars(select(Dossier).join(Unit).where(Unit.code == unit_code)).all()
-        assert sorted(d.state for d in dossiers) == sorted(states)
+        assert sorted(d.state for d in dossiers) == sorted([*states, accepted])
     accepted = db.session.scalars(select(Dossier).where(Dossier.state == "accepted")).first()
     assert accepted.due_on is not None
     transitions = db.session.scalar(
@@ -178,12 +181,43 @@ def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_
     )
     assert transitions == db.session.scalar(select(func.count()).select_from(OutboxMessage)) > 0
     assert verify_chain(db.session) is None
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
-    counts = {t: db.session.scalar(select(func.count()).select_from(t)) for t in (Dossier, AuditEntry, OutboxMessage)}
+    counts = {
+        t: db.session.scalar(select(func.count()).select_from(t))
+        for t in (Dossier, AuditEntry, OutboxMessage, CouncilSession)
+    }
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert "không tạo thêm" in second.output
     assert counts == {t: db.session.scalar(select(func.count()).select_from(t)) for t in counts}
+
+
+def test_the_demo_council_held_a_session_on_10_june_and_meets_again_on_the_story_day(app):
+    from models import CouncilSession
+    from workflow.core.today import LOCAL_TZ
+    from workflow.council.minutes import minutes_from_db
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    past, today = db.session.scalars(select(CouncilSession).order_by(CouncilSession.scheduled_at)).all()
+
+    assert (past.state, today.state) == ("closed", "scheduled")
+    assert past.opened_at.astimezone(LOCAL_TZ).isoformat() == "2025-06-10T14:00:00+07:00"
+    assert past.closed_at.astimezone(LOCAL_TZ).isoformat() == "2025-06-10T16:30:00+07:00"
+    assert {item.poll.state for item in past.agenda_items} == {"published"}
+    minutes = minutes_from_db(db.session, past)
+    assert (minutes.quorum.present, minutes.quorum.members) == (7, 8)
+    results = {n.name: (n.yes, n.no, n.abstain, n.base_count, n.passed) for n in minutes.polled}
+    assert results["A Tuấn"] == (4, 2, 1, 8, False)
+    # Võ Thị Mai declared a conflict on Y Mai: seven members form that poll's base.
+    assert results["Y Mai"] == (6, 0, 0, 7, True)
+    assert [r.name for n in minutes.polled for r in n.recusals] == ["Võ Thị Mai"]
+
+    assert today.scheduled_at.astimezone(LOCAL_TZ).isoformat() == "2025-06-16T14:00:00+07:00"
+    on_agenda = {item.poll for item in today.agenda_items}
+    assert len(today.agenda_items) == 8 and on_agenda == {None}
+    units = {db.session.get(Nomination, item.nomination_id).dossier.unit.code for item in today.agenda_items}
+    assert units == {"TT-PLEIKAN", "XA-DAKXU"}
 
 
 @pytest.mark.today("2026-12-06")
@@ -194,7 +228,7 @@ def test_a_seed_run_after_the_district_ended_files_its_dossiers_on_the_story_day
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     filed = db.session.scalars(select(Dossier).where(Dossier.submitted_at.is_not(None))).all()
-    # Ngọc Hồi's history is told on 16 June 2025, before the district ended: its dossiers reached it then, so
-    # the 2024-2025 rule set judges them, whatever day the seed runs.
-    assert {d.submitted_at.astimezone(LOCAL_TZ).date().isoformat() for d in filed} == {"2025-06-16"}
+    # Ngọc Hồi's history is told in June 2025, before the district ended: its dossiers reached it then (the council's
+    # first round on 2 June, the others on 16 June), so the 2024-2025 rule set judges them, whatever day the seed runs.
+    assert {d.submitted_at.astimezone(LOCAL_TZ).date().isoformat() for d in filed} == {"2025-06-02", "2025-06-16"}
     assert {d.rule_set.code for d in filed} == {"2024-2025"}

@@ -77,3 +77,43 @@ def test_the_live_page_names_voters_but_shows_no_total_until_the_finish(app, sta
     assert response.status_code == 302
     live = browser.get(f"/council/sessions/{council_session.id}/polls/live").get_data(as_text=True)
     assert "Đồng ý 1" in live and "Không đạt" in live
+
+
+def test_the_minutes_download_as_attachments_once_a_poll_has_finished(app, started, user):
+    council_session, (first, _second) = started
+    member = _login(app, "uyvien2")
+    minutes = f"/council/sessions/{council_session.id}/minutes.pdf"
+    before = member.get(minutes)
+    assert before.status_code == 422 and "Chưa có cuộc biểu quyết nào kết thúc" in before.get_data(as_text=True)
+    assert 'data-testid="minutes-link"' not in member.get(f"/council/sessions/{council_session.id}").get_data(True)
+    service.finish_poll(db.session, first, actor=user("thuky"))
+    db.session.commit()
+    assert 'data-testid="minutes-link"' in member.get(f"/council/sessions/{council_session.id}").get_data(True)
+    for path, name in (("minutes.pdf", "bien-ban-hop"), ("ballot-count.pdf", "bien-ban-kiem-phieu")):
+        response = member.get(f"/council/sessions/{council_session.id}/{path}")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}-{council_session.id}.pdf"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_member_declares_a_conflict_from_the_session_page_before_the_poll_starts(app, council, user):  # noqa: F811
+    council_session = open_session(council, user)
+    on_agenda(council_session, dossier_in_council())
+    (poll,) = polls_for(council_session, user)
+    db.session.commit()
+    member = _login(app, "uyvien3")
+    page = member.get(f"/council/sessions/{council_session.id}").get_data(as_text=True)
+    assert f'data-testid="conflict-{poll.id}"' in page
+    url = f"/council/polls/{poll.id}/conflict"
+    empty = member.post(url, data={"csrf_token": csrf_token_from(page), "note": " "}, follow_redirects=True)
+    assert "Cần ghi lý do" in empty.get_data(as_text=True)
+    response = member.post(url, data={"csrf_token": csrf_token_from(page), "note": "Người thân"}, follow_redirects=True)
+    assert "Bạn không tham gia biểu quyết trường hợp này: Người thân" in response.get_data(as_text=True)
+    service.start_poll(db.session, db.session.get(Poll, poll.id), actor=user("thuky"))
+    db.session.commit()
+    assert user("uyvien3").full_name in {name for name, _note in service.progress(db.session, poll).recused}
+    assert f'data-testid="conflict-{poll.id}"' not in member.get(f"/council/sessions/{council_session.id}").get_data(
+        as_text=True
+    )

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Dossier, Unit, db
+from workflow.demo.council import PAST_DOSSIER_TITLE
 from workflow.demo.seed import seed_demo
 
 HOMES = [
@@ -57,6 +58,8 @@ TITLE = {
     "withdrawn": "Đề nghị công nhận Lao động tiên tiến năm 2023 (rút)",
     "rejected": "Đề nghị công nhận Lao động tiên tiến năm 2022",
 }
+# The dossier each unit sent to the council's first June round (workflow/demo/council.py), now awaiting the decision.
+FIRST_ROUND = PAST_DOSSIER_TITLE
 UNITS = {"pleikan": "Thị trấn Plei Kần", "dakxu": "Xã Đắk Xú", "pgddt": "Phòng Giáo dục và Đào tạo"}
 CARD = re.compile(r'<section class="col-lg-6" aria-labelledby="wl-(\w+)">(.*?)</section>', re.S)
 ITEM = re.compile(r"</a> — (.*?) <span class=\"text-muted\">\((.*?)\)</span>")
@@ -84,7 +87,7 @@ def test_a_unit_officer_sees_only_the_units_own_drafts_returns_and_dossiers_unde
     assert cards == {
         "drafts": {(TITLE["draft"], own)},
         "returned": {(TITLE["returned"], own)},
-        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own)},
+        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own), (FIRST_ROUND, own)},
     }
 
 
@@ -93,7 +96,7 @@ def test_a_unit_head_sees_what_awaits_the_signature_and_what_is_under_review(dem
     own = UNITS["dakxu"]
     assert cards == {
         "awaiting_head": {(TITLE["awaiting_head"], own)},
-        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own)},
+        "in_progress": {(TITLE["submitted"], own), (TITLE["accepted"], own), (FIRST_ROUND, own)},
     }
 
 
@@ -102,7 +105,8 @@ def test_the_office_sees_every_units_new_and_accepted_dossiers_and_nothing_overd
     assert cards == {
         "submitted": {(TITLE["submitted"], name) for name in UNITS.values()},
         "overdue": set(),
-        "accepted": {(TITLE["accepted"], name) for name in UNITS.values()},
+        # Plei Kần's and Đắk Xú's are on the agenda of the story day's council session.
+        "accepted": {(TITLE["accepted"], UNITS["pgddt"])},
     }
 
 
@@ -125,14 +129,18 @@ def test_the_secretary_counts_every_state_of_the_authority(demo_dossiers, client
     auth.login("thuky")
     html = client.get("/secretary").get_data(as_text=True)
     rows = dict(re.findall(r'<tr><td>([^<]+)</td><td class="text-end">(\d+)</td></tr>', html))
-    # Three demo units, one dossier of each of these seven states each.
-    for label in (
-        "Đang soạn",
-        "Chờ Thủ trưởng ký",
-        "Đã nộp",
-        "Trả lại bổ sung",
-        "Đã tiếp nhận",
-        "Đã rút",
-        "Không chấp nhận",
-    ):
-        assert rows.get(label) == "3", (label, rows)
+    # Three demo units, one dossier of each of their path's states each; two accepted ones are on the story day's
+    # agenda, and each unit's first-round dossier awaits the decision.
+    expected = {
+        "Đang soạn": "3",
+        "Chờ Thủ trưởng ký": "3",
+        "Đã nộp": "3",
+        "Trả lại bổ sung": "3",
+        "Đã tiếp nhận": "1",
+        "Đang xét tại Hội đồng": "2",
+        "Chờ quyết định": "3",
+        "Đã rút": "3",
+        "Không chấp nhận": "3",
+    }
+    for label, count in expected.items():
+        assert rows.get(label) == count, (label, rows)

@@ -141,6 +141,10 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("council.show_session", "GET"): SEES_SESSION,
     ("council.attendance", "POST"): KEEPS_SESSIONS,
     ("council.act", "POST"): PRESIDES,
+    # Before a poll finishes the documents are refused (422) to those who may read them.
+    ("council.minutes_pdf", "GET"): SEES_SESSION,
+    ("council.ballot_count_pdf", "GET"): SEES_SESSION,
+    ("council.declare_conflict", "POST"): VOTES,
     ("council.members_index", "GET"): KEEPS_MEMBERS,
     ("council.add_member", "POST"): KEEPS_MEMBERS,
     ("council.end_member", "POST"): KEEPS_MEMBERS,

@@ -1,11 +1,13 @@
-"""The council's pages: its sessions (list, scheduling with the agenda, the session with its attendance, quorum and
-the open/close buttons of the session workflow) and its membership."""
+"""The council's pages: its sessions (list, scheduling with the agenda, the session with its attendance, quorum, the
+open/close buttons of the session workflow, a member's conflict of interest, the minutes to download) and its
+membership."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from models import Council, CouncilMembership, CouncilSession, db
+from models import Council, CouncilMembership, CouncilSession, Poll, db
 from web.access import permission_required
 from web.forms import TransitionForm, attach_errors, options
 from web.pagination import paginate
@@ -22,14 +24,16 @@ from workflow.core.engine import Action, available_triggers, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import COUNCIL_SESSION
 from workflow.core.today import LOCAL_TZ
-from workflow.council import members, sessions
+from workflow.council import members, minutes, polls, sessions
 from workflow.council.rules import voting_members
 from workflow.permissions import (
     can_list_council_sessions,
     can_manage_council_members,
     can_manage_council_sessions,
+    can_manage_polls,
     can_perform,
     can_view_council_session,
+    can_vote,
 )
 
 bp = Blueprint("council", __name__, url_prefix="/council")
@@ -38,6 +42,8 @@ bp = Blueprint("council", __name__, url_prefix="/council")
 @bp.context_processor
 def _labels():
     return {"session_labels": SESSION_LABELS}
+
+
 ID = f"int(max={MAX_ID})"
 
 ROLE_LABELS = {
@@ -93,6 +99,10 @@ def load_session(session_id: int, **_) -> CouncilSession:
 
 def load_membership(membership_id: int, **_) -> CouncilMembership:
     return db.get_or_404(CouncilMembership, membership_id)
+
+
+def load_poll(poll_id: int, **_) -> Poll:
+    return db.get_or_404(Poll, poll_id)
 
 
 def load_action(session_id: int, trigger: str) -> Action:
@@ -175,6 +185,47 @@ def act(session_id: int, trigger: str):
     return redirect(url_for(".show_session", session_id=session_id))
 
 
+@bp.get(f"/sessions/<{ID}:session_id>/minutes.pdf")
+@permission_required(can_view_council_session, load=load_session)
+def minutes_pdf(session_id: int):
+    return _pdf(load_session(session_id), "bien-ban-hop")
+
+
+@bp.get(f"/sessions/<{ID}:session_id>/ballot-count.pdf")
+@permission_required(can_view_council_session, load=load_session)
+def ballot_count_pdf(session_id: int):
+    return _pdf(load_session(session_id), "bien-ban-kiem-phieu")
+
+
+def _pdf(council_session: CouncilSession, document: str):
+    """Always an attachment, with nosniff, never cached (the documents grow as polls finish)."""
+    pdf = minutes.session_document_pdf(db.session, council_session, document)
+    name = f"{document}-{council_session.id}.pdf"
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post(f"/polls/<{ID}:poll_id>/conflict")
+@permission_required(can_vote, load=load_poll)
+def declare_conflict(poll_id: int):
+    """A member's own conflict of interest on an agenda item, before its poll starts."""
+    poll = load_poll(poll_id)
+    if not FlaskForm().validate_on_submit():
+        return _session_page(poll.agenda_item.session), 422
+    try:
+        polls.declare_conflict(db.session, poll, actor=current_user, member=current_user, note=request.form.get("note"))
+    except InvalidInput as error:
+        db.session.rollback()
+        for message in (m for messages in error.errors.values() for m in messages):
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã ghi nhận: bạn không tham gia biểu quyết nội dung này."), "success")
+    return redirect(url_for(".show_session", session_id=poll.agenda_item.session_id))
+
+
 def _session_page(council_session: CouncilSession):
     day = sessions.session_day(council_session)
     buttons = [
@@ -193,6 +244,9 @@ def _session_page(council_session: CouncilSession):
         and council_session.state in sessions.ATTENDANCE_STATES,
         role_labels_council=ROLE_LABELS,
         attendance_labels=ATTENDANCE_LABELS,
+        conflicts=polls.conflicts_open(db.session, council_session, current_user),
+        runs_polls=can_manage_polls(current_user, council_session),
+        has_results=minutes.has_results(council_session),
     )
 
 

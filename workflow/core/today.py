@@ -8,11 +8,20 @@ from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-_story_day: ContextVar[date | None] = ContextVar("story_day", default=None)
+# Inside `told_on`: the story's moment, in Vietnam's time.
+_story_moment: ContextVar[datetime | None] = ContextVar("story_moment", default=None)
 
 
 def local_today() -> date:
-    return _story_day.get() or datetime.now(LOCAL_TZ).date()
+    moment = _story_moment.get()
+    return moment.date() if moment else datetime.now(LOCAL_TZ).date()
+
+
+def story_now() -> datetime:
+    """Now (UTC), or inside `told_on` the story's moment: when a session opened or a vote finished in the demo's
+    history, which its minutes print."""
+    moment = _story_moment.get()
+    return datetime.now(UTC) if moment is None else moment.astimezone(UTC)
 
 
 def local_day(moment: datetime) -> date:
@@ -21,20 +30,18 @@ def local_day(moment: datetime) -> date:
 
 
 def filing_moment() -> datetime:
-    """When a dossier reaches its authority: now, or inside `told_on` the story day's morning, since that moment
+    """When a dossier reaches its authority: now, or inside `told_on` the story's moment, since that moment
     chooses the rule set that judges the dossier."""
-    day = _story_day.get()
-    if day is None:
-        return datetime.now(UTC)
-    return datetime.combine(day, time(9), LOCAL_TZ).astimezone(UTC)
+    return story_now()
 
 
 @contextmanager
-def told_on(day: date) -> Iterator[None]:
-    """Let the services see `day` as today inside the block: the demo tells Ngọc Hồi district's story on a day of
-    its life, so a seed run after the district ended still rebuilds its history instead of being refused."""
-    token = _story_day.set(day)
+def told_on(day: date, at: time = time(9)) -> Iterator[None]:
+    """Let the services see `day` (at `at`, Vietnam time) as now inside the block: the demo tells Ngọc Hồi
+    district's story on days of its life, so a seed run after the district ended still rebuilds its history
+    instead of being refused."""
+    token = _story_moment.set(datetime.combine(day, at, LOCAL_TZ))
     try:
         yield
     finally:
-        _story_day.reset(token)
+        _story_moment.reset(token)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from models import Attendance, CouncilMembership, CouncilSession, Nomination, PollParticipation, User
 from models.council import PollState
+from workflow.core.errors import InvalidInput
+from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ
 from workflow.council.quorum import Quorum, quorum_of
 from workflow.council.rules import council_rules, voting_members
@@ -22,6 +24,7 @@ from workflow.rendering.pdf import Letterhead, Signer, render_pdf
 SYMBOL = "BB-HĐTĐKT"
 # Who presides when the chair is away: the first of these present.
 PRESIDING_ROLES = ("chair", "vice_chair", "standing_member")
+RESULT_STATES = (PollState.FINISHED, PollState.PUBLISHED)
 ATTENDANCE_LABELS = {"present": "Có mặt", "absent": "Vắng mặt", "written": "Vắng mặt, có ý kiến bằng văn bản"}
 
 
@@ -165,7 +168,7 @@ def _results(session: Session, council_session: CouncilSession) -> tuple[TitleRe
     groups: dict[tuple[str, bool, str], list[NomineeResult]] = {}
     for item in council_session.agenda_items:
         poll = item.poll
-        if poll is None or poll.state not in (PollState.FINISHED, PollState.PUBLISHED):
+        if poll is None or poll.state not in RESULT_STATES:
             continue
         nomination = session.get(Nomination, item.nomination_id)
         nominee = nomination.nominee
@@ -225,3 +228,19 @@ def ballot_count_pdf(data: MinutesData) -> bytes:
 
 def session_minutes_pdf(session: Session, council_session: CouncilSession) -> bytes:
     return minutes_pdf(minutes_from_db(session, council_session))
+
+
+# The session's documents by the name they are downloaded under.
+DOCUMENTS = {"bien-ban-hop": minutes_pdf, "bien-ban-kiem-phieu": ballot_count_pdf}
+
+
+def has_results(council_session: CouncilSession) -> bool:
+    """Whether a poll of the session has finished: the documents have something to record."""
+    return any(item.poll is not None and item.poll.state in RESULT_STATES for item in council_session.agenda_items)
+
+
+def session_document_pdf(session: Session, council_session: CouncilSession, document: str) -> bytes:
+    """One of DOCUMENTS for the session. Raises InvalidInput before any of its polls has finished."""
+    if not has_results(council_session):
+        raise InvalidInput({"session": [msg("Chưa có cuộc biểu quyết nào kết thúc, nên chưa lập được biên bản.")]})
+    return DOCUMENTS[document](minutes_from_db(session, council_session))

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import AgendaItem, Attendance, CouncilSession, Dossier, Nomination, Poll, PollParticipation, User
-from models.base import utcnow
 from models.council import BALLOT_CHOICES, POLL_MODES, PollState, SessionState
 from models.dossier import DossierState, NominationState
 from workflow.core import audit
@@ -36,7 +35,7 @@ from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
 from workflow.core.machines import DOSSIER, NOMINATION, POLL
 from workflow.core.messages import msg
-from workflow.core.today import LOCAL_TZ
+from workflow.core.today import LOCAL_TZ, story_now
 from workflow.council.quorum import quorum_of
 from workflow.council.rules import CouncilRules, council_rules, reaches, voting_members
 from workflow.permissions import can_manage_polls, can_vote
@@ -141,6 +140,21 @@ def declare_conflict(session: Session, poll: Poll, *, actor: User, member: User,
     return row
 
 
+def conflicts_open(
+    session: Session, council_session: CouncilSession, member: User
+) -> dict[int, PollParticipation | None]:
+    """Poll id → the member's declared conflict (None before one), for each poll of the session not yet started in
+    which the member votes: where the member may still declare one."""
+    members = {m.user_id for m in voting_members(session, council_session.council, session_day(council_session))}
+    if member.id not in members:
+        return {}
+    return {
+        item.poll.id: session.get(PollParticipation, (item.poll.id, member.id))
+        for item in council_session.agenda_items
+        if item.poll is not None and item.poll.state == PollState.CREATED
+    }
+
+
 def start_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
     """Freeze who may vote, the base and the threshold, and open the vote. Refused without quorum (GuardFailed
     naming the numbers). Raises PermissionDenied, StaleObject, TransitionNotAllowed, InvalidInput."""
@@ -194,7 +208,7 @@ def start_poll(session: Session, poll: Poll, *, actor: User, version: int | None
             "no_count": 0,
             "abstain_count": 0,
             "invalid_count": 0,
-            "started_at": utcnow(),
+            "started_at": story_now(),
         },
         expected_version=version,
     )
@@ -416,7 +430,7 @@ def finish_poll(session: Session, poll: Poll, *, actor: User, version: int | Non
             "base_count": poll.base_count,
             "passed": passed,
         },
-        changes={"passed": passed, "finished_at": utcnow()},
+        changes={"passed": passed, "finished_at": story_now()},
         expected_version=version,
     )
     after = session.execute(
@@ -540,23 +554,28 @@ def published_results(session: Session, council_session: CouncilSession) -> list
 
 @dataclass(frozen=True)
 class Progress:
-    """What the chair and secretary watch: who has voted and who has not yet (names in name order, never in vote
-    order, never with a choice), who is recused and why."""
+    """What the chair and secretary watch: who has voted and who may vote but has not yet (names in name order,
+    never in vote order, never with a choice), the entitled members who cannot vote for being away, who is recused
+    and why."""
 
     voted: list[str]
     waiting: list[str]
     recused: list[tuple[str, str]]
+    away: list[str]
 
 
 def progress(session: Session, poll: Poll) -> Progress:
     rows = session.execute(
-        select(User.full_name, PollParticipation.voted, PollParticipation.recused, PollParticipation.note)
+        select(User.id, User.full_name, PollParticipation.voted, PollParticipation.recused, PollParticipation.note)
         .join(User, User.id == PollParticipation.user_id)
         .where(PollParticipation.poll_id == poll.id)
         .order_by(User.full_name)
     ).all()
+    rules, attendance = rules_for(session, poll), _attendance(session, poll.agenda_item.session)
+    pending = [r for r in rows if not r.voted and not r.recused]
     return Progress(
         voted=[r.full_name for r in rows if r.voted],
-        waiting=[r.full_name for r in rows if not r.voted and not r.recused],
+        waiting=[r.full_name for r in pending if may_vote(attendance.get(r.id), rules)],
         recused=[(r.full_name, r.note) for r in rows if r.recused],
+        away=[r.full_name for r in pending if not may_vote(attendance.get(r.id), rules)],
     )

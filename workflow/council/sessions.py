@@ -24,7 +24,6 @@ from models import (
     Poll,
     User,
 )
-from models.base import utcnow
 from models.catalogue import ProcedureRule
 from models.council import ATTENDANCE_STATUSES, PollState, SessionState
 from models.dossier import DossierState
@@ -33,7 +32,7 @@ from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import COUNCIL_SESSION, DOSSIER
 from workflow.core.messages import msg
-from workflow.core.today import local_day, local_today
+from workflow.core.today import local_day, local_today, story_now
 from workflow.council.quorum import Quorum, quorum_of
 from workflow.council.rules import council_rules, voting_members
 from workflow.dossiers.appraisal import schedulable
@@ -298,7 +297,7 @@ def open_session(
         "open",
         actor=actor,
         data={"present": quorum.present, "members": quorum.members, "quorum_reached": quorum.reached},
-        changes={"opened_at": utcnow()},
+        changes={"opened_at": story_now()},
         expected_version=version,
     )
     return quorum
@@ -318,7 +317,7 @@ def close_session(session: Session, council_session: CouncilSession, *, actor: U
         "close",
         actor=actor,
         context={"polls_running": running},
-        changes={"closed_at": utcnow()},
+        changes={"closed_at": story_now()},
         expected_version=version,
     )
 

@@ -108,7 +108,7 @@ def _tell(session, state, title, officer, head, office, people, index, upload_di
         )
     if state == "draft":
         return dossier
-    _upload_everything(session, dossier, officer, upload_dir)
+    upload_everything(session, dossier, officer, upload_dir)
     if state == "withdrawn":
         steps.withdraw(session, dossier, actor=head, comment="Đơn vị rút để gộp vào đợt xét cuối năm.")
         return dossier
@@ -137,7 +137,7 @@ def _tell(session, state, title, officer, head, office, people, index, upload_di
     return dossier
 
 
-def _upload_everything(session: Session, dossier: Dossier, officer: User, upload_dir: Path) -> None:
+def upload_everything(session: Session, dossier: Dossier, officer: User, upload_dir: Path) -> None:
     for item in service.checklist(session, dossier).missing:
         nomination = session.get(Nomination, item.nomination_id) if item.nomination_id else None
         service.add_document(

@@ -30,6 +30,7 @@ from models import (
 from models.movement import MovementState
 from workflow.accounts.users import create_user
 from workflow.core.calendar import seed_holidays
+from workflow.demo.council import seed_demo_council
 from workflow.demo.dossiers import seed_demo_dossiers
 from workflow.rules.rulesets import LoadReport, load_rulesets
 
@@ -187,6 +188,7 @@ KIND_LABELS = {
     "base_salaries": "mức lương cơ sở",
     "holidays": "ngày nghỉ, ngày làm bù",
     "dossiers": "hồ sơ mẫu",
+    "council_sessions": "phiên họp Hội đồng",
 }
 
 
@@ -334,7 +336,8 @@ def _movement(session: Session, report: SeedReport, district: Authority, units: 
 
 def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
     """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files.
-    With an upload folder, also the demo dossiers (made through the services, documents included)."""
+    With an upload folder, also the demo dossiers (made through the services, documents included) and the district
+    council's sessions (one held on 10 June 2025, one scheduled on the story day)."""
     report = SeedReport()
     district, successor = _authorities(session, report)
     # After the authorities, so the Kon Tum override layer finds its province.
@@ -353,4 +356,7 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
     session.flush()
     if upload_dir is not None:
         report.created["dossiers"] += seed_demo_dossiers(session, upload_dir)
+        dossiers, council_sessions = seed_demo_council(session, upload_dir)
+        report.created["dossiers"] += dossiers
+        report.created["council_sessions"] += council_sessions
     return report
