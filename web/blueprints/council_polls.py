@@ -3,8 +3,6 @@ page for a session's polls, which refreshes itself with htmx to show who has vot
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -46,16 +44,6 @@ class PaperForm(VersionForm):
     invalid = WholeNumberField(_l("Phiếu không hợp lệ"), validators=[InputRequired()], low=0, high=1000)
 
 
-def _title_of(poll: Poll) -> str:
-    return service.nomination_of(db.session, poll).title_code
-
-
-def _ballot_by_title(member) -> list[tuple[str, list[Poll]]]:
-    """One ballot per title, its nominees in agenda order (the polls come sorted by title)."""
-    polls = service.ballot_polls(db.session, member)
-    return [(code, list(group)) for code, group in groupby(polls, key=_title_of)]
-
-
 def _titles() -> dict[str, str]:
     return dict(db.session.execute(select(AwardTitle.code, AwardTitle.name_vi)).all())
 
@@ -65,9 +53,8 @@ def _titles() -> dict[str, str]:
 def ballot():
     return render_template(
         "council_polls/ballot.html",
-        ballots=_ballot_by_title(current_user),
+        ballots=service.ballots(db.session, current_user),
         choices=CHOICES,
-        titles=_titles(),
         nomination_of=lambda poll: service.nomination_of(db.session, poll),
     )
 
@@ -77,7 +64,7 @@ def ballot():
 def vote():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    ballots = dict(_ballot_by_title(current_user))
+    ballots = {b.title_code: b.polls for b in service.ballots(db.session, current_user)}
     polls = ballots.get(request.form.get("title", ""))
     if polls is None:
         raise InvalidInput({"title": [_("Phiếu biểu quyết này không còn mở cho bạn.")]})
