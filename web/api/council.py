@@ -167,7 +167,12 @@ class PollSchema(Schema):
     entitled_count = fields.Integer(allow_none=True)
     available_triggers = fields.List(fields.String())
     voted = fields.List(fields.String(), attribute="progress.voted", metadata={"description": "Họ tên, theo vần."})
-    waiting = fields.List(fields.String(), attribute="progress.waiting")
+    waiting = fields.List(
+        fields.String(), attribute="progress.waiting", metadata={"description": "Có mặt, chưa biểu quyết."}
+    )
+    away = fields.List(
+        fields.String(), attribute="progress.away", metadata={"description": "Vắng mặt, không biểu quyết được."}
+    )
     recused = fields.List(fields.Nested(RecusalSchema), attribute="recusals")
     counts = fields.Nested(
         PollCountsSchema, allow_none=True, metadata={"description": "Chỉ có khi đã kết thúc biểu quyết."}
