@@ -35,10 +35,14 @@ def _login(app, name):
 
 
 def test_a_member_votes_once_from_the_ballot(app, started):
-    _, (first, second) = started
+    council_session, (first, second) = started
     browser = _login(app, "uyvien3")
+    home = browser.get("/", follow_redirects=True).get_data(as_text=True)
+    # The menu leads a member to the ballot, which names the session it belongs to.
+    assert 'href="/council/polls/ballot">Phiếu biểu quyết</a>' in home
     page = browser.get("/council/polls/ballot").get_data(as_text=True)
     assert "Nguyễn Văn Thử" in page and "Lê Thị Hai" in page
+    assert council_session.title in page
     form = {"csrf_token": csrf_token_from(page), "title": "LDTT", f"poll-{first.id}": "yes", f"poll-{second.id}": "no"}
     assert browser.post("/council/polls/ballot", data=form).status_code == 302
     assert "Hiện không có nội dung nào chờ bạn biểu quyết" in browser.get("/council/polls/ballot").get_data(
