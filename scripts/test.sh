@@ -14,6 +14,8 @@ CHROMIUM=/usr/bin/chromium
 PY=.venv/bin/python
 FIRST_PORT=55432
 PORT_TRIES=20
+# pytest-xdist workers per database (each PostgreSQL worker gets its own database beside app_test).
+WORKERS=${TEST_WORKERS:-2}
 
 unset TEST_DATABASE_URL
 
@@ -120,7 +122,8 @@ echo "test.sh: private PostgreSQL 15 on 127.0.0.1:$PGPORT (data in $PGTMP)"
 
 declare -a LABELS=() RCS=() TIMES=()
 
-# The two databases run side by side, one per core; each run's output is printed whole when both are done.
+# The two databases run side by side, each spread over WORKERS pytest-xdist processes (whole files per worker:
+# module fixtures stay shared); each run's output is printed whole when both are done.
 start_suite() {  # start_suite LABEL COMMAND...  (sets STARTED_PID)
     local label=$1; shift
     ( t0=$(now_ms); rc=0; "$@" >"$PGTMP/$label.log" 2>&1 || rc=$?
@@ -140,9 +143,10 @@ finish_suite() {  # finish_suite LABEL PID
 }
 
 wall0=$(now_ms)
-start_suite SQLite env -u TEST_DATABASE_URL "$PY" -m pytest -p no:cacheprovider "$@"
+start_suite SQLite env -u TEST_DATABASE_URL "$PY" -m pytest -p no:cacheprovider -n "$WORKERS" --dist loadfile "$@"
 sqlite_pid=$STARTED_PID
-start_suite PostgreSQL env TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider "$@"
+start_suite PostgreSQL env TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider -n "$WORKERS" --dist loadfile \
+    "$@"
 pg_pid=$STARTED_PID
 finish_suite SQLite "$sqlite_pid"
 finish_suite PostgreSQL "$pg_pid"
