@@ -8,9 +8,9 @@ Each run, untimed: the district council of the demo grows to 30 voting members, 
 whose agenda holds 1,000 eligible nominations (--dossiers dossiers of equal share, in council); every poll is started
 and every member has voted, written with bulk SQL as test setup (a secret poll's participations marked `voted`,
 its counters set; some polls reach two thirds, some do not). Timed, each in a fresh session: (a) `tally` of the
-1,000 polls, loaded in one query; (b) the secretary finishing and publishing every poll through the engine (each
-poll's finish and publish, the nomination's approve or not_approve, each dossier's close_review: every one an
-audited transition with its outbox event), committed once. Figures are medians of --runs runs.
+1,000 polls, loaded in one query; (b) the secretary finishing, then publishing, every poll at once through the
+engine's batch path (each poll's finish and publish, the nomination's approve or not_approve, each dossier's
+close_review: every one an audited transition with its outbox event), committed once. Figures are medians of --runs runs.
 
 Usage: .venv/bin/python benchmarks/tally.py [--runs 3] [--dossiers 100]
 """
@@ -205,9 +205,9 @@ def run_once(app, dossiers: int) -> tuple[float, float]:
 
         start = time.perf_counter()
         actor = load_user(db.session, secretary_id)
-        for poll in _polls(session_id):
-            service.finish_poll(db.session, poll, actor=actor)
-            service.publish_poll(db.session, poll, actor=actor)
+        polls = _polls(session_id)
+        service.finish_polls(db.session, polls, actor=actor)
+        service.publish_polls(db.session, polls, actor=actor)
         db.session.commit()
         apply_ms = (time.perf_counter() - start) * 1e3
         db.session.remove()

@@ -489,3 +489,73 @@ def test_progress_lists_an_absent_member_apart_from_those_still_to_vote(council,
     seen = service.progress(db.session, poll)
     assert seen.away == [user("uyvien6").full_name]
     assert user("uyvien6").full_name not in seen.waiting and len(seen.waiting) == 6
+
+
+def _started(poll: Poll, user, votes_in: dict[str, str]) -> None:
+    service.start_poll(db.session, poll, actor=user("thuky"))
+    db.session.commit()
+    for name, choice in votes_in.items():
+        service.cast_vote(db.session, poll, member=user(name), choice=choice)
+        db.session.commit()
+
+
+def test_the_whole_agenda_is_finished_and_published_at_once_with_an_entry_per_step(council, user):
+    """Two dossiers, three nominees: 6 of 8 pass, 5 of 8 fail (docs/DOMAIN.md §6: two thirds of the 8 members)."""
+    from workflow.core import audit
+
+    council_session = open_session(council, user)
+    first_dossier = dossier_in_council(second="Lê Thị Hai")
+    second_dossier = dossier_in_council("XA-DAKXU")
+    on_agenda(council_session, first_dossier, second_dossier)
+    polls = polls_for(council_session, user)
+    for poll, (yes, no) in zip(polls, ((6, 2), (5, 3), (7, 1)), strict=True):
+        _started(poll, user, votes(yes, no))
+    audit_before, outbox_before = audit_and_outbox_counts()
+
+    service.finish_polls(db.session, polls, actor=user("thuky"))
+    service.publish_polls(db.session, polls, actor=user("thuky"))
+    db.session.commit()
+    db.session.expire_all()
+
+    assert [p.state for p in polls] == ["published"] * 3
+    assert [p.passed for p in polls] == [True, False, True]
+    assert [n.state for n in first_dossier.nominations] == ["approved", "not_approved"]
+    assert [n.state for n in second_dossier.nominations] == ["approved"]
+    assert first_dossier.state == second_dossier.state == "awaiting_decision"
+    # 3 finish + 3 publish + 3 results + 2 closed reviews, each with its event.
+    audit_after, outbox_after = audit_and_outbox_counts()
+    assert (audit_after - audit_before, outbox_after - outbox_before) == (11, 11)
+    finished = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "finish").order_by(AuditEntry.id)).all()
+    assert [(e.entity_id, e.data["yes"], e.data["no"], e.data["voted"]) for e in finished] == [
+        (polls[0].id, 6, 2, 8),
+        (polls[1].id, 5, 3, 8),
+        (polls[2].id, 7, 1, 8),
+    ]
+    assert audit.verify_chain(db.session) is None
+
+
+def test_a_batch_with_one_stale_row_writes_nothing(council, user):
+    """A vote that lands between the secretary's reading of the counters and the finish leaves the stored counters
+    different from the ones the result was computed from: the whole batch is refused, no poll is finished."""
+    from workflow.core.engine import Firing, fire_many
+    from workflow.core.machines import POLL
+
+    council_session = open_session(council, user)
+    on_agenda(council_session, dossier_in_council(second="Lê Thị Hai"))
+    first, second = polls_for(council_session, user)
+    _started(first, user, votes(6, 2))
+    _started(second, user, votes(5, 2))
+    before = audit_and_outbox_counts()
+    counted = {first.id: 6, second.id: 4}  # the second poll's reading missed a vote
+    with pytest.raises(StaleObject):
+        fire_many(
+            POLL,
+            [
+                Firing(poll, "finish", changes={"passed": True}, unchanged={"yes_count": counted[poll.id]})
+                for poll in (first, second)
+            ],
+            actor=user("thuky"),
+        )
+    db.session.rollback()
+    assert audit_and_outbox_counts() == before
+    assert [p.state for p in db.session.scalars(select(Poll).order_by(Poll.id))] == ["started", "started"]

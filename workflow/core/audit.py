@@ -33,7 +33,7 @@ _CHAIN_LOCK_KEY = 7_302_611
 # Built once: every transition pays for these (benchmarks/transition.py). A table-level INSERT, not the unit of
 # work, because entries are never changed after this.
 _TABLE = AuditEntry.__table__
-_LAST_HASH = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_LAST = select(_TABLE.c.id, _TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
 _INSERT = _TABLE.insert().returning(_TABLE.c.id)
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # The chain's head in one statement, so count and last entry come from the same snapshot.
@@ -114,35 +114,61 @@ def append(
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one entry at the end of the chain, in the caller's transaction."""
+    [values] = append_many(
+        session,
+        [
+            {
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "action": action,
+                "actor_id": actor_id,
+                "dossier_id": dossier_id,
+                "from_state": from_state,
+                "to_state": to_state,
+                "data": data,
+            }
+        ],
+    )
+    return AuditEntry(**values)
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add entries at the end of the chain in the order given, in the caller's transaction, under one lock:
+    each hash is chained in memory and the rows go in with one executemany. Each entry names entity_type,
+    entity_id, action, actor_id and optionally dossier_id, from_state, to_state, data. Returns each stored
+    row's column values, its id included; all share one moment."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK, {"key": _CHAIN_LOCK_KEY})
-    prev_hash = session.execute(_LAST_HASH).scalar() or GENESIS
-    fields = _fields(
-        occurred_at=utcnow(),
-        actor_id=actor_id,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        dossier_id=dossier_id,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        data=json.loads(canonical(data or {})),
-    )
-    values = {
-        "occurred_at": datetime.fromisoformat(fields["occurred_at"]),
-        "actor_id": actor_id,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "dossier_id": dossier_id,
-        "action": action,
-        "from_state": from_state,
-        "to_state": to_state,
-        "data": fields["data"],
-        "prev_hash": prev_hash,
-        "hash": entry_hash(prev_hash, fields),
-    }
-    entry_id = session.execute(_INSERT, values).scalar_one()
-    return AuditEntry(id=entry_id, **values)
+    head = session.execute(_LAST).first()
+    prev_hash, last_id = (head.hash, head.id) if head else (GENESIS, 0)
+    now = utcnow()
+    rows = []
+    for entry in entries:
+        fields = _fields(
+            occurred_at=now,
+            actor_id=entry["actor_id"],
+            entity_type=entry["entity_type"],
+            entity_id=entry["entity_id"],
+            dossier_id=entry.get("dossier_id"),
+            action=entry["action"],
+            from_state=entry.get("from_state"),
+            to_state=entry.get("to_state"),
+            data=json.loads(canonical(entry.get("data") or {})),
+        )
+        values = {**fields, "occurred_at": now, "prev_hash": prev_hash, "hash": entry_hash(prev_hash, fields)}
+        prev_hash = values["hash"]
+        rows.append(values)
+    if len(rows) == 1:
+        rows[0]["id"] = session.execute(_INSERT, rows[0]).scalar_one()
+        return rows
+    # A plain executemany inserts in order; under the chain lock the ids after the old head are these rows'.
+    session.execute(_TABLE.insert(), rows)
+    ids = session.scalars(select(_TABLE.c.id).where(_TABLE.c.id > last_id).order_by(_TABLE.c.id)).all()
+    if len(ids) != len(rows):
+        raise RuntimeError(f"audit append: {len(rows)} entries written, {len(ids)} found after #{last_id}")
+    for entry_id, values in zip(ids, rows, strict=True):
+        values["id"] = entry_id
+    return rows
 
 
 # --- checkpoints -------------------------------------------------------------------------------------------------

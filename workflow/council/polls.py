@@ -24,14 +24,14 @@ from itertools import groupby
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import AgendaItem, Attendance, CouncilSession, Dossier, Nomination, Poll, PollParticipation, User
 from models.council import BALLOT_CHOICES, POLL_MODES, PollState, SessionState
 from models.dossier import DossierState, NominationState
 from workflow.core import audit
-from workflow.core.engine import fire
+from workflow.core.engine import Firing, fire, fire_many
 from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
 from workflow.core.machines import DOSSIER, NOMINATION, POLL
 from workflow.core.messages import msg
@@ -42,6 +42,7 @@ from workflow.permissions import can_manage_polls, can_vote
 from workflow.registry.entries import title_names
 
 COUNTERS = {"yes": "yes_count", "no": "no_count", "abstain": "abstain_count"}
+COUNTER_COLUMNS = {**COUNTERS, "invalid": "invalid_count"}
 OWN_UNIT_NOTE = "Thành viên của đơn vị đề nghị"
 NOTE_MAX = 500
 # A nomination the council has not yet voted on: what close_review waits for.
@@ -407,38 +408,56 @@ def enter_paper_totals(
 
 
 def finish_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
-    """Close the vote and compute the result: passed when the agreeing votes reach the frozen ratio of the frozen
-    base. The audit entry records the totals and how many members voted, never who voted how. A vote that
-    commits while this runs makes it StaleObject (try again), so the result always matches the counters."""
-    session.refresh(poll)
-    counts = _counts(poll)
-    voted = session.scalar(
-        select(func.count())
-        .select_from(PollParticipation)
-        .where(PollParticipation.poll_id == poll.id, PollParticipation.voted.is_(True))
+    """Close one vote (`finish_polls` for one poll)."""
+    return finish_polls(session, [poll], actor=actor, versions={poll.id: version})[0]
+
+
+def finish_polls(
+    session: Session, polls: list[Poll], *, actor: User, versions: dict[int, int | None] | None = None
+) -> list[dict]:
+    """Close the votes and compute the results: passed when the agreeing votes reach the frozen ratio of the frozen
+    base. Each audit entry records the totals and how many members voted, never who voted how. The counters are
+    read afresh and must still hold when the state changes, so a vote that commits meanwhile makes it StaleObject
+    (try again) and a result always matches its counters. `versions`: the version each poll's page showed."""
+    ids = [poll.id for poll in polls]
+    # Fresh counters, and in the same query what the permission check reads (the item's session and council).
+    reread = (
+        select(Poll)
+        .where(Poll.id.in_(ids))
+        .options(joinedload(Poll.agenda_item).joinedload(AgendaItem.session).joinedload(CouncilSession.council))
+        .execution_options(populate_existing=True)
     )
-    passed = reaches(poll.yes_count, poll.pass_ratio, poll.base_count)
-    entry = fire(
-        POLL,
-        poll,
-        "finish",
-        actor=actor,
-        data={
+    fresh = {poll.id: poll for poll in session.scalars(reread)}
+    voted = dict(
+        session.execute(
+            select(PollParticipation.poll_id, func.count())
+            .where(PollParticipation.poll_id.in_(ids), PollParticipation.voted.is_(True))
+            .group_by(PollParticipation.poll_id)
+        ).all()
+    )
+    now = story_now()
+    firings = []
+    for poll in (fresh[i] for i in ids):
+        counts = _counts(poll)
+        passed = reaches(poll.yes_count, poll.pass_ratio, poll.base_count)
+        data = {
             **counts,
-            "voted": voted,
+            "voted": voted.get(poll.id, 0),
             "entitled": poll.entitled_count,
             "base_count": poll.base_count,
             "passed": passed,
-        },
-        changes={"passed": passed, "finished_at": story_now()},
-        expected_version=version,
-    )
-    after = session.execute(
-        select(Poll.yes_count, Poll.no_count, Poll.abstain_count, Poll.invalid_count).where(Poll.id == poll.id)
-    ).one()
-    if tuple(after) != tuple(counts.values()):
-        raise StaleObject()
-    return entry
+        }
+        firings.append(
+            Firing(
+                poll,
+                "finish",
+                data=data,
+                changes={"passed": passed, "finished_at": now},
+                unchanged={COUNTER_COLUMNS[name]: value for name, value in counts.items()},
+                expected_version=(versions or {}).get(poll.id),
+            )
+        )
+    return fire_many(POLL, firings, actor=actor)
 
 
 def _counts(poll: Poll) -> dict[str, int]:
@@ -446,28 +465,64 @@ def _counts(poll: Poll) -> dict[str, int]:
 
 
 def publish_poll(session: Session, poll: Poll, *, actor: User, version: int | None = None):
-    """Announce the result and apply it through the engine: the nomination is approved, or not approved for not
-    reaching the council's threshold; once none of the dossier's nominations awaits a result, the dossier's
-    review closes. Each is one transition with its audit entry, all in the caller's transaction."""
-    entry = fire(POLL, poll, "publish", actor=actor, expected_version=version)
-    nomination = nomination_of(session, poll)
-    facts = {"poll_id": poll.id, **_counts(poll), "base_count": poll.base_count, "pass_ratio": str(poll.pass_ratio)}
-    if poll.passed:
-        fire(NOMINATION, nomination, "approve", actor=actor, data=facts)
-    else:
-        fire(
-            NOMINATION,
-            nomination,
-            "not_approve",
-            actor=actor,
-            data={**facts, "reason": "criteria_not_met", "comment": "Không đạt tỷ lệ đồng ý của Hội đồng"},
-            changes={"outcome_reason": "criteria_not_met"},
+    """Announce one result (`publish_polls` for one poll)."""
+    return publish_polls(session, [poll], actor=actor, versions={poll.id: version})[0]
+
+
+def publish_polls(
+    session: Session, polls: list[Poll], *, actor: User, versions: dict[int, int | None] | None = None
+) -> list[dict]:
+    """Announce the results and apply them through the engine: each nomination is approved, or not approved for
+    not reaching the council's threshold; a dossier none of whose nominations awaits a result any more leaves the
+    council (close_review). Every step is a transition with its audit entry, all in the caller's transaction.
+    Returns the polls' `publish` entries."""
+    published = fire_many(
+        POLL, [Firing(poll, "publish", expected_version=(versions or {}).get(poll.id)) for poll in polls], actor=actor
+    )
+    by_id = {
+        n.id: n
+        for n in session.scalars(
+            select(Nomination)
+            .where(Nomination.id.in_([poll.agenda_item.nomination_id for poll in polls]))
+            .options(selectinload(Nomination.dossier).selectinload(Dossier.nominations))
         )
-    dossier = nomination.dossier
-    # A state test, not _without_result: its names would load every waiting nominee once per poll published.
-    if dossier.state == DossierState.IN_COUNCIL and all(n.state != AWAITING_RESULT for n in dossier.nominations):
-        close_review(session, dossier, actor=actor)
-    return entry
+    }
+    results = []
+    for poll in polls:
+        nomination = by_id[poll.agenda_item.nomination_id]
+        facts = {"poll_id": poll.id, **_counts(poll), "base_count": poll.base_count, "pass_ratio": str(poll.pass_ratio)}
+        if poll.passed:
+            results.append(Firing(nomination, "approve", data=facts))
+        else:
+            results.append(
+                Firing(
+                    nomination,
+                    "not_approve",
+                    data={**facts, "reason": "criteria_not_met", "comment": "Không đạt tỷ lệ đồng ý của Hội đồng"},
+                    changes={"outcome_reason": "criteria_not_met"},
+                )
+            )
+    fire_many(NOMINATION, results, actor=actor)
+    dossiers = {n.dossier.id: n.dossier for n in by_id.values()}.values()
+    # A state test first, not _without_result: its names would load every waiting nominee of every dossier.
+    done = [
+        d
+        for d in dossiers
+        if d.state == DossierState.IN_COUNCIL and all(n.state != AWAITING_RESULT for n in d.nominations)
+    ]
+    fire_many(
+        DOSSIER,
+        [
+            Firing(d, "close_review", data={"comment": ""}, context={"nominations_without_result": _without_result(d)})
+            for d in done
+        ],
+        actor=actor,
+    )
+    return published
+
+
+def _awaiting(dossier: Dossier) -> bool:
+    return any(n.state == AWAITING_RESULT for n in dossier.nominations)
 
 
 def _without_result(dossier: Dossier) -> list[str]:
