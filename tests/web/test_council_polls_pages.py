@@ -121,3 +121,46 @@ def test_a_member_declares_a_conflict_from_the_session_page_before_the_poll_star
     assert f'data-testid="conflict-{poll.id}"' not in member.get(f"/council/sessions/{council_session.id}").get_data(
         as_text=True
     )
+
+
+def test_the_secretary_finishes_then_publishes_every_poll_with_one_button_each(app, started, user):
+    """Two nominees, 8 voting members: 6 of 8 agree on the first (passes, two thirds of 8 is 5.33), 5 of 8 on the
+    second (fails); publishing both leaves no nomination waiting, so the dossier leaves the council."""
+    council_session, (first, second) = started
+    for poll, yes in ((first, 6), (second, 5)):
+        for i, name in enumerate(
+            ("chutich", "uyvien1", "uyvien2", "uyvien3", "uyvien4", "uyvien5", "uyvien6", "uyvien7")
+        ):
+            service.cast_vote(db.session, poll, member=user(name), choice="yes" if i < yes else "no")
+    db.session.commit()
+    browser = _login(app, "thuky")
+    page = browser.get(f"/council/sessions/{council_session.id}/polls").get_data(as_text=True)
+    assert "Kết thúc tất cả (2 nội dung đang biểu quyết)" in page and 'data-all="publish"' not in page
+    finished = browser.post(
+        f"/council/sessions/{council_session.id}/polls/all/finish",
+        data={"csrf_token": csrf_token_from(page)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Công bố kết quả tất cả (2 nội dung đã kết thúc)" in finished
+    browser.post(
+        f"/council/sessions/{council_session.id}/polls/all/publish", data={"csrf_token": csrf_token_from(finished)}
+    )
+    db.session.expire_all()
+    dossier = service.nomination_of(db.session, db.session.get(Poll, first.id)).dossier
+    assert [n.state for n in dossier.nominations] == ["approved", "not_approved"]
+    assert dossier.state == "awaiting_decision"
+
+
+def test_starting_every_poll_without_quorum_starts_none(app, council, user):  # noqa: F811
+    council_session = open_session(council, user, present=("chutich", "uyvien1", "uyvien2", "uyvien3", "uyvien4"))
+    on_agenda(council_session, dossier_in_council(second="Lê Thị Hai"))
+    polls_for(council_session, user)
+    browser = _login(app, "thuky")
+    page = browser.get(f"/council/sessions/{council_session.id}/polls").get_data(as_text=True)
+    assert "Bắt đầu biểu quyết tất cả (2 nội dung chưa bắt đầu)" in page
+    refused = browser.post(
+        f"/council/sessions/{council_session.id}/polls/all/start", data={"csrf_token": csrf_token_from(page)}
+    )
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert [p.state for p in db.session.query(Poll).order_by(Poll.id)] == ["created", "created"]

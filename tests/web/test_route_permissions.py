@@ -135,6 +135,7 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("council_polls.create", "POST"): RUNS_POLLS,
     ("council_polls.act", "POST"): RUNS_POLLS,
     ("council_polls.paper", "POST"): RUNS_POLLS,
+    ("council_polls.act_on_all", "POST"): RUNS_POLLS,
     ("council.sessions_index", "GET"): SEES_SESSION,
     ("council.new_session", "GET"): KEEPS_SESSIONS,
     ("council.new_session", "POST"): KEEPS_SESSIONS,
@@ -280,6 +281,7 @@ TRIGGERS = {
     "dossiers.act": "submit_to_head",
     "council.act": "open",
     "council_polls.act": "start",
+    "council_polls.act_on_all": "finish",
     "registry.resolve_match": "reject_identity",
 }
 

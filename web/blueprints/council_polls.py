@@ -96,6 +96,7 @@ def _live(council_session: CouncilSession) -> dict:
         "without_poll": sum(item.poll is None for item in council_session.agenda_items),
         "transitions": POLL.transitions,
         "titles": _titles(),
+        "all_at_once": {trigger: len(service.ready_for(council_session, trigger)) for trigger in service.ALL_AT_ONCE},
     }
 
 
@@ -121,6 +122,20 @@ def act(poll_id: int, trigger: str):
     db.session.commit()
     flash(_("Đã thực hiện: %(action)s.", action=_(POLL.transitions[trigger].label)), "success")
     return redirect(url_for(".manage", session_id=poll.agenda_item.session_id))
+
+
+@bp.post(f"/council/sessions/<{ID}:session_id>/polls/all/<string(maxlength=40):trigger>")
+@permission_required(can_manage_polls, load=load_session)
+def act_on_all(session_id: int, trigger: str):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    moved = service.act_on_all(db.session, load_session(session_id), trigger, actor=current_user)
+    db.session.commit()
+    flash(
+        _("Đã thực hiện: %(action)s (%(count)s nội dung).", action=_(POLL.transitions[trigger].label), count=moved),
+        "success",
+    )
+    return redirect(url_for(".manage", session_id=session_id))
 
 
 @bp.post(f"/council/polls/<{ID}:poll_id>/paper")

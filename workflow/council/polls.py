@@ -521,6 +521,34 @@ def publish_polls(
     return published
 
 
+# What the secretary may do to every poll of a session at once (the session page's "… tất cả" buttons).
+ALL_AT_ONCE = ("start", "finish", "publish")
+
+
+def ready_for(council_session: CouncilSession, trigger: str) -> list[Poll]:
+    """The session's polls, in agenda order, that `trigger` applies to now: created ones to start, started ones to
+    finish (a paper poll only once the counting committee's totals are in), finished ones to publish."""
+    polls = [item.poll for item in council_session.agenda_items if item.poll is not None]
+    source = {"start": PollState.CREATED, "finish": PollState.STARTED, "publish": PollState.FINISHED}[trigger]
+    return [
+        p for p in polls if p.state == source and (trigger != "finish" or p.mode != "paper" or sum(_counts(p).values()))
+    ]
+
+
+def act_on_all(session: Session, council_session: CouncilSession, trigger: str, *, actor: User) -> int:
+    """Start, finish or publish every poll of the session ready for it, in one transaction: all or none (a refusal
+    of one, e.g. no quorum, refuses them all). Returns how many polls moved."""
+    if trigger not in ALL_AT_ONCE:
+        raise InvalidInput({"trigger": [msg("Thao tác này không áp dụng cho nhiều nội dung cùng lúc.")]})
+    polls = ready_for(council_session, trigger)
+    if trigger == "start":
+        for poll in polls:
+            start_poll(session, poll, actor=actor)
+    elif polls:
+        (finish_polls if trigger == "finish" else publish_polls)(session, polls, actor=actor)
+    return len(polls)
+
+
 def _awaiting(dossier: Dossier) -> bool:
     return any(n.state == AWAITING_RESULT for n in dossier.nominations)
 
