@@ -420,7 +420,8 @@ def test_progress_names_who_voted_never_how(council, user):
     service.cast_vote(db.session, poll, member=user("chutich"), choice="no")
     db.session.commit()
     seen = service.progress(db.session, poll)
-    assert seen.voted == sorted([user("uyvien7").full_name, user("chutich").full_name])
+    # In Vietnamese name order, by given name: Hùng before Lan (not the order of voting, nor Python's "B" first).
+    assert seen.voted == ["Nguyễn Văn Hùng", "Bùi Thị Lan"]
     assert len(seen.waiting) == 5 and seen.recused == [(user("uyvien4").full_name, service.OWN_UNIT_NOTE)]
 
 

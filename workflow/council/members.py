@@ -14,6 +14,7 @@ from models.council import COUNCIL_ROLES
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import msg
+from workflow.core.vietnamese import person_order
 from workflow.permissions import can_manage_council_members
 
 POSITION_MAX = 200
@@ -34,7 +35,8 @@ def councils_for(session: Session, actor: User) -> list[Council]:
 def roster(council: Council) -> list[CouncilMembership]:
     """The memberships in the order of the council's roles (chair first, secretary last), then by term."""
     return sorted(
-        council.memberships, key=lambda m: (COUNCIL_ROLES.index(m.role_in_council), m.term_from, m.user.full_name)
+        council.memberships,
+        key=lambda m: (COUNCIL_ROLES.index(m.role_in_council), m.term_from, person_order(m.user.full_name)),
     )
 
 

@@ -36,6 +36,7 @@ from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
 from workflow.core.machines import DOSSIER, NOMINATION, POLL
 from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ, story_now
+from workflow.core.vietnamese import person_order
 from workflow.council.quorum import quorum_of
 from workflow.council.rules import CouncilRules, council_rules, reaches, voting_members
 from workflow.permissions import can_manage_polls, can_vote
@@ -652,8 +653,9 @@ def progress(session: Session, poll: Poll) -> Progress:
         select(User.id, User.full_name, PollParticipation.voted, PollParticipation.recused, PollParticipation.note)
         .join(User, User.id == PollParticipation.user_id)
         .where(PollParticipation.poll_id == poll.id)
-        .order_by(User.full_name)
     ).all()
+    # Name order (never the order of voting): Vietnamese alphabetical by given name.
+    rows.sort(key=lambda r: person_order(r.full_name))
     rules, attendance = rules_for(session, poll), _attendance(session, poll.agenda_item.session)
     pending = [r for r in rows if not r.voted and not r.recused]
     return Progress(
