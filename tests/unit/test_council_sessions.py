@@ -39,7 +39,7 @@ def _attend(council_session, user, present: int):
 def test_scheduling_builds_the_agenda_by_title_then_nominee_and_moves_each_dossier_in_council(
     district_council, accepted, user
 ):
-    first = accepted(nominees=("Trần Thị Bình", "Nguyễn Văn An"))
+    first = accepted(nominees=("Trần Thị Bình", "Đỗ Văn Cường", "Nguyễn Văn An"))
     second = accepted(nominees=("Y Thương",), officer="canbo.dakxu")
     audit_before, outbox_before = audit_and_outbox_counts()
     council_session = _schedule(district_council, user, [first, second])
@@ -50,9 +50,10 @@ def test_scheduling_builds_the_agenda_by_title_then_nominee_and_moves_each_dossi
         select(AgendaItem).where(AgendaItem.session_id == council_session.id).order_by(AgendaItem.position)
     ).all()
     names = [db.session.get(type(first.nominations[0]), a.nomination_id).nominee.full_name for a in agenda]
-    # One title (LĐTT) for all three: the nominees in alphabetical order, positions 1, 2, 3.
-    assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Y Thương"]
-    assert [a.position for a in agenda] == [1, 2, 3]
+    # One title (LĐTT) for all four: the nominees in Vietnamese alphabetical order of the given name (An, Bình,
+    # Cường, Thương; "Đ" is not put after "Y"), positions 1 to 4.
+    assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Đỗ Văn Cường", "Y Thương"]
+    assert [a.position for a in agenda] == [1, 2, 3, 4]
     # The session's creation and one `schedule` per dossier; an outbox event per dossier.
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.id > audit_before).order_by(AuditEntry.id)).all()
     assert sorted(actions) == ["schedule", "schedule", "schedule_session"]

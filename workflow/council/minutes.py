@@ -82,9 +82,14 @@ class TitleResult:
     nominees: tuple[NomineeResult, ...]
 
     @property
-    def thresholds(self) -> list[tuple[str, int, Decimal]]:
-        """The distinct (base, base count, pass ratio) of its polls: one, unless the rules changed between them."""
-        return sorted({(n.base, n.base_count, n.pass_ratio) for n in self.nominees})
+    def thresholds(self) -> list[tuple[str, int, Decimal, bool]]:
+        """The distinct (base, largest base count, pass ratio, whether a recusal made some base smaller) of its
+        polls: one, unless the rules changed between them. A recused member leaves that nominee's base one short,
+        which the table's "6/7" shows; the note states the council's base once."""
+        found: dict[tuple[str, Decimal], list[int]] = {}
+        for n in self.nominees:
+            found.setdefault((n.base, n.pass_ratio), []).append(n.base_count)
+        return sorted((base, max(counts), ratio, min(counts) < max(counts)) for (base, ratio), counts in found.items())
 
 
 @dataclass(frozen=True)

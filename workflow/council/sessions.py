@@ -33,6 +33,7 @@ from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import COUNCIL_SESSION, DOSSIER
 from workflow.core.messages import msg
 from workflow.core.today import local_day, local_today, story_now
+from workflow.core.vietnamese import person_order
 from workflow.council.quorum import Quorum, quorum_of
 from workflow.council.rules import council_rules, voting_members
 from workflow.dossiers.appraisal import schedulable
@@ -203,18 +204,16 @@ def _add_to_agenda(
 
 
 def _renumber(session: Session, council_session: CouncilSession) -> None:
-    """Positions 1..n by title, then nominee. Turned negative first: (session, position) is unique at every row."""
-    ordered = (
-        session.execute(
-            select(AgendaItem.id)
-            .join(Nomination, Nomination.id == AgendaItem.nomination_id)
-            .join(Nominee, Nominee.id == Nomination.nominee_id)
-            .where(AgendaItem.session_id == council_session.id)
-            .order_by(Nomination.title_code, Nominee.full_name, Nomination.id)
-        )
-        .scalars()
-        .all()
-    )
+    """Positions 1..n by title, then nominee in Vietnamese name order. Turned negative first: (session, position) is
+    unique at every row."""
+    rows = session.execute(
+        select(AgendaItem.id, Nomination.title_code, Nominee.full_name, Nomination.id.label("nomination_id"))
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .join(Nominee, Nominee.id == Nomination.nominee_id)
+        .where(AgendaItem.session_id == council_session.id)
+    ).all()
+    rows.sort(key=lambda r: (r.title_code, person_order(r.full_name), r.nomination_id))
+    ordered = [r.id for r in rows]
     mine = AgendaItem.session_id == council_session.id
     session.execute(update(AgendaItem).where(mine).values(position=-AgendaItem.position))
     for position, item_id in enumerate(ordered, start=1):
