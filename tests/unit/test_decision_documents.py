@@ -309,6 +309,10 @@ def test_the_decision_docx_says_what_the_pdf_says_on_a4(tmp_path):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
     assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
+    # The list's columns as in the PDF, the last one holding the money.
+    awardees = next(table for table in document.tables if table.rows[0].cells[0].text == "STT")
+    assert [round(column.width.mm) for column in awardees.columns] == [10, 38, 40, 55, 22]
+    assert awardees.rows[1].cells[-1].text == "1.170.000"
     normal = document.styles["Normal"].font
     assert normal.name == "Times New Roman" and Pt(13) <= normal.size <= Pt(14)
     text = _docx_text(data)

@@ -84,6 +84,9 @@ def _table(document: Document, rows: int, widths_mm: list[float], *, grid: bool 
         table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    # Word reads each cell's width, LibreOffice the table's grid: both are set.
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
