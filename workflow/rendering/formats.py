@@ -22,3 +22,13 @@ def percent(fraction: Decimal) -> str:
     """As in "75%" or "66,7%": at most one decimal, with a decimal comma."""
     value = (Decimal(fraction) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return f"{value:f}".removesuffix(".0").replace(".", ",") + "%"
+
+
+def thousands(amount: int) -> str:
+    """As in "1.170.000": Vietnamese groups thousands with dots (a comma is the decimal mark)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def money(amount: int) -> str:
+    """As documents write an amount in running text: "1.170.000 đồng"."""
+    return f"{thousands(amount)} đồng"

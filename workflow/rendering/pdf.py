@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from workflow.rendering.formats import clock, long_date, percent
+from workflow.rendering.formats import clock, long_date, money, percent, thousands
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -23,14 +23,14 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(long_date=long_date, clock=clock, percent=percent)
+_env.filters.update(long_date=long_date, clock=clock, percent=percent, money=money, thousands=thousands)
 
 
 @dataclass(frozen=True)
 class Letterhead:
     """The top of the page: who issues the document, its number, where and when."""
 
-    governing_body: str  # "UBND huyện Ngọc Hồi", printed in capitals above the issuing body
+    governing_body: str  # "UBND huyện Ngọc Hồi", printed in capitals above the issuing body; "" when there is none
     issuing_body: str
     symbol: str  # "BB-HĐTĐKT", written "Số: 12/BB-HĐTĐKT"
     place: str
