@@ -63,9 +63,6 @@ class Decision(WorkflowState, Timestamped, db.Model):
     # What the office edits while drafting and the rendering lays out (docs/DOMAIN.md §7): legal_bases (the
     # "Căn cứ …" lines), recital ("Xét đề nghị của …"), executors (Article 2) and recipients (Nơi nhận).
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The scan of the paper original the chairman signed, stored by content hash like a dossier's documents.
-    signed_copy_sha256: Mapped[str | None] = mapped_column(String(64))
-    signed_copy_filename: Mapped[str | None] = mapped_column(String(255))
 
     authority: Mapped[Authority] = relationship()
     signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])

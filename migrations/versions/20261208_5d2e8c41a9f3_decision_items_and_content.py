@@ -1,4 +1,4 @@
-"""decision items, decision content, signed copy
+"""decision items, decision content
 
 Revision ID: 5d2e8c41a9f3
 Revises: b81b3e2ea8d8
@@ -41,16 +41,12 @@ def upgrade():
     # Existing decisions (none are drafted by the system yet) start with empty content.
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('content', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
-        batch_op.add_column(sa.Column('signed_copy_sha256', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('signed_copy_filename', sa.String(length=255), nullable=True))
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.alter_column('content', existing_type=sa.JSON(), server_default=None)
 
 
 def downgrade():
     with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.drop_column('signed_copy_filename')
-        batch_op.drop_column('signed_copy_sha256')
         batch_op.drop_column('content')
 
     with op.batch_alter_table('decision_items', schema=None) as batch_op:
