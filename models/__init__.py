@@ -12,7 +12,7 @@ from models.council import (
     Poll,
     PollParticipation,
 )
-from models.decision import Decision, NumberRegister
+from models.decision import Decision, DecisionItem, NumberRegister
 from models.dossier import (
     Document,
     Dossier,
@@ -44,6 +44,7 @@ __all__ = [
     "CouncilMembership",
     "CouncilSession",
     "Decision",
+    "DecisionItem",
     "Document",
     "Dossier",
     "EligibilityOverride",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import States, Timestamped, UTCDateTime, WorkflowState, db, one_of
 from models.org import Authority, User
+
+if TYPE_CHECKING:
+    from models.dossier import Nomination
 
 DOCUMENT_TYPES = ("QĐ", "TTr", "BB", "BC", "KH")
 
@@ -56,9 +60,15 @@ class Decision(WorkflowState, Timestamped, db.Model):
     signer_capacity: Mapped[str | None] = mapped_column(String(16))
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the office edits while drafting and the rendering lays out (docs/DOMAIN.md §7): legal_bases (the
+    # "Căn cứ …" lines), recital ("Xét đề nghị của …"), executors (Article 2) and recipients (Nơi nhận).
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     authority: Mapped[Authority] = relationship()
     signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])
+    items: Mapped[list[DecisionItem]] = relationship(
+        back_populates="decision", order_by="DecisionItem.position", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -78,3 +88,25 @@ class Decision(WorkflowState, Timestamped, db.Model):
     def number_text(self) -> str | None:
         """The number as Decree 30/2020 writes it, e.g. 123/QĐ-UBND."""
         return f"{self.number}/QĐ-UBND" if self.number is not None else None
+
+
+class DecisionItem(db.Model):
+    """One awardee of Article 1: a nomination, its place in the list, the achievement the decision states, and the
+    money, fixed at signing with the base salary in force on the decision date (until then it is an estimate)."""
+
+    __tablename__ = "decision_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    achievement: Mapped[str] = mapped_column(Text, default="")
+    amount_vnd: Mapped[int | None] = mapped_column(BigInteger)
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+    nomination: Mapped[Nomination] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("decision_id", "nomination_id"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("amount_vnd IS NULL OR amount_vnd >= 0", name="amount_non_negative"),
+    )

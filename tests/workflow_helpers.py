@@ -43,6 +43,9 @@ PASSING_CONTEXT = {
     "nominations_without_result": [],
     # A day the demo's district still receives dossiers.
     "today": date(2025, 6, 16),
+    "items": 1,
+    "signed_on": date(2025, 6, 16),
+    "signer_capacity": "chairman",
 }
 
 # What start_poll freezes on a poll of the district council (8 voting members, all entitled, the total basis).
@@ -70,7 +73,20 @@ def changes_for(workflow, trigger: str, row) -> dict | None:
         return {"scope": "unit"}
     if workflow.name == "poll" and trigger == "start":
         return FROZEN_AT_START
+    if workflow.name == "decision" and trigger == "sign":
+        return signed_columns(row)
     return None
+
+
+def signed_columns(decision: Decision) -> dict:
+    """What numbered_iff_signed ties to a signed decision: a number of its own, the year, the date and the signer."""
+    return {
+        "number": count(Decision) + 1000,
+        "year": 2025,
+        "signed_on": date(2025, 6, 16),
+        "signer_id": decision.drafted_by_id,
+        "signer_capacity": "chairman",
+    }
 
 
 def draft_decision(dossier: Dossier) -> Decision:
@@ -204,3 +220,19 @@ def permitted_actor(workflow, row, trigger: str) -> User | None:
     """The first demo user whose permission predicate allows this trigger on this row."""
     users = db.session.scalars(select(User).order_by(User.username))
     return next((u for u in users if workflow.transitions[trigger].permission(u, row)), None)
+
+
+def decision_in_state(state: str) -> Decision:
+    """A decision of the demo district drafted by its office, placed directly in `state` (setup only); from signed
+    on it carries a number, the date and the signer."""
+    from models import Authority
+
+    authority = db.session.scalar(select(Authority).where(Authority.code == "UBND-NGOCHOI"))
+    office = db.session.scalar(select(User).where(User.username == "noivu"))
+    decision = Decision(authority_id=authority.id, summary="Quyết định kiểm thử", drafted_by_id=office.id, state=state)
+    if state in ("signed", "published", "revoked"):
+        for column, value in signed_columns(decision).items():
+            setattr(decision, column, value)
+    db.session.add(decision)
+    db.session.commit()
+    return decision

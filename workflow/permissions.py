@@ -13,6 +13,7 @@ from models import (
     Council,
     CouncilMembership,
     CouncilSession,
+    Decision,
     Dossier,
     IdentityMatch,
     Initiative,
@@ -75,13 +76,23 @@ def _unit_member(user: User | None, obj, *roles: str) -> bool:
     return _active(user) and dossier is not None and user.unit_id == dossier.unit_id and user.has_role(*roles)
 
 
-def _authority_member(user: User | None, obj, *roles: str) -> bool:
+def _authority_id_of(obj) -> int | None:
+    """The authority a row belongs to: a decision's or an authority's own, else its dossier's."""
+    if isinstance(obj, Authority):
+        return obj.id
+    if isinstance(obj, Decision):
+        return obj.authority_id
     dossier = _dossier_of(obj)
+    return dossier.authority_id if dossier is not None else None
+
+
+def _authority_member(user: User | None, obj, *roles: str) -> bool:
+    authority_id = _authority_id_of(obj)
     return (
         _active(user)
-        and dossier is not None
+        and authority_id is not None
         and user.unit is not None
-        and user.unit.authority_id == dossier.authority_id
+        and user.unit.authority_id == authority_id
         and user.has_role(*roles)
     )
 
@@ -162,6 +173,11 @@ def can_manage_council_review(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.OFFICE)
 
 
+def can_close_dossier(user: User | None, obj) -> bool:
+    """The office closes a dossier by hand; the chairman's signature closes it when it leaves nothing open."""
+    return _authority_member(user, obj, Role.OFFICE, Role.CHAIRMAN)
+
+
 def can_record_council_result(user: User | None, obj) -> bool:
     """A published poll moves the nomination, and the dossier once every item has a result: the council's
     secretary or chairman publishes it, the office may close the review by hand."""
@@ -224,7 +240,13 @@ def _within(day, start, end) -> bool:
 
 
 def can_decide(user: User | None, obj) -> bool:
+    """The chairman signs (in person, or a deputy chairman for him: the capacity is recorded on the decision)."""
     return _authority_member(user, obj, Role.CHAIRMAN)
+
+
+def can_draft_decision(user: User | None, obj) -> bool:
+    """The standing office drafts its authority's decisions, sends them for signature and publishes them."""
+    return _authority_member(user, obj, Role.OFFICE)
 
 
 def can_view_rulesets(user: User | None, obj: object = None) -> bool:

@@ -15,6 +15,7 @@ from tests.workflow_helpers import (
     audit_and_outbox_counts,
     changes_for,
     council_session_in_state,
+    decision_in_state,
     dossier_in_state,
     identity_match_in_state,
     initiative_in_state,
@@ -24,7 +25,7 @@ from tests.workflow_helpers import (
 )
 from workflow.core.engine import fire
 from workflow.core.errors import TransitionNotAllowed
-from workflow.core.machines import COUNCIL_SESSION, DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION, POLL
+from workflow.core.machines import COUNCIL_SESSION, DECISION, DOSSIER, IDENTITY_MATCH, INITIATIVE, NOMINATION, POLL
 
 # state → {trigger: destination}; every trigger not listed for a state is refused there.
 DOSSIER_TABLE = {
@@ -96,6 +97,15 @@ POLL_TABLE = {
     "finished": {"publish": "published"},
     "published": {},
 }
+# The office drafts and sends it for signature; the chairman sends it back (with a comment) or signs it; the office
+# publishes it; a signed or published decision can be revoked.
+DECISION_TABLE = {
+    "draft": {"submit_for_signature": "awaiting_signature"},
+    "awaiting_signature": {"send_back": "draft", "sign": "signed"},
+    "signed": {"publish": "published", "revoke": "revoked"},
+    "published": {"revoke": "revoked"},
+    "revoked": {},
+}
 # trigger → the outbox topic it writes (what webhook subscribers and the e-mail templates are keyed on).
 DOSSIER_TOPICS = {
     "submit_to_head": "dossier.submitted_to_head",
@@ -130,6 +140,13 @@ IDENTITY_MATCH_TOPICS = {"confirm_identity": "identity_match.confirmed", "reject
 INITIATIVE_TOPICS = {"recognise": "initiative.recognised", "refuse": "initiative.not_recognised"}
 COUNCIL_SESSION_TOPICS = {"open": "council_session.opened", "close": "council_session.closed"}
 POLL_TOPICS = {"start": "poll.started", "finish": "poll.finished", "publish": "poll.published"}
+DECISION_TOPICS = {
+    "submit_for_signature": "decision.submitted_for_signature",
+    "send_back": "decision.sent_back",
+    "sign": "decision.signed",
+    "publish": "decision.published",
+    "revoke": "decision.revoked",
+}
 
 CASES = [
     (DOSSIER, DOSSIER_TABLE, DOSSIER_TOPICS),
@@ -138,6 +155,7 @@ CASES = [
     (INITIATIVE, INITIATIVE_TABLE, INITIATIVE_TOPICS),
     (COUNCIL_SESSION, COUNCIL_SESSION_TABLE, COUNCIL_SESSION_TOPICS),
     (POLL, POLL_TABLE, POLL_TOPICS),
+    (DECISION, DECISION_TABLE, DECISION_TOPICS),
 ]
 STATES = [(workflow, state) for workflow, table, _ in CASES for state in table]
 # A nomination is withdrawn while its dossier is back with the unit; its other triggers act in council.
@@ -155,6 +173,8 @@ def _row(workflow, state: str, trigger: str):
         return council_session_in_state(state)
     if workflow is POLL:
         return poll_in_state(state)
+    if workflow is DECISION:
+        return decision_in_state(state)
     return identity_match_in_state(state)
 
 

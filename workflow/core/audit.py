@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import String, Text, and_, cast, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, CouncilSession, Dossier, IdentityMatch, Nomination, User
+from models import AuditEntry, CouncilSession, Decision, Dossier, IdentityMatch, Nomination, User
 from models.base import utcnow
+from models.decision import DecisionState
 from models.dossier import NominationState
 from workflow.core import audit_checkpoints
 from workflow.core.audit_checkpoints import Checkpoint
@@ -361,6 +362,7 @@ _STATEFUL = (
     (Nomination, "nomination", "đề nghị khen thưởng", NominationState.PROPOSED),
     (IdentityMatch, "identity_match", "đối chiếu số định danh", None),
     (CouncilSession, "council_session", "phiên họp Hội đồng", None),
+    (Decision, "decision", "quyết định", DecisionState.DRAFT),
 )
 
 

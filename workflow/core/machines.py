@@ -14,7 +14,7 @@ from types import ModuleType
 from transitions import Machine
 
 from workflow.core.transition import Transition
-from workflow.definitions import council_session, dossier, identity_match, initiative, nomination, poll
+from workflow.definitions import council_session, decision, dossier, identity_match, initiative, nomination, poll
 
 
 @dataclass(frozen=True)
@@ -63,4 +63,5 @@ IDENTITY_MATCH = build(identity_match)
 INITIATIVE = build(initiative)
 COUNCIL_SESSION = build(council_session)
 POLL = build(poll)
-WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL)}
+DECISION = build(decision)
+WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION)}

@@ -48,11 +48,13 @@ TRANSITIONS = (
     Transition("close_review", (S.IN_COUNCIL,), S.AWAITING_DECISION, "Kết thúc xét tại Hội đồng",
                p.can_record_council_result, "dossier.review_closed", ("chairman",),
                (g.every_agenda_nomination_has_result,), service="workflow.council.polls:close_review"),
+    # Fired by signing a decision on the dossier's nominations (workflow/decisions/signing.py).
     Transition("decide", (S.AWAITING_DECISION,), S.DECIDED, "Ký quyết định", p.can_decide,
                "dossier.decided", ("unit_officers", "unit_heads", "office")),
     Transition("forward", (S.AWAITING_DECISION, S.DECIDED), S.FORWARDED, "Trình cấp trên",
                p.can_manage_council_review, "dossier.forwarded", ("unit_officers", "unit_heads")),
-    Transition("close", (S.DECIDED, S.FORWARDED), S.CLOSED, "Kết thúc hồ sơ", p.can_manage_council_review,
+    # Fired by signing the decision that leaves no nomination of the dossier open (workflow/decisions/signing.py).
+    Transition("close", (S.DECIDED, S.FORWARDED), S.CLOSED, "Kết thúc hồ sơ", p.can_close_dossier,
                "dossier.closed", ("unit_officers", "unit_heads"), (g.every_nomination_final,)),
     Transition("withdraw", S.WITHDRAWABLE, S.WITHDRAWN, "Rút hồ sơ", p.can_withdraw,
                "dossier.withdrawn", ("office", "unit_officers", "unit_heads"), (g.has_comment,),

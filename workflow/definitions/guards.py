@@ -95,3 +95,32 @@ def no_poll_running(row, data) -> list[str]:
 def every_nomination_final(row, data) -> list[str]:
     open_ = [n for n in row.nominations if n.state not in NominationState.FINAL]
     return [] if not open_ else [msg("Còn %(count)s trường hợp chưa có kết quả cuối cùng.", count=len(open_))]
+
+
+def has_decision_items(row, data) -> list[str]:
+    """A decision goes to the chairman only with someone to award; the service counts its Article 1 list."""
+    if data.get("items"):
+        return []
+    return [msg("Dự thảo quyết định chưa có cá nhân, tập thể nào được khen thưởng.")]
+
+
+def signer_capacity_known(row, data) -> list[str]:
+    if data.get("signer_capacity") in ("chairman", "deputy"):
+        return []
+    return [msg("Cần chọn ký với tư cách Chủ tịch (TM. Ủy ban nhân dân) hoặc Phó Chủ tịch (KT. Chủ tịch).")]
+
+
+def decided_in_office(row, data) -> list[str]:
+    """An authority signs only on a day it exists (the district level ended on 30 June 2025, docs/DOMAIN.md §3.3);
+    the service passes the decision date."""
+    day = data.get("signed_on")
+    if day is None:
+        return [msg("Chưa xác định được ngày ký quyết định.")]
+    if row.authority.valid_on(day):
+        return []
+    message = msg(
+        "%(authority)s không còn thẩm quyền ký quyết định vào ngày %(day)s.",
+        authority=row.authority.name,
+        day=f"{day:%d/%m/%Y}",
+    )
+    return [message]

@@ -142,6 +142,14 @@ TITLES: dict[str, dict[str, str]] = {
     "poll.started": {"vi": "Hội đồng bắt đầu biểu quyết", "en": "The council started a vote"},
     "poll.finished": {"vi": "Hội đồng kết thúc biểu quyết", "en": "The council finished a vote"},
     "poll.published": {"vi": "Hội đồng công bố kết quả biểu quyết", "en": "The council published a vote's result"},
+    "decision.submitted_for_signature": {
+        "vi": "Dự thảo quyết định trình ký",
+        "en": "A draft decision awaits signature",
+    },
+    "decision.sent_back": {"vi": "Dự thảo quyết định bị trả lại", "en": "A draft decision was sent back"},
+    "decision.signed": {"vi": "Quyết định khen thưởng đã được ký", "en": "An award decision was signed"},
+    "decision.published": {"vi": "Quyết định khen thưởng đã ban hành", "en": "An award decision was issued"},
+    "decision.revoked": {"vi": "Quyết định khen thưởng bị hủy", "en": "An award decision was revoked"},
     "council_session.opened": {
         "vi": "Phiên họp Hội đồng Thi đua – Khen thưởng đã khai mạc",
         "en": "The council session has opened",
