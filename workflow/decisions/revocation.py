@@ -240,3 +240,13 @@ def sign_revocation(
         data={"decision": number_text, "recover_amount_vnd": content["recover_amount_vnd"]},
     )
     return decision
+
+
+def revocable_entries(session: Session, nominee_id: int, authority_id: int) -> list[RegistryEntry]:
+    """The person's awards the authority could revoke now, newest first (what the proposal form offers)."""
+    entries = session.scalars(
+        select(RegistryEntry)
+        .where(RegistryEntry.nominee_id == nominee_id, RegistryEntry.authority_id == authority_id)
+        .order_by(RegistryEntry.year.desc(), RegistryEntry.id.desc())
+    )
+    return [e for e in entries if not revocable_problems(session, e, authority_id)]
