@@ -209,6 +209,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_council.enter_paper_totals", "POST"): RUNS_POLLS,
     ("api_council.get_ballot", "GET"): VOTES,
     ("api_council.vote", "POST"): VOTES,
+    ("api_revocations.list_revocations", "GET"): KEEPS_REVOCATIONS,
+    ("api_revocations.propose", "POST"): frozenset({"office"}),
+    ("api_revocations.sign", "POST"): SIGNS,
 }
 
 

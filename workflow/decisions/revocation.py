@@ -23,7 +23,7 @@ from models.decision import DecisionState
 from models.dossier import NominationState
 from workflow.core import audit
 from workflow.core.engine import fire
-from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject
+from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import DECISION, NOMINATION
 from workflow.core.messages import msg
 from workflow.core.today import local_today
@@ -190,6 +190,9 @@ def sign_revocation(
         raise StaleObject()
     if not is_revocation(decision):
         raise InvalidInput({"decision": [msg("Đây không phải quyết định thu hồi khen thưởng.")]})
+    if decision.state != DecisionState.AWAITING_SIGNATURE:
+        # Before the register is touched: a refused signing holds no number.
+        raise TransitionNotAllowed("sign", decision.state, [])
     entry = session.get(RegistryEntry, decision.content["registry_entry_id"])
     if entry.revoked_at is not None or entry.nomination_id is None:
         raise GuardFailed([msg("Khen thưởng này đã bị thu hồi.")])
@@ -250,3 +253,13 @@ def revocable_entries(session: Session, nominee_id: int, authority_id: int) -> l
         .order_by(RegistryEntry.year.desc(), RegistryEntry.id.desc())
     )
     return [e for e in entries if not revocable_problems(session, e, authority_id)]
+
+
+def propose_by_id(
+    session: Session, registry_entry_id: int, *, actor: User, reason_category: str, comment: str
+) -> Decision:
+    """`propose_revocation` for a caller who names the registry entry by id; an unknown one is a field error."""
+    entry = session.get(RegistryEntry, registry_entry_id)
+    if entry is None:
+        raise InvalidInput({"registry_entry_id": [msg("Không có khen thưởng này trong Sổ theo dõi.")]})
+    return propose_revocation(session, entry, actor=actor, reason_category=reason_category, comment=comment)
