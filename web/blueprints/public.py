@@ -20,6 +20,7 @@ from web.params import MAX_ID
 from workflow.core.errors import InvalidInput
 from workflow.decisions import public as service
 from workflow.permissions import can_read_public_comments
+from workflow.registry.entries import title_names
 
 bp = Blueprint("public", __name__)
 ID = f"int(max={MAX_ID})"
