@@ -83,7 +83,11 @@ def comment(nomination_id: int):
 @permission_required(can_read_public_comments)
 def comments_received():
     unit = current_user.unit
-    return render_template("public/comments_received.html", comments=service.comments(db.session, unit.authority_id))
+    return render_template(
+        "public/comments_received.html",
+        comments=service.comments(db.session, unit.authority_id),
+        titles=title_names(db.session),
+    )
 
 
 @bp.get("/quyet-dinh")
