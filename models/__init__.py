@@ -28,6 +28,7 @@ from models.holiday import Holiday
 from models.movement import Movement, MovementRegistration, UnitReport
 from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
+from models.public import PublicComment
 from models.registry import IdentityMatch, RegistryEntry
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "Poll",
     "PollParticipation",
     "ProcedureRule",
+    "PublicComment",
     "RegistryEntry",
     "RequiredDocument",
     "Role",

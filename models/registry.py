@@ -31,6 +31,8 @@ class RegistryEntry(Timestamped, db.Model):
     source: Mapped[str] = mapped_column(String(16), default="system")
     note: Mapped[str] = mapped_column(Text, default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The numbered revocation decision that withdrew the award (workflow/decisions/revocation.py).
+    revoked_by_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
     nominee: Mapped[Nominee] = relationship()
 

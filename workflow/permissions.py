@@ -424,3 +424,17 @@ def can_perform(user: User | None, action) -> bool:
     trigger is legal in the row's state is the engine's to say when it fires (409)."""
     transition = action.workflow.transitions.get(action.trigger)
     return transition is not None and transition.permission(user, action.row)
+
+
+def can_read_public_comments(user: User | None, obj: object = None) -> bool:
+    """The standing office reads what the public sent in on its authority's nominations."""
+    return _active(user) and user.unit is not None and user.has_role(Role.OFFICE)
+
+
+def can_list_revocations(user: User | None, obj: object = None) -> bool:
+    """The standing office proposes revocations and the chairman signs them: both follow the list."""
+    return _active(user) and user.unit is not None and user.has_role(Role.OFFICE, Role.CHAIRMAN)
+
+
+def can_propose_revocation(user: User | None, obj: object = None) -> bool:
+    return _active(user) and user.unit is not None and user.has_role(Role.OFFICE)

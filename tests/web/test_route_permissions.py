@@ -14,6 +14,7 @@ from sqlalchemy import select
 from config import TestingConfig
 from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
+from tests.decision_helpers import awaiting_decision, awaiting_signature
 from web import create_app
 from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
@@ -52,7 +53,12 @@ KEEPS_SESSIONS = frozenset({"office", "secretary"})
 PRESIDES = KEEPS_SESSIONS | {"chairman"}
 SEES_SESSION = PRESIDES | {"member"}
 KEEPS_MEMBERS = frozenset({"office", "admin"})
-PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
+PUBLIC = {
+    "static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page",
+    "public.comment_index", "public.comment", "public.decisions_index", "public.decision",
+}  # fmt: skip
+KEEPS_REVOCATIONS = frozenset({"office", "chairman"})
+SIGNS = frozenset({"chairman"})
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("auth.logout", "POST"): EVERYONE,
@@ -149,6 +155,11 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("council.members_index", "GET"): KEEPS_MEMBERS,
     ("council.add_member", "POST"): KEEPS_MEMBERS,
     ("council.end_member", "POST"): KEEPS_MEMBERS,
+    ("public.comments_received", "GET"): frozenset({"office"}),
+    ("revocations.index", "GET"): KEEPS_REVOCATIONS,
+    ("revocations.new", "GET"): frozenset({"office"}),
+    ("revocations.new", "POST"): frozenset({"office"}),
+    ("revocations.sign", "POST"): SIGNS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -198,6 +209,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_council.enter_paper_totals", "POST"): RUNS_POLLS,
     ("api_council.get_ballot", "GET"): VOTES,
     ("api_council.vote", "POST"): VOTES,
+    ("api_revocations.list_revocations", "GET"): KEEPS_REVOCATIONS,
+    ("api_revocations.propose", "POST"): frozenset({"office"}),
+    ("api_revocations.sign", "POST"): SIGNS,
 }
 
 
@@ -253,6 +267,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     poll = Poll(agenda_item_id=item.id)
     db.session.add(poll)
     db.session.commit()
+    decision = awaiting_signature(user, awaiting_decision())
     return {
         "council_id": council.id,
         "session_id": council_session.id,
@@ -273,6 +288,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "year": 2023,
         "initiative_id": initiative.id,
         "unit_id": dossier.unit_id,
+        "decision_id": decision.id,
     }
 
 

@@ -16,7 +16,9 @@ def register_blueprints(app: Flask) -> None:
         imports,
         initiatives,
         notifications,
+        public,
         registry,
+        revocations,
         rulesets_admin,
         units,
         webhooks_admin,
@@ -39,3 +41,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units.bp)
     app.register_blueprint(council.bp)
     app.register_blueprint(council_polls.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(revocations.bp)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from models import (
     AgendaItem,
@@ -36,6 +36,7 @@ from workflow.core.today import local_day, local_today, story_now
 from workflow.core.vietnamese import person_order
 from workflow.council.quorum import Quorum, quorum_of
 from workflow.council.rules import council_rules, voting_members
+from workflow.decisions import public
 from workflow.dossiers.appraisal import schedulable
 from workflow.permissions import can_manage_council_sessions, can_preside_council_session
 from workflow.rules.eligibility.basis import award_title, rule_book_on
@@ -166,6 +167,9 @@ def _agenda_errors(council: Council, dossiers: Sequence[Dossier]) -> dict[str, l
                     code=dossier.code,
                 )
             )
+        else:
+            eligible = [n for n in dossier.nominations if schedulable(n)]
+            problems += public.schedule_problems(object_session(dossier), eligible, local_today())
     return {"dossiers": problems} if problems else {}
 
 
