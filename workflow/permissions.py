@@ -424,3 +424,11 @@ def can_perform(user: User | None, action) -> bool:
     trigger is legal in the row's state is the engine's to say when it fires (409)."""
     transition = action.workflow.transitions.get(action.trigger)
     return transition is not None and transition.permission(user, action.row)
+
+
+def can_forward(user: User | None, obj: object = None) -> bool:
+    """The standing office sends its authority's nominations upward and records the answer; without an object
+    (its list of cases), an office of any authority, seeing its own."""
+    if obj is None:
+        return _active(user) and user.unit is not None and user.has_role(Role.OFFICE)
+    return can_manage_council_review(user, obj)

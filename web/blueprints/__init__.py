@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         council,
         council_polls,
         dossiers,
+        forwarding,
         holidays,
         home,
         imports,
@@ -39,3 +40,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units.bp)
     app.register_blueprint(council.bp)
     app.register_blueprint(council_polls.bp)
+    app.register_blueprint(forwarding.bp)
