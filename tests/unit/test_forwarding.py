@@ -9,55 +9,17 @@ import io
 import json
 import subprocess
 import zipfile
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
-from flask import current_app
 from sqlalchemy import select
 
-from models import AgendaItem, AuditEntry, Council, CouncilSession, Document, Nomination, RegistryEntry, db
-from models.council import Poll
+from models import AuditEntry, Nomination, RegistryEntry, db
 from tests.decision_helpers import awaiting_decision, district
-from tests.workflow_helpers import FROZEN_AT_START, table_counts
+from tests.forwarding_helpers import forwardable, upload_dir
+from tests.workflow_helpers import table_counts
 from workflow.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from workflow.decisions import forwarding
-from workflow.dossiers.documents import content_path
-
-PDF = b"%PDF-1.4\n% ban thanh tich ca nhan\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def _upload_dir():
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def _forwardable(names=("Lò Thị Hoa",)):
-    """A Plei Kần dossier awaiting the decision with approved CSTĐ tỉnh nominations, each voted on in a published
-    poll of a closed council session, and each with its report of achievements stored (setup only)."""
-    dossier = awaiting_decision(names=names, title="CSTD_TINH")
-    council = db.session.scalar(select(Council).order_by(Council.id))
-    held = CouncilSession(
-        council=council, title="Phiên họp kiểm thử", scheduled_at=datetime(2025, 6, 10, 7, tzinfo=UTC), state="closed"
-    )
-    db.session.add(held)
-    db.session.flush()
-    for position, nomination in enumerate(dossier.nominations, start=1):
-        item = AgendaItem(session_id=held.id, nomination_id=nomination.id, position=position)
-        db.session.add(item)
-        db.session.flush()
-        db.session.add(Poll(agenda_item_id=item.id, state="published", **{**FROZEN_AT_START, "yes_count": 8}))
-        content = PDF + nomination.nominee.full_name.encode()
-        sha = hashlib.sha256(content).hexdigest()
-        path = content_path(_upload_dir(), sha)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        db.session.add(
-            Document(dossier_id=dossier.id, nomination_id=nomination.id, kind="achievement_report",
-                     content_hash=sha, original_name="bao-cao.pdf", media_type="application/pdf",
-                     size_bytes=len(content), uploaded_by_id=dossier.created_by_id)
-        )  # fmt: skip
-    db.session.commit()
-    return dossier
 
 
 def _pdftotext(content: bytes) -> str:
@@ -65,9 +27,9 @@ def _pdftotext(content: bytes) -> str:
 
 
 def test_the_package_manifest_checksums_verify_and_it_holds_minutes_letter_and_documents(demo, user):
-    dossier = _forwardable()
+    dossier = forwardable()
     package = forwarding.preview_package(
-        db.session, district(), dossier.nominations, actor=user("noivu"), upload_dir=_upload_dir()
+        db.session, district(), dossier.nominations, actor=user("noivu"), upload_dir=upload_dir()
     )
     archive = zipfile.ZipFile(io.BytesIO(package.content))
     manifest = json.loads(archive.read("manifest.json"))
@@ -91,27 +53,27 @@ def test_the_package_manifest_checksums_verify_and_it_holds_minutes_letter_and_d
 
 
 def test_forwarding_moves_nomination_and_dossier_and_audits_the_package(demo, user):
-    dossier = _forwardable()
+    dossier = forwardable()
     package = forwarding.forward_to_province(
-        db.session, dossier.nominations, actor=user("noivu"), upload_dir=_upload_dir()
+        db.session, dossier.nominations, actor=user("noivu"), upload_dir=upload_dir()
     )
     db.session.commit()
     assert dossier.state == "forwarded" and dossier.nominations[0].state == "forwarded"
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "forward")).all()
     assert {e.entity_type for e in entries} == {"nomination", "dossier"}
     assert all(e.data["package_sha256"] == package.sha256 for e in entries)
-    kept = forwarding.sent_package(db.session, dossier.nominations[0], upload_dir=_upload_dir())
+    kept = forwarding.sent_package(db.session, dossier.nominations[0], upload_dir=upload_dir())
     assert kept.content == package.content
     assert forwarding.awaiting_forwarding(db.session, district()) == []
     assert forwarding.forwarded(db.session, district()) == dossier.nominations
 
 
 def test_a_unit_officer_cannot_forward_and_nothing_is_written(demo, user):
-    dossier = _forwardable()
+    dossier = forwardable()
     before = table_counts()
     with pytest.raises(PermissionDenied):
         forwarding.forward_to_province(
-            db.session, dossier.nominations, actor=user("canbo.pleikan"), upload_dir=_upload_dir()
+            db.session, dossier.nominations, actor=user("canbo.pleikan"), upload_dir=upload_dir()
         )
     db.session.rollback()
     assert table_counts() == before and dossier.state == "awaiting_decision"
@@ -121,15 +83,15 @@ def test_a_title_the_district_decides_is_not_forwarded(demo, user):
     dossier = awaiting_decision(names=("Nguyễn Văn An",), title="LDTT")
     before = table_counts()
     with pytest.raises(InvalidInput) as refused:
-        forwarding.forward_to_province(db.session, dossier.nominations, actor=user("noivu"), upload_dir=_upload_dir())
+        forwarding.forward_to_province(db.session, dossier.nominations, actor=user("noivu"), upload_dir=upload_dir())
     db.session.rollback()
     assert "không trình cấp trên" in str(refused.value.errors["nominations"])
     assert table_counts() == before
 
 
 def _forwarded(user, names=("Lò Thị Hoa",)):
-    dossier = _forwardable(names)
-    forwarding.forward_to_province(db.session, dossier.nominations, actor=user("noivu"), upload_dir=_upload_dir())
+    dossier = forwardable(names)
+    forwarding.forward_to_province(db.session, dossier.nominations, actor=user("noivu"), upload_dir=upload_dir())
     db.session.commit()
     return dossier
 
@@ -199,7 +161,7 @@ def test_a_decline_needs_a_reason_and_a_refused_answer_writes_nothing(demo, user
 
 
 def test_an_answer_for_a_nomination_not_forwarded_is_refused(demo, user):
-    dossier = _forwardable()
+    dossier = forwardable()
     with pytest.raises(TransitionNotAllowed):
         forwarding.record_province_answer(
             db.session, dossier.nominations[0], actor=user("noivu"), outcome="awarded",
