@@ -66,6 +66,7 @@ LETTER_NAME = "to-trinh.pdf"
 MANIFEST_NAME = "manifest.json"
 TEXT_MAX = 200
 NUMBER_MAX = 40
+COMMENT_MAX = 1000
 # Each document of a dossier under the name its kind says, never the uploader's file name (docs/DESIGN.md).
 COUNCIL_DOCUMENTS = ("bien-ban-hop", "bien-ban-kiem-phieu")
 
@@ -150,16 +151,44 @@ def higher_authority(session: Session, authority: Authority, nomination: Nominat
     return _route(session, authority, nomination, day).competent or authority.parent
 
 
-def _check(session: Session, authority: Authority, nominations: Sequence[Nomination], actor: User, day: date):
+def _check(
+    session: Session, authority: Authority, nominations: Sequence[Nomination], actor: User, day: date, field: str
+):
     if not can_manage_council_review(actor, authority):
         raise PermissionDenied()
     if not nominations:
-        raise InvalidInput({"nominations": [msg("Cần chọn ít nhất một trường hợp trình cấp trên.")]})
+        raise InvalidInput({field: [msg("Cần chọn ít nhất một trường hợp trình cấp trên.")]})
     if len({n.id for n in nominations}) != len(nominations):
-        raise InvalidInput({"nominations": [msg("Mỗi trường hợp chỉ được ghi một lần.")]})
+        raise InvalidInput({field: [msg("Mỗi trường hợp chỉ được ghi một lần.")]})
     problems = [p for n in nominations for p in forward_problems(session, authority, n, day)]
     if problems:
-        raise InvalidInput({"nominations": problems})
+        raise InvalidInput({field: problems})
+
+
+def nominations_by_ids(
+    session: Session, authority: Authority, ids: Sequence[int], *, field: str = "nomination_ids"
+) -> list[Nomination]:
+    """The nominations a caller names by id (the API), in its order, repeats kept for `_check` to report. An id
+    that is no nomination of `authority`'s dossiers is refused under `field` the same way whether it exists
+    elsewhere or not, so another authority's cases cannot be probed."""
+    found = {
+        n.id: n
+        for n in session.scalars(
+            select(Nomination)
+            .join(Dossier, Nomination.dossier_id == Dossier.id)
+            .where(Nomination.id.in_(set(ids)), Dossier.authority_id == authority.id)
+        )
+    }
+    unknown = [str(i) for i in dict.fromkeys(ids) if i not in found]
+    if unknown:
+        raise InvalidInput(
+            {
+                field: [
+                    msg("Không có đề nghị nào mang mã %(ids)s trong các hồ sơ của cơ quan này.", ids=", ".join(unknown))
+                ]
+            }
+        )
+    return [found[i] for i in ids]
 
 
 # --- the letter and the package ------------------------------------------------------------------------------------
@@ -351,23 +380,27 @@ def build_package(
 
 
 def preview_package(
-    session: Session, authority: Authority, nominations: Sequence[Nomination], *, actor: User, upload_dir: Path
-) -> Package:
+    session: Session, authority: Authority, nominations: Sequence[Nomination], *, actor: User, upload_dir: Path,
+    field: str = "nominations",
+) -> Package:  # fmt: skip
     """The package the office checks before sending. Raises PermissionDenied, InvalidInput."""
     nominations = list(nominations)
-    _check(session, authority, nominations, actor, local_today())
+    _check(session, authority, nominations, actor, local_today(), field)
     return build_package(session, authority, nominations, upload_dir=upload_dir)
 
 
-def preview_letter(session: Session, authority: Authority, nominations: Sequence[Nomination], *, actor: User) -> bytes:
+def preview_letter(
+    session: Session, authority: Authority, nominations: Sequence[Nomination], *, actor: User,
+    field: str = "nominations",
+) -> bytes:  # fmt: skip
     """The proposal letter alone, as PDF. Raises PermissionDenied, InvalidInput."""
     nominations = list(nominations)
-    _check(session, authority, nominations, actor, local_today())
+    _check(session, authority, nominations, actor, local_today(), field)
     return proposal_letter_pdf(proposal_letter(session, authority, nominations))
 
 
 def forward_to_province(
-    session: Session, nominations: Iterable[Nomination], *, actor: User, upload_dir: Path
+    session: Session, nominations: Iterable[Nomination], *, actor: User, upload_dir: Path, field: str = "nominations"
 ) -> Package:
     """Send `nominations` upward (see the module's docstring): the package is built and stored, every nomination
     and each dossier left waiting for nothing here are forwarded, the package's SHA-256 in their audit entries.
@@ -375,9 +408,9 @@ def forward_to_province(
     nominations = list(nominations)
     authority = nominations[0].dossier.authority if nominations else None
     if authority is None:
-        raise InvalidInput({"nominations": [msg("Cần chọn ít nhất một trường hợp trình cấp trên.")]})
+        raise InvalidInput({field: [msg("Cần chọn ít nhất một trường hợp trình cấp trên.")]})
     day = local_today()
-    _check(session, authority, nominations, actor, day)
+    _check(session, authority, nominations, actor, day, field)
     package = build_package(session, authority, nominations, upload_dir=upload_dir, day=day)
     higher = higher_authority(session, authority, nominations[0], day)
     stored = content_path(upload_dir, package.sha256)
@@ -454,16 +487,20 @@ def record_province_answer(
     deciding_authority: str,
     reason: str | None = None,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Nomination:
     """The higher level's answer for one forwarded nominee: "awarded" enters the registry under the province's
     decision number and date (money with the base salary in force that day), "declined" records the reason
     category. The dossier closes when this leaves every nomination final. Raises PermissionDenied, InvalidInput,
-    TransitionNotAllowed (not forwarded), all before the caller commits."""
+    TransitionNotAllowed (not forwarded), StaleObject (`expected_version`, the nomination's version the caller saw,
+    is not the current one), all before the caller commits."""
     if not can_manage_council_review(actor, nomination.dossier):
         raise PermissionDenied()
     decision_number = " ".join((decision_number or "").split())
     deciding_authority = " ".join((deciding_authority or "").split())
     errors = _answer_errors(outcome, decision_number, decision_date, deciding_authority, reason)
+    if len(comment or "") > COMMENT_MAX:
+        errors["comment"] = [msg("Tối đa %(limit)s ký tự.", limit=COMMENT_MAX)]
     if errors:
         raise InvalidInput(errors)
     data = {
@@ -474,7 +511,7 @@ def record_province_answer(
     }
     dossier = nomination.dossier
     if outcome == "awarded":
-        fire(NOMINATION, nomination, "record_higher_award", actor=actor, data=data)
+        fire(NOMINATION, nomination, "record_higher_award", actor=actor, data=data, expected_version=expected_version)
         higher = higher_authority(session, dossier.authority, nomination, decision_date)
         record_entry(
             session,
@@ -495,7 +532,7 @@ def record_province_answer(
     else:
         fire(
             NOMINATION, nomination, "record_higher_decline", actor=actor, data={**data, "reason": reason},
-            changes={"outcome_reason": reason},
+            changes={"outcome_reason": reason}, expected_version=expected_version,
         )  # fmt: skip
     if dossier.state in (DossierState.DECIDED, DossierState.FORWARDED) and all(
         n.state in NominationState.FINAL for n in dossier.nominations
