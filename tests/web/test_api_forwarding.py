@@ -43,6 +43,7 @@ def test_the_office_sees_the_case_checks_the_package_and_sends_it_up(api):  # no
     assert [(c["id"], c["nominee"], c["title_name"], c["year"], c["dossier_code"]) for c in awaiting.json] == [
         (nomination.id, "Lò Thị Hoa", "Chiến sĩ thi đua cấp tỉnh", 2024, dossier.code)
     ]
+    assert awaiting.json[0]["why"].endswith("trình cấp trên.")
     assert api.get("noivu", "/forwarding/forwarded").json == []
 
     before = table_counts()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models import RegistryEntry, db
 from tests.conftest import AuthActions, csrf_token_from
+from tests.decision_helpers import awaiting_decision
 from tests.forwarding_helpers import forwardable
 
 
@@ -39,3 +40,19 @@ def test_the_office_forwards_from_the_list_and_records_the_answer(demo, client):
     assert entry.decision_number == "1234/QĐ-UBND"
     db.session.expire_all()
     assert dossier.state == "closed"
+
+
+def test_the_office_finds_the_page_from_the_menu_and_from_the_dossier(demo, client):
+    dossier = forwardable()
+    plain = awaiting_decision(names=("Nguyễn Văn An",), title="LDTT")  # the district decides a LĐTT itself
+    AuthActions(client).login("noivu")
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/forwarding/">Trình cấp trên</a>' in home
+    assert 'data-testid="to-forwarding"' in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert 'data-testid="to-forwarding"' not in client.get(f"/dossiers/{plain.id}").get_data(as_text=True)
+
+
+def test_a_unit_officer_sees_no_way_to_the_page(demo, client):
+    dossier = forwardable()
+    AuthActions(client).login("canbo.pleikan")
+    assert "Trình cấp trên" not in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)

@@ -68,6 +68,13 @@ class CaseSchema(Schema):
     unit = fields.String(attribute="dossier.unit.name")
 
 
+class AwaitingCaseSchema(CaseSchema):
+    why = fields.Function(
+        lambda n: forwarding.why_forward(db.session, n.dossier.authority, n),
+        metadata={"description": "Vì sao danh hiệu phải trình cấp trên (thẩm quyền, E13)."},
+    )
+
+
 class ForwardedCaseSchema(CaseSchema):
     package_url = fields.Function(
         lambda n: url_for("api_forwarding.sent_package", nomination_id=n.id),
@@ -137,7 +144,7 @@ class AnswerRequestSchema(InputSchema):
 )
 @blp.problems(401, 403)
 @api_permission_required(can_forward)
-@blp.response(200, CaseSchema(many=True))
+@blp.response(200, AwaitingCaseSchema(many=True))
 def list_awaiting():
     return forwarding.awaiting_forwarding(db.session, _authority())
 

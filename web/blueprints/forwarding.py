@@ -63,9 +63,12 @@ def _attachment(content: bytes, mimetype: str, name: str):
 @bp.get("/")
 @permission_required(can_forward)
 def index():
+    waiting = _waiting()
+    authority = current_user.unit.authority
     return render_template(
         "forwarding/index.html",
-        waiting=_waiting(),
+        waiting=waiting,
+        why={n.id: forwarding.why_forward(db.session, authority, n) for n in waiting},
         sent=forwarding.forwarded(db.session, current_user.unit.authority),
         form=FlaskForm(),
         reasons=REASON_CATEGORIES,

@@ -118,6 +118,12 @@ def _route(session: Session, authority: Authority, nomination: Nomination, day: 
     )  # fmt: skip
 
 
+def why_forward(session: Session, authority: Authority, nomination: Nomination, day: date | None = None) -> str:
+    """E13's words for why the title goes up (beyond the authority's level, or the authority no longer deciding on
+    the expected decision day), so the office sees why a case it might expect to decide itself is listed."""
+    return _route(session, authority, nomination, day or local_today()).reason
+
+
 def awaiting_forwarding(session: Session, authority: Authority, day: date | None = None) -> list[Nomination]:
     """The authority's approved nominations that E13 sends upward, ready for the package."""
     day = day or local_today()
@@ -132,6 +138,18 @@ def awaiting_forwarding(session: Session, authority: Authority, day: date | None
         .order_by(Dossier.id, Nomination.id)
     )
     return [n for n in candidates if not forward_problems(session, authority, n, day)]
+
+
+def has_forwarding_cases(session: Session, dossier: Dossier, day: date | None = None) -> bool:
+    """Whether some of the dossier's nominations are on the forwarding page: sent upward and unanswered, or ready
+    to go up."""
+    if any(n.state == NominationState.FORWARDED for n in dossier.nominations):
+        return True
+    day = day or local_today()
+    return any(
+        n.state == NominationState.APPROVED and not forward_problems(session, dossier.authority, n, day)
+        for n in dossier.nominations
+    )
 
 
 def forwarded(session: Session, authority: Authority) -> list[Nomination]:
