@@ -438,3 +438,21 @@ def can_list_revocations(user: User | None, obj: object = None) -> bool:
 
 def can_propose_revocation(user: User | None, obj: object = None) -> bool:
     return _active(user) and user.unit is not None and user.has_role(Role.OFFICE)
+
+
+def can_forward(user: User | None, obj: object = None) -> bool:
+    """The standing office sends its authority's nominations upward and records the answer; without an object
+    (its list of cases), an office of any authority, seeing its own."""
+    if obj is None:
+        return _active(user) and user.unit is not None and user.has_role(Role.OFFICE)
+    return can_manage_council_review(user, obj)
+
+
+def can_forward_dossier(user: User | None, dossier) -> bool:
+    """The office's way from a dossier to the forwarding page, shown only when the page holds some of its
+    nominations: sent upward, or approved with a title the authority must send up (E13)."""
+    if not can_forward(user, dossier):
+        return False
+    from workflow.decisions.forwarding import has_forwarding_cases  # it imports this module
+
+    return has_forwarding_cases(object_session(dossier), dossier)

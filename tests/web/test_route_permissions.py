@@ -43,6 +43,8 @@ READS_RULES = frozenset({"office", "secretary", "admin"})
 # The sample initiative is a Plei Kần proposal: its unit and the district's readers see it; the office records.
 SEES_INITIATIVE = frozenset({"officer", "head", "office", "secretary", "chairman", "admin"})
 RECORDS_RECOGNITION = frozenset({"office"})
+# The standing office sends its authority's cases upward and records the answer (the sample nomination is a draft's).
+FORWARDS = frozenset({"office"})
 KEEPS_UNITS = frozenset({"office", "admin"})  # the sample unit is of the office's own authority
 ADMIN = frozenset({"admin"})
 RUNS_POLLS = frozenset({"secretary", "chairman"})  # the council's secretary and its chair
@@ -134,6 +136,12 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    ("forwarding.index", "GET"): FORWARDS,
+    ("forwarding.package", "GET"): FORWARDS,
+    ("forwarding.letter", "GET"): FORWARDS,
+    ("forwarding.send", "POST"): FORWARDS,
+    ("forwarding.sent_package", "GET"): FORWARDS,
+    ("forwarding.answer", "POST"): FORWARDS,
     ("council_polls.ballot", "GET"): VOTES,
     ("council_polls.vote", "POST"): VOTES,
     ("council_polls.manage", "GET"): RUNS_POLLS,
@@ -194,6 +202,13 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_units.create_unit", "POST"): KEEPS_UNITS,
     ("api_units.update_unit", "PATCH"): KEEPS_UNITS,
     ("api_workflows.get_workflow", "GET"): EVERYONE,
+    ("api_forwarding.list_awaiting", "GET"): FORWARDS,
+    ("api_forwarding.list_forwarded", "GET"): FORWARDS,
+    ("api_forwarding.preview_package", "GET"): FORWARDS,
+    ("api_forwarding.preview_letter", "GET"): FORWARDS,
+    ("api_forwarding.forward", "POST"): FORWARDS,
+    ("api_forwarding.sent_package", "GET"): FORWARDS,
+    ("api_forwarding.record_answer", "POST"): FORWARDS,
     ("api_council.list_sessions", "GET"): SEES_SESSION,
     ("api_council.schedule_session", "POST"): KEEPS_SESSIONS,
     ("api_council.get_session", "GET"): SEES_SESSION,

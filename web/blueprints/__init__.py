@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         council,
         council_polls,
         dossiers,
+        forwarding,
         holidays,
         home,
         imports,
@@ -43,3 +44,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(council_polls.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(revocations.bp)
+    app.register_blueprint(forwarding.bp)

@@ -32,6 +32,7 @@ from workflow.accounts.users import create_user
 from workflow.core.calendar import seed_holidays
 from workflow.demo.council import seed_demo_council
 from workflow.demo.dossiers import seed_demo_dossiers
+from workflow.demo.forwarding import seed_demo_forwarding
 from workflow.rules.rulesets import LoadReport, load_rulesets
 
 DEMO_PASSWORD = "demo"
@@ -359,4 +360,5 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
         dossiers, council_sessions = seed_demo_council(session, upload_dir)
         report.created["dossiers"] += dossiers
         report.created["council_sessions"] += council_sessions
+        report.created.update(seed_demo_forwarding(session, upload_dir))
     return report
