@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -52,6 +52,9 @@ KEEPS_SESSIONS = frozenset({"office", "secretary"})
 PRESIDES = KEEPS_SESSIONS | {"chairman"}
 SEES_SESSION = PRESIDES | {"member"}
 KEEPS_MEMBERS = frozenset({"office", "admin"})
+# The sample decision is a draft of the district: its office, secretary and chairman read it; the office drafts.
+SEES_DECISION = frozenset({"office", "secretary", "chairman"})
+DRAFTS_DECISION = frozenset({"office"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -198,6 +201,12 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_council.enter_paper_totals", "POST"): RUNS_POLLS,
     ("api_council.get_ballot", "GET"): VOTES,
     ("api_council.vote", "POST"): VOTES,
+    ("api_decisions.list_decisions", "GET"): SEES_DECISION,
+    ("api_decisions.create_decision", "POST"): DRAFTS_DECISION,
+    ("api_decisions.get_decision", "GET"): SEES_DECISION,
+    ("api_decisions.update_decision", "PUT"): DRAFTS_DECISION,
+    # The chairman signs and sends back, the office submits and publishes: the engine judges each trigger.
+    ("api_decisions.transition", "POST"): SEES_DECISION,
 }
 
 
@@ -252,6 +261,10 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     db.session.flush()
     poll = Poll(agenda_item_id=item.id)
     db.session.add(poll)
+    decision = Decision(
+        authority_id=dossier.authority_id, summary="Về việc khen thưởng", drafted_by_id=user("noivu").id, content={}
+    )
+    db.session.add(decision)
     db.session.commit()
     return {
         "council_id": council.id,
@@ -273,6 +286,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "year": 2023,
         "initiative_id": initiative.id,
         "unit_id": dossier.unit_id,
+        "decision_id": decision.id,
     }
 
 

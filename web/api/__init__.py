@@ -16,6 +16,7 @@ from web.access import public
 from web.api import (
     auth,
     council,
+    decisions,
     dossiers,
     findings,
     initiatives,
@@ -96,6 +97,7 @@ def init_api(app: Flask) -> Api:
     for blueprint in (
         auth.blp,
         council.blp,
+        decisions.blp,
         dossiers.blp,
         findings.blp,
         initiatives.blp,
