@@ -5,10 +5,14 @@ of 2,340,000 VND in force since 1 July 2024 = 702,000, rounded up to 710,000 VND
 
 from __future__ import annotations
 
+import io
+
+import docx
 from sqlalchemy import select
 
 from models import Decision, Dossier, Nomination, RegistryEntry, db
 from tests.decision_helpers import awaiting_decision, awaiting_signature
+from tests.unit.test_minutes_pdf import pdf_text
 from tests.web.test_api import api, problem  # noqa: F401  (the fixture)
 from tests.workflow_helpers import table_counts
 
@@ -191,3 +195,44 @@ def test_a_trigger_not_allowed_now_answers_409_with_the_allowed_ones(api, user):
     created = draft(api, awaiting_decision()).json
     answer = problem(act(api, "noivu", created["id"], "publish", created["version"]), 409)
     assert answer["allowed_triggers"] == ["submit_for_signature"]
+
+
+def test_a_signed_decision_downloads_as_pdf_docx_and_one_certificate_per_awardee(api, user, tmp_path):  # noqa: F811
+    decision = awaiting_signature(user, awaiting_decision(names=NAMES))
+    signed = act(api, "chutich", decision.id, "sign", decision.version).json
+    base = f"/decisions/{decision.id}"
+    assert [i["certificate_url"] for i in signed["items"]] == [
+        f"/api/v1{base}/certificates/1.pdf",
+        f"/api/v1{base}/certificates/2.pdf",
+    ]
+
+    pdf = api.get("thuky", base + "/decision.pdf")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
+    text = pdf_text(pdf.data, tmp_path)
+    assert "Số: 1/QĐ-UBND" in text and "ngày 16 tháng 6 năm 2025" in text
+    assert all(name in text for name in NAMES)
+    word = docx.Document(io.BytesIO(api.get("noivu", base + "/decision.docx").data))
+    written = "\n".join(p.text for p in word.paragraphs) + "".join(
+        c.text for t in word.tables for r in t.rows for c in r.cells
+    )
+    assert all(name in written for name in NAMES)
+    letter = api.get("noivu", base + "/proposal-letter.pdf")
+    assert letter.status_code == 200 and "TỜ TRÌNH" in pdf_text(letter.data, tmp_path)
+    assert api.get("noivu", base + "/proposal-letter.docx").status_code == 200
+
+    certificate = api.get("chutich", base + "/certificates/2.pdf")
+    assert certificate.status_code == 200
+    assert "Trần Thị Bình" in pdf_text(certificate.data, tmp_path)
+    assert "1/QĐ-UBND" in pdf_text(certificate.data, tmp_path)
+    assert problem(api.get("chutich", base + "/certificates/3.pdf"), 404)
+
+
+def test_a_draft_has_its_documents_but_no_certificate(api, user, tmp_path):  # noqa: F811
+    created = draft(api, awaiting_decision()).json
+    assert [i["certificate_url"] for i in created["items"]] == [None]
+    text = pdf_text(api.get("noivu", f"/decisions/{created['id']}/decision.pdf").data, tmp_path)
+    assert "Nguyễn Văn An" in text and "1/QĐ-UBND" not in text
+    refused = problem(api.get("noivu", f"/decisions/{created['id']}/certificates/1.pdf"), 422)
+    assert refused["errors"] == {"decision": ["Quyết định chưa được ký, nên chưa in được giấy khen."]}
+    assert problem(api.get("canbo.pleikan", f"/decisions/{created['id']}/decision.pdf"), 403)

@@ -207,6 +207,11 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_decisions.update_decision", "PUT"): DRAFTS_DECISION,
     # The chairman signs and sends back, the office submits and publishes: the engine judges each trigger.
     ("api_decisions.transition", "POST"): SEES_DECISION,
+    ("api_decisions.decision_pdf", "GET"): SEES_DECISION,
+    ("api_decisions.decision_docx", "GET"): SEES_DECISION,
+    ("api_decisions.proposal_letter_pdf", "GET"): SEES_DECISION,
+    ("api_decisions.proposal_letter_docx", "GET"): SEES_DECISION,
+    ("api_decisions.certificate_pdf", "GET"): SEES_DECISION,
 }
 
 
@@ -287,6 +292,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "initiative_id": initiative.id,
         "unit_id": dossier.unit_id,
         "decision_id": decision.id,
+        "position": 1,
     }
 
 

@@ -4,9 +4,10 @@ office publishes it. Each view calls one service of workflow/decisions and commi
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import abort, send_file, url_for
 from marshmallow import Schema, fields, validate
 
 from models import Authority, Decision, Nomination, db
@@ -30,7 +31,7 @@ from workflow.core.engine import Action, available_triggers, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DECISION
 from workflow.core.messages import msg
-from workflow.decisions import drafting
+from workflow.decisions import documents, drafting
 from workflow.decisions.listing import visible_decisions
 from workflow.permissions import can_draft_decision, can_list_decisions, can_view_decision
 
@@ -99,6 +100,7 @@ class DecisionItemSchema(Schema):
     amount_vnd = fields.Integer(
         allow_none=True, metadata={"description": "Tiền thưởng (đồng); null khi dữ liệu không cho con số."}
     )
+    certificate_url = fields.String(allow_none=True, metadata={"description": "Giấy khen (PDF); có khi đã ký."})
 
 
 class DecisionSchema(DecisionSummarySchema):
@@ -188,6 +190,7 @@ class ItemRow:
     nomination: Nomination
     title_name: str
     amount_vnd: int | None
+    certificate_url: str | None
 
 
 @dataclass(frozen=True)
@@ -211,8 +214,15 @@ class DecisionDetail:
 
 
 def detail(decision: Decision) -> DecisionDetail:
+    signed = documents.is_signed(decision)
     rows = [
-        ItemRow(line.item, line.nomination, group.title_name, line.amount_vnd)
+        ItemRow(
+            line.item,
+            line.nomination,
+            group.title_name,
+            line.amount_vnd,
+            url_for(".certificate_pdf", decision_id=decision.id, position=line.item.position) if signed else None,
+        )
         for group in drafting.article_one(db.session, decision)
         for line in group.lines
     ]
@@ -328,3 +338,66 @@ def transition(body: dict, decision_id: int):
     )  # fmt: skip
     db.session.commit()
     return detail(decision)
+
+
+# --- documents -----------------------------------------------------------------------------------------------------
+
+
+def _download(file: documents.File):
+    response = send_file(
+        io.BytesIO(file.content), mimetype=file.mimetype, as_attachment=True, download_name=file.filename
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _document_view(summary: str, description: str, content_type: str, endpoint: str, path: str, make):
+    """One download route: the file `make(decision)` returns, always as an attachment."""
+
+    @blp.route(f"/<{ID}:decision_id>/{path}", methods=["GET"], endpoint=endpoint)
+    @blp.doc(summary=summary, description=description + " Luôn tải về dưới dạng tệp đính kèm.")
+    @blp.problems(401, 403, 404)
+    @api_permission_required(can_view_decision, load=load_decision)
+    @blp.response(200, content_type=content_type, description="Tệp tải về.")
+    def view(decision_id: int):
+        return _download(make(load_decision(decision_id)))
+
+    view.__name__ = endpoint
+    return view
+
+
+DRAFT_OR_SIGNED = "Dự thảo: để trống số và ngày; đã ký: số, ngày và người ký."
+for _fmt, _type in (("pdf", documents.PDF), ("docx", documents.DOCX)):
+    _document_view(
+        f"Quyết định ({_fmt.upper()})",
+        f"Quyết định theo thể thức Nghị định 30/2020. {DRAFT_OR_SIGNED}",
+        _type,
+        f"decision_{_fmt}",
+        f"decision.{_fmt}",
+        lambda decision, fmt=_fmt: documents.decision_file(db.session, decision, fmt),
+    )
+    _document_view(
+        f"Tờ trình ({_fmt.upper()})",
+        "Tờ trình của Phòng Nội vụ đề nghị Chủ tịch quyết định khen thưởng theo kết quả họp Hội đồng.",
+        _type,
+        f"proposal_letter_{_fmt}",
+        f"proposal-letter.{_fmt}",
+        lambda decision, fmt=_fmt: documents.proposal_letter_file(db.session, decision, fmt),
+    )
+
+
+@blp.route(f"/<{ID}:decision_id>/certificates/<int(min=1, max=100000):position>.pdf", methods=["GET"])
+@blp.doc(
+    summary="Giấy khen (PDF)",
+    description="Giấy khen của người, tập thể ở dòng `position` của Điều 1 (từ 1), với số, ngày quyết định và số sổ "
+    "vàng. Chỉ khi quyết định đã ký (422 khi chưa); 404 khi không có dòng đó. Luôn tải về dưới dạng tệp đính kèm.",
+)
+@blp.problems(401, 403, 404)
+@api_permission_required(can_view_decision, load=load_decision)
+@blp.response(200, content_type=documents.PDF, description="Tệp PDF.")
+def certificate_pdf(decision_id: int, position: int):
+    try:
+        file = documents.certificate_file(db.session, load_decision(decision_id), position)
+    except LookupError:
+        abort(404)
+    return _download(file)
