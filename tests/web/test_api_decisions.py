@@ -236,3 +236,12 @@ def test_a_draft_has_its_documents_but_no_certificate(api, user, tmp_path):  # n
     refused = problem(api.get("noivu", f"/decisions/{created['id']}/certificates/1.pdf"), 422)
     assert refused["errors"] == {"decision": ["Quyết định chưa được ký, nên chưa in được giấy khen."]}
     assert problem(api.get("canbo.pleikan", f"/decisions/{created['id']}/decision.pdf"), 403)
+
+
+def test_a_deputy_chairman_signs_for_the_chairman(api, user):  # noqa: F811
+    decision = awaiting_signature(user, awaiting_decision())
+    unknown = problem(act(api, "chutich", decision.id, "sign", decision.version, capacity="secretary"), 422)
+    assert list(unknown["errors"]) == ["data.capacity"]
+    signed = act(api, "chutich", decision.id, "sign", decision.version, capacity="deputy")
+    assert signed.status_code == 200, signed.json
+    assert (signed.json["number_text"], signed.json["signer_capacity"]) == ("1/QĐ-UBND", "deputy")

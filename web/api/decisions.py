@@ -44,6 +44,7 @@ blp = ApiBlueprint(
 )
 VERSION = "Phiên bản quyết định người gọi đã thấy; khác phiên bản hiện tại → 409."
 MAX_ITEMS = 500
+SIGNER_CAPACITIES = ("chairman", "deputy")
 
 
 def load_decision(decision_id: int, **_) -> Decision:
@@ -105,7 +106,7 @@ class DecisionItemSchema(Schema):
 
 class DecisionSchema(DecisionSummarySchema):
     signer = fields.String(attribute="signer.full_name", allow_none=True)
-    signer_capacity = fields.String(allow_none=True, metadata={"enum": ["chairman", "deputy"]})
+    signer_capacity = fields.String(allow_none=True, metadata={"enum": list(SIGNER_CAPACITIES)})
     content = fields.Nested(ContentSchema)
     items = fields.List(fields.Nested(DecisionItemSchema), metadata={"description": "Điều 1, theo danh hiệu."})
     amounts_are_estimates = fields.Boolean(
@@ -169,6 +170,13 @@ class DecisionUpdateSchema(InputSchema):
 
 class DecisionTransitionDataSchema(InputSchema):
     comment = Text(load_default="", validate=max_length(2000))
+    capacity = Text(
+        load_default="chairman",
+        validate=one_of(SIGNER_CAPACITIES),
+        metadata={
+            "description": "sign: chairman (TM. Ủy ban nhân dân / Chủ tịch) hoặc deputy (KT. Chủ tịch / Phó Chủ tịch)."
+        },
+    )
 
 
 class DecisionTransitionSchema(InputSchema):
@@ -177,7 +185,9 @@ class DecisionTransitionSchema(InputSchema):
     data = NestedObject(
         DecisionTransitionDataSchema,
         load_default=dict,
-        metadata={"description": "`comment`: ý kiến khi trình ký, lý do khi trả lại (bắt buộc)."},
+        metadata={
+            "description": "`comment`: ý kiến khi trình ký, lý do khi trả lại (bắt buộc); `capacity`: tư cách ký."
+        },
     )
 
 
@@ -321,10 +331,11 @@ def update_decision(body: dict, decision_id: int):
 @blp.doc(
     summary="Trình ký, trả lại, ký, ban hành",
     description="`trigger`: submit_for_signature (Phòng Nội vụ trình ký), send_back (Chủ tịch trả lại, `data."
-    "comment` bắt buộc), sign (Chủ tịch ký hôm nay: cấp số tiếp theo trong sổ của năm, chốt tiền thưởng, ghi sổ "
-    "khen thưởng, hồ sơ được quyết định rồi kết thúc) hoặc publish (ban hành); `version`: phiên bản người gọi đã "
-    "thấy. 403: người gọi không được thực hiện thao tác này; 409: không được phép ở trạng thái hiện tại hoặc đã "
-    "bị người khác thay đổi; 422: `failures` liệt kê điều kiện chưa thỏa.",
+    "comment` bắt buộc), sign (ký hôm nay với `data.capacity`: chairman, mặc định, hoặc deputy khi Phó Chủ tịch "
+    "ký thay; cấp số tiếp theo trong sổ của năm, chốt tiền thưởng, ghi sổ khen thưởng, hồ sơ được quyết định rồi "
+    "kết thúc) hoặc publish (ban hành); `version`: phiên bản người gọi đã thấy. 403: người gọi không được thực "
+    "hiện thao tác này; 409: không được phép ở trạng thái hiện tại hoặc đã bị người khác thay đổi; 422: "
+    "`failures` liệt kê điều kiện chưa thỏa.",
 )
 @blp.problems(401, 403, 404, 409)
 @api_permission_required(can_view_decision, load=load_decision)
