@@ -52,9 +52,10 @@ KEEPS_SESSIONS = frozenset({"office", "secretary"})
 PRESIDES = KEEPS_SESSIONS | {"chairman"}
 SEES_SESSION = PRESIDES | {"member"}
 KEEPS_MEMBERS = frozenset({"office", "admin"})
-# The sample decision is a draft of the district: its office, secretary and chairman read it; the office drafts.
-SEES_DECISION = frozenset({"office", "secretary", "chairman"})
-DRAFTS_DECISION = frozenset({"office"})
+# The sample decision is a draft of Ngọc Hồi with no awardee yet: its office, secretary and chairman read it, the
+# office drafts and edits (submitting it for signature is then refused: no awardee, 422).
+READS_DECISIONS = frozenset({"office", "secretary", "chairman"})
+DRAFTS_DECISIONS = frozenset({"office"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -201,17 +202,17 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_council.enter_paper_totals", "POST"): RUNS_POLLS,
     ("api_council.get_ballot", "GET"): VOTES,
     ("api_council.vote", "POST"): VOTES,
-    ("api_decisions.list_decisions", "GET"): SEES_DECISION,
-    ("api_decisions.create_decision", "POST"): DRAFTS_DECISION,
-    ("api_decisions.get_decision", "GET"): SEES_DECISION,
-    ("api_decisions.update_decision", "PUT"): DRAFTS_DECISION,
+    ("api_decisions.list_decisions", "GET"): READS_DECISIONS,
+    ("api_decisions.create_decision", "POST"): DRAFTS_DECISIONS,
+    ("api_decisions.get_decision", "GET"): READS_DECISIONS,
+    ("api_decisions.update_decision", "PUT"): DRAFTS_DECISIONS,
     # The chairman signs and sends back, the office submits and publishes: the engine judges each trigger.
-    ("api_decisions.transition", "POST"): SEES_DECISION,
-    ("api_decisions.decision_pdf", "GET"): SEES_DECISION,
-    ("api_decisions.decision_docx", "GET"): SEES_DECISION,
-    ("api_decisions.proposal_letter_pdf", "GET"): SEES_DECISION,
-    ("api_decisions.proposal_letter_docx", "GET"): SEES_DECISION,
-    ("api_decisions.certificate_pdf", "GET"): SEES_DECISION,
+    ("api_decisions.transition", "POST"): READS_DECISIONS,
+    ("api_decisions.decision_pdf", "GET"): READS_DECISIONS,
+    ("api_decisions.decision_docx", "GET"): READS_DECISIONS,
+    ("api_decisions.proposal_letter_pdf", "GET"): READS_DECISIONS,
+    ("api_decisions.proposal_letter_docx", "GET"): READS_DECISIONS,
+    ("api_decisions.certificate_pdf", "GET"): READS_DECISIONS,
 }
 
 
