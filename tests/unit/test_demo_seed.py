@@ -4,19 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import (
-    Authority,
-    Base,
-    Council,
-    Movement,
-    MovementRegistration,
-    Nomination,
-    Nominee,
-    RuleSet,
-    Unit,
-    User,
-    db,
-)
+from models import Authority, Base, Council, Movement, MovementRegistration, Nomination, RuleSet, Unit, User, db
 from workflow.accounts.users import authenticate
 from workflow.demo.seed import seed_demo
 
@@ -239,7 +227,7 @@ def test_the_demo_council_held_a_session_on_10_june_and_meets_again_on_the_story
 
 
 def test_the_first_rounds_approved_nominees_of_plei_kan_and_dak_xu_are_awarded_by_decision_1_of_2025(app):
-    from models import Decision, RegistryEntry
+    from models import Decision, Nominee, RegistryEntry
     from workflow.decisions import documents
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0

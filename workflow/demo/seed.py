@@ -6,7 +6,6 @@ own units, council and logins, so a new dossier made today goes to an authority 
 Idempotent: every row is looked up by its unique code or username and only missing rows are created;
 existing rows are never changed, so `flask seed-demo` can run on every start without undoing what users
 did since (passwords included)."""
-
 from __future__ import annotations
 
 from collections import Counter
@@ -170,20 +169,12 @@ MOVEMENT_CONTENTS = [
 ]
 REGISTRATION_YEAR = 2024
 REGISTRATIONS = [
-    (
-        "TT-PLEIKAN",
-        "Hoàn thành 100% dự toán thu ngân sách được giao; giải quyết đúng hạn 100% hồ sơ thủ tục hành "
-        "chính; giữ vững an ninh trật tự trên địa bàn.",
-    ),
-    (
-        "XA-DAKXU",
-        "Duy trì các tiêu chí xã nông thôn mới; giảm 3% tỷ lệ hộ nghèo; bảo đảm an ninh trật tự khu vực biên giới.",
-    ),
-    (
-        "P-GDDT",
-        "Duy trì phổ cập giáo dục các cấp; tỷ lệ học sinh chuyên cần đạt 98%; ít nhất 2 sáng kiến được công "
-        "nhận cấp huyện.",
-    ),
+    ("TT-PLEIKAN", "Hoàn thành 100% dự toán thu ngân sách được giao; giải quyết đúng hạn 100% hồ sơ thủ tục hành "
+                   "chính; giữ vững an ninh trật tự trên địa bàn."),
+    ("XA-DAKXU", "Duy trì các tiêu chí xã nông thôn mới; giảm 3% tỷ lệ hộ nghèo; bảo đảm an ninh trật tự khu vực "
+                 "biên giới."),
+    ("P-GDDT", "Duy trì phổ cập giáo dục các cấp; tỷ lệ học sinh chuyên cần đạt 98%; ít nhất 2 sáng kiến được công "
+               "nhận cấp huyện."),
 ]
 
 KIND_LABELS = {
@@ -237,60 +228,24 @@ def _authorities(session: Session, report: SeedReport) -> tuple[Authority, Autho
     """Kon Tum and Ngọc Hồi until 30 June 2025, and who took over from 1 July: the district and its successor.
     The successors come first, so every row refers only to rows made before it."""
     merged = _ensure(
-        session,
-        report,
-        "authorities",
-        Authority,
-        {"code": MERGED_PROVINCE_CODE},
-        name="Ủy ban nhân dân tỉnh Quảng Ngãi",
-        short_name="UBND tỉnh Quảng Ngãi",
-        level="province",
-        place_name="Quảng Ngãi",
-        valid_from=MERGER,
-        valid_to=None,
+        session, report, "authorities", Authority, {"code": MERGED_PROVINCE_CODE},
+        name="Ủy ban nhân dân tỉnh Quảng Ngãi", short_name="UBND tỉnh Quảng Ngãi", level="province",
+        place_name="Quảng Ngãi", valid_from=MERGER, valid_to=None,
     )
     successor = _ensure(
-        session,
-        report,
-        "authorities",
-        Authority,
-        {"code": SUCCESSOR_CODE},
-        name=SUCCESSOR_NAME,
-        short_name=SUCCESSOR_SHORT_NAME,
-        level="commune",
-        place_name="Plei Kần",
-        parent=merged,
-        valid_from=MERGER,
-        valid_to=None,
+        session, report, "authorities", Authority, {"code": SUCCESSOR_CODE},
+        name=SUCCESSOR_NAME, short_name=SUCCESSOR_SHORT_NAME, level="commune",
+        place_name="Plei Kần", parent=merged, valid_from=MERGER, valid_to=None,
     )
     province = _ensure(
-        session,
-        report,
-        "authorities",
-        Authority,
-        {"code": "UBND-KONTUM"},
-        name="Ủy ban nhân dân tỉnh Kon Tum",
-        short_name="UBND tỉnh Kon Tum",
-        level="province",
-        place_name="Kon Tum",
-        valid_from=FOUNDED,
-        valid_to=DISTRICT_END,
-        successor=merged,
+        session, report, "authorities", Authority, {"code": "UBND-KONTUM"},
+        name="Ủy ban nhân dân tỉnh Kon Tum", short_name="UBND tỉnh Kon Tum", level="province",
+        place_name="Kon Tum", valid_from=FOUNDED, valid_to=DISTRICT_END, successor=merged,
     )
     district = _ensure(
-        session,
-        report,
-        "authorities",
-        Authority,
-        {"code": DISTRICT_CODE},
-        name="Ủy ban nhân dân huyện Ngọc Hồi",
-        short_name="UBND huyện Ngọc Hồi",
-        level="district",
-        place_name="Ngọc Hồi",
-        parent=province,
-        valid_from=FOUNDED,
-        valid_to=DISTRICT_END,
-        successor=successor,
+        session, report, "authorities", Authority, {"code": DISTRICT_CODE},
+        name="Ủy ban nhân dân huyện Ngọc Hồi", short_name="UBND huyện Ngọc Hồi", level="district",
+        place_name="Ngọc Hồi", parent=province, valid_from=FOUNDED, valid_to=DISTRICT_END, successor=successor,
     )
     # The one value the seed fills in on an existing row: a database seeded before successors were recorded.
     for ended, taker in ((province, merged), (district, successor)):
@@ -298,18 +253,9 @@ def _authorities(session: Session, report: SeedReport) -> tuple[Authority, Autho
             ended.successor = taker
     for key, kind, place in COMMUNES:
         _ensure(
-            session,
-            report,
-            "authorities",
-            Authority,
-            {"code": f"UBND-{key}"},
-            name=f"Ủy ban nhân dân {kind} {place}",
-            short_name=f"UBND {kind} {place}",
-            level="commune",
-            place_name=place,
-            parent=district,
-            valid_from=FOUNDED,
-            valid_to=None,
+            session, report, "authorities", Authority, {"code": f"UBND-{key}"},
+            name=f"Ủy ban nhân dân {kind} {place}", short_name=f"UBND {kind} {place}", level="commune",
+            place_name=place, parent=district, valid_from=FOUNDED, valid_to=None,
         )
     session.flush()
     return district, successor
@@ -319,30 +265,14 @@ def _units(session: Session, report: SeedReport, district: Authority, successor:
     units: dict[str, Unit] = {}
     for code, name, kind, parent_code, valid_to in UNITS:
         units[code] = _ensure(
-            session,
-            report,
-            "units",
-            Unit,
-            {"code": code},
-            name=name,
-            kind=kind,
-            authority=district,
-            parent_unit=units.get(parent_code),
-            valid_from=TERM_START,
-            valid_to=valid_to,
+            session, report, "units", Unit, {"code": code},
+            name=name, kind=kind, authority=district, parent_unit=units.get(parent_code),
+            valid_from=TERM_START, valid_to=valid_to,
         )
     for code, name, kind in SUCCESSOR_UNITS:
         units[code] = _ensure(
-            session,
-            report,
-            "units",
-            Unit,
-            {"code": code},
-            name=name,
-            kind=kind,
-            authority=successor,
-            valid_from=MERGER,
-            valid_to=None,
+            session, report, "units", Unit, {"code": code},
+            name=name, kind=kind, authority=successor, valid_from=MERGER, valid_to=None,
         )
     session.flush()
     return units
@@ -354,13 +284,8 @@ def _users(session: Session, report: SeedReport, units: dict[str, Unit]) -> dict
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             user = create_user(
-                session,
-                username=username,
-                full_name=full_name,
-                password=DEMO_PASSWORD,
-                roles=roles,
-                unit_id=units[unit_code].id,
-                email=f"{username}@ngochoi.example",
+                session, username=username, full_name=full_name, password=DEMO_PASSWORD, roles=roles,
+                unit_id=units[unit_code].id, email=f"{username}@ngochoi.example",
             )
             report.created["users"] += 1
         users[username] = user
@@ -377,60 +302,35 @@ class CouncilPlan:
     members: list[tuple[str, str, str]]
 
 
-def _council(
-    session: Session, report: SeedReport, plan: CouncilPlan, units: dict[str, Unit], users: dict[str, User]
-) -> None:
+def _council(session: Session, report: SeedReport, plan: CouncilPlan, units: dict[str, Unit],
+             users: dict[str, User]) -> None:
     term_start, term_end = plan.term
     council = _ensure(
-        session,
-        report,
-        "councils",
-        Council,
-        {"authority_id": plan.authority.id, "name": plan.name},
-        standing_office=units[plan.office_code],
-        term_start=term_start,
-        term_end=term_end,
+        session, report, "councils", Council, {"authority_id": plan.authority.id, "name": plan.name},
+        standing_office=units[plan.office_code], term_start=term_start, term_end=term_end,
         # Thresholds and the ballot type stay null: the rule set in force supplies them.
-        quorum_ratio=None,
-        pass_ratio=None,
-        secret_ballot=None,
+        quorum_ratio=None, pass_ratio=None, secret_ballot=None,
     )
     session.flush()
     for username, role_in_council, position_title in plan.members:
         _ensure(
-            session,
-            report,
-            "council_memberships",
-            CouncilMembership,
+            session, report, "council_memberships", CouncilMembership,
             {"council_id": council.id, "user_id": users[username].id, "term_from": term_start},
-            role_in_council=role_in_council,
-            position_title=position_title,
-            term_to=term_end,
+            role_in_council=role_in_council, position_title=position_title, term_to=term_end,
         )
 
 
 def _movement(session: Session, report: SeedReport, district: Authority, units: dict[str, Unit]) -> None:
     # Launched at creation: the workflow engine governs later changes of state, not the initial one.
     movement = _ensure(
-        session,
-        report,
-        "movements",
-        Movement,
-        {"authority_id": district.id, "name": MOVEMENT_NAME},
-        period_start=TERM_START,
-        period_end=DISTRICT_END,
-        contents=list(MOVEMENT_CONTENTS),
-        description=MOVEMENT_DESCRIPTION,
-        state=MovementState.LAUNCHED,
-        launched_on=date(2020, 3, 1),
+        session, report, "movements", Movement, {"authority_id": district.id, "name": MOVEMENT_NAME},
+        period_start=TERM_START, period_end=DISTRICT_END, contents=list(MOVEMENT_CONTENTS),
+        description=MOVEMENT_DESCRIPTION, state=MovementState.LAUNCHED, launched_on=date(2020, 3, 1),
     )
     session.flush()
     for unit_code, commitments in REGISTRATIONS:
         _ensure(
-            session,
-            report,
-            "movement_registrations",
-            MovementRegistration,
+            session, report, "movement_registrations", MovementRegistration,
             {"movement_id": movement.id, "unit_id": units[unit_code].id, "year": REGISTRATION_YEAR},
             commitments=commitments,
         )
