@@ -39,7 +39,10 @@ def row(day: date) -> Holiday:
 
 
 def names(first: date, last: date) -> list[tuple[date, str]]:
-    return [(h.day, h.name) for h in db.session.scalars(select(Holiday).where(Holiday.day.between(first, last)).order_by(Holiday.day))]
+    return [
+        (h.day, h.name)
+        for h in db.session.scalars(select(Holiday).where(Holiday.day.between(first, last)).order_by(Holiday.day))
+    ]
 
 
 def test_tet_2024_is_thursday_8_to_wednesday_14_february_as_the_government_announced(seeded):
@@ -147,7 +150,9 @@ def test_an_administrator_override_survives_reseeding(seeded, admin):
 def test_overrides_are_audited_with_the_day_they_changed(seeded, admin):
     set_override(db.session, day=date(2024, 2, 14), kind=WORKING_DAY, name="Đi làm mùng năm Tết", actor=admin)
     remove_override(db.session, date(2024, 2, 14), admin)
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "holiday").order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "holiday").order_by(AuditEntry.id)
+    ).all()
     assert [(e.action, e.actor_id, e.data["day"]) for e in entries] == [
         ("holiday_set", admin.id, "2024-02-14"),
         ("holiday_removed", admin.id, "2024-02-14"),

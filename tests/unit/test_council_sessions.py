@@ -55,7 +55,9 @@ def test_scheduling_builds_the_agenda_by_title_then_nominee_and_moves_each_dossi
     assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Đỗ Văn Cường", "Y Thương"]
     assert [a.position for a in agenda] == [1, 2, 3, 4]
     # The session's creation and one `schedule` per dossier; an outbox event per dossier.
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.id > audit_before).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.id > audit_before).order_by(AuditEntry.id)
+    ).all()
     assert sorted(actions) == ["schedule", "schedule", "schedule_session"]
     assert audit_and_outbox_counts() == (audit_before + 3, outbox_before + 2)
     event = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()

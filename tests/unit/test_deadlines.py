@@ -39,7 +39,9 @@ def topics() -> list[str]:
 
 
 def audit_actions(dossier: Dossier) -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.dossier_id == dossier.id).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(select(AuditEntry.action).where(AuditEntry.dossier_id == dossier.id).order_by(AuditEntry.id))
+    )
 
 
 def test_accepting_on_5_february_2024_gives_twenty_working_days_past_tet(insert_dossier):

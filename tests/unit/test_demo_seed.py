@@ -159,7 +159,7 @@ def test_second_seed_changes_nothing(fresh_demo):
 
 
 def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_only_once(app):
-    from models import AuditEntry, CouncilSession, Dossier, OutboxMessage
+    from models import AuditEntry, CouncilSession, Decision, Dossier, OutboxMessage
     from workflow.core.audit import verify_chain
 
     runner = app.test_cli_runner()
@@ -167,14 +167,18 @@ def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_
     assert first.exit_code == 0, first.output
     assert "tài khoản" in first.output and "ngày nghỉ" in first.output
     assert "25 hồ sơ mẫu" in first.output and "3 phiên họp Hội đồng" in first.output
+    assert "1 quyết định khen thưởng" in first.output
 
-    # Each unit: one dossier per state of its path to the office, then the year-end dossier the council approved;
-    # Plei Kần's and Đắk Xú's accepted dossiers are on the story day's agenda, Phòng Giáo dục's waits at the office;
-    # Plei Kần's CSTĐ tỉnh has gone up to the province.
-    states = ["draft", "awaiting_head", "submitted", "returned", "withdrawn", "rejected", "awaiting_decision"]
+    # Each unit: one dossier per state of its path to the office, then the year-end dossier the council approved
+    # (Plei Kần's and Đắk Xú's closed by the chairman's decision, Phòng Giáo dục's waiting for one); Plei Kần's and
+    # Đắk Xú's accepted dossiers are on the story day's agenda, Phòng Giáo dục's waits at the office; Plei Kần's
+    # CSTĐ tỉnh has gone up to the province.
+    states = ["draft", "awaiting_head", "submitted", "returned", "withdrawn", "rejected"]
     for unit_code, others in (
-        ("TT-PLEIKAN", ("in_council", "forwarded")), ("XA-DAKXU", ("in_council",)), ("P-GDDT", ("accepted",))
-    ):  # fmt: skip
+        ("TT-PLEIKAN", ("closed", "in_council", "forwarded")),
+        ("XA-DAKXU", ("closed", "in_council")),
+        ("P-GDDT", ("awaiting_decision", "accepted")),
+    ):
         dossiers = db.session.scalars(select(Dossier).join(Unit).where(Unit.code == unit_code)).all()
         assert sorted(d.state for d in dossiers) == sorted([*states, *others])
     accepted = db.session.scalars(select(Dossier).where(Dossier.state == "accepted")).first()
@@ -188,7 +192,7 @@ def test_flask_seed_demo_makes_dossiers_in_every_state_through_the_services_and_
 
     counts = {
         t: db.session.scalar(select(func.count()).select_from(t))
-        for t in (Dossier, AuditEntry, OutboxMessage, CouncilSession)
+        for t in (Dossier, AuditEntry, OutboxMessage, CouncilSession, Decision)
     }
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
@@ -224,6 +228,31 @@ def test_the_demo_council_held_a_session_on_10_june_and_meets_again_on_the_story
     assert len(today.agenda_items) == 8 and on_agenda == {None}
     units = {db.session.get(Nomination, item.nomination_id).dossier.unit.code for item in today.agenda_items}
     assert units == {"TT-PLEIKAN", "XA-DAKXU"}
+
+
+def test_the_first_rounds_approved_nominees_of_plei_kan_and_dak_xu_are_awarded_by_decision_1_of_2025(app):
+    from models import Decision, Nominee, RegistryEntry
+    from workflow.decisions import documents
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    (decision,) = db.session.scalars(select(Decision)).all()
+    # Signed two days after the session of 10 June 2025, within the district's life (it ended on 30 June 2025).
+    assert (decision.state, decision.number_text, decision.year, decision.signed_on) == (
+        "signed", "1/QĐ-UBND", 2025, date(2025, 6, 12),
+    )  # fmt: skip
+    assert (decision.signer.username, decision.signer_capacity) == ("chutich", "chairman")
+    # The council approved these four (A Tuấn fell short; Trần Thị Thu of Phòng Giáo dục waits for a decision).
+    awarded = {item.nomination.nominee.full_name: item.nomination.state for item in decision.items}
+    assert awarded == dict.fromkeys(("Lê Văn Quang", "Rơ Mah Hiền", "Y Mai", "Nguyễn Văn Sơn"), "awarded")
+    # LĐTT: 0.3 × 2,340,000 VND = 702,000, rounded up to 710,000 VND (docs/DOMAIN.md §3.4).
+    entries = db.session.execute(select(RegistryEntry.decision_number, RegistryEntry.money_vnd)).all()
+    assert sorted(entries) == [("1/QĐ-UBND", 710_000)] * 4
+    waiting = db.session.scalar(select(Nomination).join(Nomination.nominee).where(Nominee.full_name == "Trần Thị Thu"))
+    assert waiting.state == "approved" and waiting.dossier.state == "awaiting_decision"
+    # One certificate per awardee in Article 1's order: Thị trấn Plei Kần before Xã Đắk Xú, then by given name.
+    assert [c.awardee_name for c in documents.certificates(db.session, decision)] == [
+        "Rơ Mah Hiền", "Lê Văn Quang", "Y Mai", "Nguyễn Văn Sơn",
+    ]  # fmt: skip
 
 
 @pytest.mark.today("2026-12-06")

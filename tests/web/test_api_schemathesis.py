@@ -17,8 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
-from models import AgendaItem, Council, CouncilSession, Poll, db
-from tests.decision_helpers import awaiting_decision, awaiting_signature
+from models import AgendaItem, Council, CouncilSession, Decision, Poll, db
 from workflow.accounts.tokens import issue_token
 from workflow.demo.seed import seed_demo
 from workflow.registry import initiatives as register
@@ -82,7 +81,9 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "unit_id": dossier.unit_id,
         "session_id": council_session.id,
         "poll_id": poll.id,
-        "decision_id": awaiting_signature(user, awaiting_decision()).id,
+        # The demo's signed decision (1/QĐ-UBND of 2025) and its first certificate.
+        "decision_id": db.session.scalar(select(Decision.id).order_by(Decision.id)),
+        "position": 1,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

@@ -151,7 +151,9 @@ def test_office_adds_and_ends_a_membership_audited(app, district_council, user):
     assert ended.status_code == 302
     db.session.expire_all()
     assert str(db.session.get(CouncilMembership, membership.id).term_to) == "2025-06-18"
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "council_membership").order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "council_membership").order_by(AuditEntry.id)
+    ).all()
     assert actions == ["add_member", "end_membership"]
 
 

@@ -12,9 +12,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
-from tests.decision_helpers import awaiting_decision, awaiting_signature
 from web import create_app
 from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
@@ -61,6 +60,12 @@ PUBLIC = {
 }  # fmt: skip
 KEEPS_REVOCATIONS = frozenset({"office", "chairman"})
 SIGNS = frozenset({"chairman"})
+
+
+# The sample decision is a draft of Ngọc Hồi with no awardee yet: its office, secretary and chairman read it, the
+# office drafts and edits (submitting it for signature is then refused: no awardee, 422).
+READS_DECISIONS = frozenset({"office", "secretary", "chairman"})
+DRAFTS_DECISIONS = frozenset({"office"})
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("auth.logout", "POST"): EVERYONE,
@@ -227,6 +232,17 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_revocations.list_revocations", "GET"): KEEPS_REVOCATIONS,
     ("api_revocations.propose", "POST"): frozenset({"office"}),
     ("api_revocations.sign", "POST"): SIGNS,
+    ("api_decisions.list_decisions", "GET"): READS_DECISIONS,
+    ("api_decisions.create_decision", "POST"): DRAFTS_DECISIONS,
+    ("api_decisions.get_decision", "GET"): READS_DECISIONS,
+    ("api_decisions.update_decision", "PUT"): DRAFTS_DECISIONS,
+    # The chairman signs and sends back, the office submits and publishes: the engine judges each trigger.
+    ("api_decisions.transition", "POST"): READS_DECISIONS,
+    ("api_decisions.decision_pdf", "GET"): READS_DECISIONS,
+    ("api_decisions.decision_docx", "GET"): READS_DECISIONS,
+    ("api_decisions.proposal_letter_pdf", "GET"): READS_DECISIONS,
+    ("api_decisions.proposal_letter_docx", "GET"): READS_DECISIONS,
+    ("api_decisions.certificate_pdf", "GET"): READS_DECISIONS,
 }
 
 
@@ -281,8 +297,11 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     db.session.flush()
     poll = Poll(agenda_item_id=item.id)
     db.session.add(poll)
+    decision = Decision(
+        authority_id=dossier.authority_id, summary="Về việc khen thưởng", drafted_by_id=user("noivu").id, content={}
+    )
+    db.session.add(decision)
     db.session.commit()
-    decision = awaiting_signature(user, awaiting_decision())
     return {
         "council_id": council.id,
         "session_id": council_session.id,
@@ -304,6 +323,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "initiative_id": initiative.id,
         "unit_id": dossier.unit_id,
         "decision_id": decision.id,
+        "position": 1,
     }
 
 

@@ -16,6 +16,7 @@ from web.access import public
 from web.api import (
     auth,
     council,
+    decisions,
     dossiers,
     findings,
     forwarding,
@@ -98,6 +99,7 @@ def init_api(app: Flask) -> Api:
     for blueprint in (
         auth.blp,
         council.blp,
+        decisions.blp,
         dossiers.blp,
         findings.blp,
         forwarding.blp,

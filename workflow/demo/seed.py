@@ -31,6 +31,7 @@ from models.movement import MovementState
 from workflow.accounts.users import create_user
 from workflow.core.calendar import seed_holidays
 from workflow.demo.council import seed_demo_council
+from workflow.demo.decisions import seed_demo_decisions
 from workflow.demo.dossiers import seed_demo_dossiers
 from workflow.demo.forwarding import seed_demo_forwarding
 from workflow.rules.rulesets import LoadReport, load_rulesets
@@ -190,6 +191,7 @@ KIND_LABELS = {
     "holidays": "ngày nghỉ, ngày làm bù",
     "dossiers": "hồ sơ mẫu",
     "council_sessions": "phiên họp Hội đồng",
+    "decisions": "quyết định khen thưởng",
 }
 
 
@@ -361,4 +363,5 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
         report.created["dossiers"] += dossiers
         report.created["council_sessions"] += council_sessions
         report.created.update(seed_demo_forwarding(session, upload_dir))
+        report.created["decisions"] += seed_demo_decisions(session)
     return report
