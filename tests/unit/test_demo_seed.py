@@ -245,7 +245,11 @@ def test_the_first_rounds_approved_nominees_of_plei_kan_and_dak_xu_are_awarded_b
     awarded = {item.nomination.nominee.full_name: item.nomination.state for item in decision.items}
     assert awarded == dict.fromkeys(("Lê Văn Quang", "Rơ Mah Hiền", "Y Mai", "Nguyễn Văn Sơn"), "awarded")
     # LĐTT: 0.3 × 2,340,000 VND = 702,000, rounded up to 710,000 VND (docs/DOMAIN.md §3.4).
-    entries = db.session.execute(select(RegistryEntry.decision_number, RegistryEntry.money_vnd)).all()
+    entries = db.session.execute(
+        select(RegistryEntry.decision_number, RegistryEntry.money_vnd).where(
+            RegistryEntry.decision_date >= decision.signed_on
+        )
+    ).all()
     assert sorted(entries) == [("1/QĐ-UBND", 710_000)] * 4
     waiting = db.session.scalar(select(Nomination).join(Nomination.nominee).where(Nominee.full_name == "Trần Thị Thu"))
     assert waiting.state == "approved" and waiting.dossier.state == "awaiting_decision"
