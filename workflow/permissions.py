@@ -249,6 +249,16 @@ def can_draft_decision(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.OFFICE)
 
 
+def can_list_decisions(user: User | None, obj: object = None) -> bool:
+    """The office, the secretary and the chairman read their authority's decisions, drafts included."""
+    return _active(user) and user.unit is not None and user.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+
+
+def can_view_decision(user: User | None, obj) -> bool:
+    """A decision, with its documents, is read by its own authority's office, secretary and chairman."""
+    return _authority_member(user, obj, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+
+
 def can_view_rulesets(user: User | None, obj: object = None) -> bool:
     """The people who maintain or apply the rules read them; only the administrator changes anything."""
     return _active(user) and user.has_role(Role.ADMIN, Role.OFFICE, Role.SECRETARY)

@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, IdentityMatch, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -52,6 +52,10 @@ KEEPS_SESSIONS = frozenset({"office", "secretary"})
 PRESIDES = KEEPS_SESSIONS | {"chairman"}
 SEES_SESSION = PRESIDES | {"member"}
 KEEPS_MEMBERS = frozenset({"office", "admin"})
+# The sample decision is a draft of Ngọc Hồi with no awardee yet: its office, secretary and chairman read it, the
+# office drafts and edits (submitting it for signature is then refused: no awardee, 422).
+READS_DECISIONS = frozenset({"office", "secretary", "chairman"})
+DRAFTS_DECISIONS = frozenset({"office"})
 PUBLIC = {"static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page"}
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
@@ -149,6 +153,19 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("council.members_index", "GET"): KEEPS_MEMBERS,
     ("council.add_member", "POST"): KEEPS_MEMBERS,
     ("council.end_member", "POST"): KEEPS_MEMBERS,
+    ("decisions.index", "GET"): READS_DECISIONS,
+    ("decisions.new", "GET"): DRAFTS_DECISIONS,
+    ("decisions.new", "POST"): DRAFTS_DECISIONS,
+    ("decisions.show", "GET"): READS_DECISIONS,
+    ("decisions.edit", "GET"): DRAFTS_DECISIONS,
+    ("decisions.edit", "POST"): DRAFTS_DECISIONS,
+    ("decisions.act", "POST"): DRAFTS_DECISIONS,
+    ("decisions.decision_pdf", "GET"): READS_DECISIONS,
+    ("decisions.decision_docx", "GET"): READS_DECISIONS,
+    ("decisions.letter_pdf", "GET"): READS_DECISIONS,
+    ("decisions.letter_docx", "GET"): READS_DECISIONS,
+    # Before signing a certificate is refused (422) to those who may read the decision.
+    ("decisions.certificate", "GET"): READS_DECISIONS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -252,6 +269,10 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     db.session.flush()
     poll = Poll(agenda_item_id=item.id)
     db.session.add(poll)
+    decision = Decision(
+        authority_id=dossier.authority_id, summary="Về việc khen thưởng", drafted_by_id=user("noivu").id, content={}
+    )
+    db.session.add(decision)
     db.session.commit()
     return {
         "council_id": council.id,
@@ -273,6 +294,8 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "year": 2023,
         "initiative_id": initiative.id,
         "unit_id": dossier.unit_id,
+        "decision_id": decision.id,
+        "position": 1,
     }
 
 
@@ -283,6 +306,7 @@ TRIGGERS = {
     "council_polls.act": "start",
     "council_polls.act_on_all": "finish",
     "registry.resolve_match": "reject_identity",
+    "decisions.act": "submit_for_signature",
 }
 
 

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         council,
         council_polls,
+        decisions,
         dossiers,
         holidays,
         home,
@@ -39,3 +40,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units.bp)
     app.register_blueprint(council.bp)
     app.register_blueprint(council_polls.bp)
+    app.register_blueprint(decisions.bp)

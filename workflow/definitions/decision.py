@@ -25,7 +25,7 @@ TRANSITIONS = (
                "decision.sent_back", (), (g.has_comment,), style="outline-secondary",
                service=f"{SERVICES}:send_back"),
     Transition("sign", (S.AWAITING_SIGNATURE,), S.SIGNED, "Ký quyết định", p.can_decide, "decision.signed", (),
-               (g.signer_capacity_known, g.decided_in_office), asks=(),
+               (g.signer_capacity_known, g.decided_in_office), asks=("capacity",),
                service=f"{SERVICES}:sign_decision"),
     Transition("publish", (S.SIGNED,), S.PUBLISHED, "Ban hành quyết định", p.can_draft_decision,
                "decision.published", asks=(), service=f"{SERVICES}:publish"),

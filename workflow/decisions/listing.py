@@ -1,0 +1,19 @@
+"""Which decisions a reader finds: their own authority's, newest first; drafts have no year until they are signed,
+so a year filter finds only signed (or later) decisions of that register year."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from models import Decision, User
+
+
+def visible_decisions(actor: User, *, state: str | None = None, year: int | None = None) -> Select:
+    """The actor's authority's decisions, optionally in one state or of one register year, newest first."""
+    authority = actor.authority
+    query = select(Decision).where(Decision.authority_id == (authority.id if authority else None))
+    if state is not None:
+        query = query.where(Decision.state == state)
+    if year is not None:
+        query = query.where(Decision.year == year)
+    return query.order_by(Decision.id.desc())
