@@ -166,6 +166,9 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("decisions.letter_docx", "GET"): READS_DECISIONS,
     # Before signing a certificate is refused (422) to those who may read the decision.
     ("decisions.certificate", "GET"): READS_DECISIONS,
+    # The draft has no signed copy: attaching is refused (422), downloading finds none (404).
+    ("decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
+    ("decisions.signed_copy_file", "GET"): READS_DECISIONS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,

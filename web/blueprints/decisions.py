@@ -5,12 +5,14 @@ decision and the proposal letter as PDF and DOCX, each awardee's certificate onc
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -28,7 +30,7 @@ from workflow.core.errors import InvalidInput
 from workflow.core.machines import DECISION
 from workflow.core.messages import msg
 from workflow.core.today import local_today
-from workflow.decisions import documents, drafting
+from workflow.decisions import documents, drafting, signed_copy
 from workflow.decisions.candidates import candidates
 from workflow.decisions.listing import visible_decisions
 from workflow.permissions import can_draft_decision, can_list_decisions, can_perform, can_view_decision
@@ -63,6 +65,13 @@ def _each_line(form, field) -> None:
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SignedCopyForm(FlaskForm):
+    version = WholeNumberField(validators=[Optional()], low=0)
+    file = FileField(
+        _l("Bản chính đã ký (PDF, JPG, PNG; tối đa 20 MB)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))]
+    )
 
 
 class DraftForm(FlaskForm):
@@ -277,7 +286,7 @@ def act(decision_id: int, trigger: str):
     return redirect(url_for(".show", decision_id=decision.id))
 
 
-def _page(decision: Decision, transition_form: TransitionForm | None = None):
+def _page(decision: Decision, transition_form: TransitionForm | None = None, copy_form: SignedCopyForm | None = None):
     actions = [DECISION.transitions[t] for t in available_triggers(DECISION, decision, current_user)]
     form = transition_form or TransitionForm(version=decision.version)
     if transition_form is not None:
@@ -295,6 +304,8 @@ def _page(decision: Decision, transition_form: TransitionForm | None = None):
         dossiers=drafting.dossiers_of(decision),
         sent_back=_last_send_back(decision),
         can_edit=can_draft_decision(current_user, decision) and decision.state == DecisionState.DRAFT,
+        copy_form=copy_form or SignedCopyForm(version=decision.version),
+        can_attach=signed and can_draft_decision(current_user, decision),
         place_date=place_and_date(doc.letterhead),
         article_1=ARTICLE_1,
         thousands=thousands,
@@ -361,3 +372,48 @@ def certificate(decision_id: int, position: int):
     except LookupError:
         abort(404)
     return _send(file)
+
+
+# --- the signed copy -------------------------------------------------------------------------------------------------
+
+
+@bp.post(f"/<{ID}:decision_id>/signed-copy")
+@permission_required(can_draft_decision, load=load_decision)
+def attach_signed_copy(decision_id: int):
+    decision = load_decision(decision_id)
+    form = SignedCopyForm()
+    if form.validate_on_submit():
+        try:
+            signed_copy.attach_signed_copy(
+                db.session,
+                decision,
+                form.file.data.stream,
+                form.file.data.filename,
+                current_user,
+                upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+                version=form.version.data,
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            for message in attach_errors(form, error.errors):
+                flash(message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã đính kèm bản chính đã ký."), "success")
+            return redirect(url_for(".show", decision_id=decision.id, _anchor="signed-copy"))
+    db.session.rollback()
+    return _page(decision, copy_form=form), 422
+
+
+@bp.get(f"/<{ID}:decision_id>/signed-copy")
+@permission_required(can_view_decision, load=load_decision)
+def signed_copy_file(decision_id: int):
+    """Always an attachment, under the type recognised at upload and a name made from the decision's number."""
+    decision = load_decision(decision_id)
+    path = signed_copy.signed_copy_path(decision, Path(current_app.config["UPLOAD_DIR"]))
+    if path is None or not path.is_file():
+        abort(404)
+    media_type, name = signed_copy.served_as(decision)
+    response = send_file(path, mimetype=media_type, download_name=name, as_attachment=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
