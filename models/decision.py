@@ -63,6 +63,13 @@ class Decision(WorkflowState, Timestamped, db.Model):
     # What the office edits while drafting and the rendering lays out (docs/DOMAIN.md §7): legal_bases (the
     # "Căn cứ …" lines), recital ("Xét đề nghị của …"), executors (Article 2) and recipients (Nơi nhận).
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The scan of the paper original the chairman signed (PDF or image), stored by content hash like a dossier's
+    # documents (workflow/decisions/signed_copy.py); the uploader's file name is kept for display only.
+    signed_copy_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_copy_filename: Mapped[str | None] = mapped_column(String(255))
+    signed_copy_media_type: Mapped[str | None] = mapped_column(String(100))
+    signed_copy_size: Mapped[int | None] = mapped_column(Integer)
+    signed_copy_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     authority: Mapped[Authority] = relationship()
     signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])
@@ -81,6 +88,10 @@ class Decision(WorkflowState, Timestamped, db.Model):
         ),
         CheckConstraint(
             "signer_capacity IS NULL OR signer_capacity IN ('chairman', 'deputy')", name="signer_capacity_known"
+        ),
+        CheckConstraint(
+            "signed_copy_sha256 IS NULL OR state IN ('signed', 'published', 'revoked')",
+            name="signed_copy_only_when_signed",
         ),
     )
 

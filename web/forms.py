@@ -101,6 +101,11 @@ REASON_CHOICES = {
     "law_violation": _l("Vi phạm pháp luật"),
 }
 
+CAPACITY_CHOICES = {
+    "chairman": _l("Chủ tịch (TM. Ủy ban nhân dân)"),
+    "deputy": _l("Phó Chủ tịch (KT. Chủ tịch)"),
+}
+
 
 class DossierForm(FlaskForm):
     procedure = SelectField(_l("Thủ tục"), choices=options(PROCEDURE_CHOICES))
@@ -163,3 +168,8 @@ class TransitionForm(FlaskForm):
     sign_off = BooleanField(_l("Tôi đã ký tờ trình đề nghị của đơn vị"))
     # The dossier page offers its authority's scheduled sessions (web/presenters.py); the service checks the pick.
     council_session_id = SelectField(_l("Phiên họp của Hội đồng"), choices=[], validate_choice=False)
+    # Signing a decision: for the committee as its chairman (TM.) or in the chairman's place as a deputy (KT.); the
+    # service's guard refuses anything else.
+    capacity = SelectField(
+        _l("Ký với tư cách"), choices=options(CAPACITY_CHOICES), default="chairman", validate_choice=False
+    )

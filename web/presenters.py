@@ -120,6 +120,7 @@ def dialog_inputs(form: TransitionForm) -> dict:
         "reason": form.reason.data or None,
         "sign_off": bool(form.sign_off.data),
         "council_session_id": _chosen_id(form.council_session_id.data),
+        "capacity": form.capacity.data or None,
     }
 
 

@@ -173,6 +173,22 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("revocations.new", "GET"): frozenset({"office"}),
     ("revocations.new", "POST"): frozenset({"office"}),
     ("revocations.sign", "POST"): SIGNS,
+    ("decisions.index", "GET"): READS_DECISIONS,
+    ("decisions.new", "GET"): DRAFTS_DECISIONS,
+    ("decisions.new", "POST"): DRAFTS_DECISIONS,
+    ("decisions.show", "GET"): READS_DECISIONS,
+    ("decisions.edit", "GET"): DRAFTS_DECISIONS,
+    ("decisions.edit", "POST"): DRAFTS_DECISIONS,
+    ("decisions.act", "POST"): DRAFTS_DECISIONS,
+    ("decisions.decision_pdf", "GET"): READS_DECISIONS,
+    ("decisions.decision_docx", "GET"): READS_DECISIONS,
+    ("decisions.letter_pdf", "GET"): READS_DECISIONS,
+    ("decisions.letter_docx", "GET"): READS_DECISIONS,
+    # Before signing a certificate is refused (422) to those who may read the decision.
+    ("decisions.certificate", "GET"): READS_DECISIONS,
+    # The draft has no signed copy: attaching is refused (422), downloading finds none (404).
+    ("decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
+    ("decisions.signed_copy_file", "GET"): READS_DECISIONS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_auth.revoke", "DELETE"): EVERYONE,
@@ -334,6 +350,7 @@ TRIGGERS = {
     "council_polls.act": "start",
     "council_polls.act_on_all": "finish",
     "registry.resolve_match": "reject_identity",
+    "decisions.act": "submit_for_signature",
 }
 
 

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         council,
         council_polls,
+        decisions,
         dossiers,
         forwarding,
         holidays,
@@ -45,3 +46,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(revocations.bp)
     app.register_blueprint(forwarding.bp)
+    app.register_blueprint(decisions.bp)

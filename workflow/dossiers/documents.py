@@ -114,10 +114,13 @@ def content_path(upload_dir: Path, sha256: str) -> Path:
     return upload_dir / sha256[:2] / sha256[2:4] / sha256
 
 
-def store_content(stream: BinaryIO, upload_dir: Path, display_name: str) -> StoredFile:
+def store_content(
+    stream: BinaryIO, upload_dir: Path, display_name: str, *, accepted: tuple[str, ...] | None = None
+) -> StoredFile:
     """Copy the stream into the content store; raise InvalidInput (and keep nothing) when too big, of an
     unrecognised type, or of a type the display name's extension does not match. The type is known only once the
-    bytes are in, so the name is checked here, before the file takes its place in the store."""
+    bytes are in, so the name is checked here, before the file takes its place in the store. `accepted` narrows the
+    types taken to some of MEDIA_TYPES' values."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     fd, tmp_name = tempfile.mkstemp(prefix="upload-", dir=upload_dir)
@@ -143,6 +146,11 @@ def store_content(stream: BinaryIO, upload_dir: Path, display_name: str) -> Stor
                         )
                     ]
                 }
+            )
+        if accepted is not None and media_type not in accepted:
+            kinds = ", ".join(EXTENSIONS[kind][0][1:].upper() for kind in accepted)
+            raise InvalidInput(
+                {"file": [msg("Định dạng tệp không được chấp nhận ở đây: chỉ nhận %(kinds)s.", kinds=kinds)]}
             )
         if extension_errors := check_extension(display_name, media_type):
             raise InvalidInput({"file": extension_errors})
