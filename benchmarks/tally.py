@@ -10,7 +10,8 @@ and every member has voted, written with bulk SQL as test setup (a secret poll's
 its counters set; some polls reach two thirds, some do not). Timed, each in a fresh session: (a) `tally` of the
 1,000 polls, loaded in one query; (b) the secretary finishing, then publishing, every poll at once through the
 engine's batch path (each poll's finish and publish, the nomination's approve or not_approve, each dossier's
-close_review: every one an audited transition with its outbox event), committed once. Figures are medians of --runs runs.
+close_review: every one an audited transition with its outbox event), committed once. Figures are medians of
+--runs runs.
 
 Usage: .venv/bin/python benchmarks/tally.py [--runs 3] [--dossiers 100]
 """
