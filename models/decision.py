@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from models.dossier import Nomination
 
 DOCUMENT_TYPES = ("QĐ", "TTr", "BB", "BC", "KH")
+# The golden book (sổ vàng) is not a document type but is counted in the same table: one row per authority, under
+# GOLDEN_BOOK_YEAR, because the book runs on across years (workflow/decisions/numbering.py).
+GOLDEN_BOOK = "SV"
+GOLDEN_BOOK_YEAR = 0
+REGISTER_TYPES = (*DOCUMENT_TYPES, GOLDEN_BOOK)
 
 
 class DecisionState(States):
@@ -27,7 +32,8 @@ class DecisionState(States):
 
 
 class NumberRegister(db.Model):
-    """The issuing body's register for one document type and calendar year (Decree 30/2020)."""
+    """The issuing body's register for one document type and calendar year (Decree 30/2020), or its golden book
+    (doc_type GOLDEN_BOOK, year GOLDEN_BOOK_YEAR: one running count per authority)."""
 
     __tablename__ = "number_registers"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +46,7 @@ class NumberRegister(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("authority_id", "year", "doc_type"),
-        one_of("doc_type", DOCUMENT_TYPES),
+        one_of("doc_type", REGISTER_TYPES),
         CheckConstraint("last_number >= 0", name="last_number_non_negative"),
     )
 

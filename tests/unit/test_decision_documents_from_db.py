@@ -103,12 +103,14 @@ def test_the_proposal_letter_cites_the_bases_and_lists_the_proposed(demo, user, 
 
 def test_a_certificate_carries_the_decision_and_the_golden_book_number(demo, user, tmp_path):
     decision = _signed(user, capacity="deputy")
-    entry = db.session.scalars(select(RegistryEntry).order_by(RegistryEntry.id)).first()
-    entry.golden_book_number = "GK-2025/0007"
+    first, second = db.session.scalars(select(RegistryEntry).order_by(RegistryEntry.id)).all()
+    # What the entry holds is printed, whatever its form; an entry without one (edited or imported) leaves a blank.
+    first.golden_book_number = "GK-2025/0007"
+    second.golden_book_number = None
     db.session.commit()
     found = documents.certificates(db.session, decision)
     assert len(found) == 2
-    numbered = next(c for c in found if c.awardee_name == entry.nominee.full_name)
+    numbered = next(c for c in found if c.awardee_name == first.nominee.full_name)
     other = next(c for c in found if c is not numbered)
     assert numbered.golden_book_number == "GK-2025/0007"
     assert other.golden_book_number == documents.BLANK
@@ -120,3 +122,16 @@ def test_a_certificate_carries_the_decision_and_the_golden_book_number(demo, use
     assert "PHÓ CHỦ TỊCH" in text
     with pytest.raises(LookupError):
         documents.certificate_file(db.session, decision, 3)
+
+
+def test_each_certificate_prints_the_golden_book_number_the_signing_gave(demo, user, tmp_path):
+    # The demo's golden book is empty: the two awardees take 1 and 2 in Article 1's order, Đặng Quốc Bảo (Bảo)
+    # before Nguyễn Thị Ánh Tuyết (Tuyết) by given name.
+    decision = _signed(user)
+    assert [(c.awardee_name, c.golden_book_number) for c in documents.certificates(db.session, decision)] == [
+        ("Đặng Quốc Bảo", "1"),
+        ("Nguyễn Thị Ánh Tuyết", "2"),
+    ]
+    text = pdf_text(documents.certificate_file(db.session, decision, 2).content, tmp_path)
+    assert "Nguyễn Thị Ánh Tuyết" in text and "Số sổ vàng: 2" in text
+    assert "Số sổ vàng: 1" not in text

@@ -119,6 +119,8 @@ def test_signing_awards_records_and_closes_the_dossier(demo, user):
     assert [(e.nomination_id, e.decision_number, e.decision_date, e.money_vnd) for e in entries] == [
         (n.id, "1/QĐ-UBND", date(2025, 6, 16), 710_000) for n in nominations
     ]
+    # The golden book's first two numbers, An before Bình as Article 1 lists them.
+    assert [e.golden_book_number for e in entries] == ["1", "2"]
     assert {e.deciding_authority for e in entries} == {"Ủy ban nhân dân huyện Ngọc Hồi"}
     stored = db.session.get(Dossier, dossier.id)
     assert stored.state == "closed" and stored.closed_at is not None

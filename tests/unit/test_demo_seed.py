@@ -254,8 +254,9 @@ def test_the_first_rounds_approved_nominees_of_plei_kan_and_dak_xu_are_awarded_b
     waiting = db.session.scalar(select(Nomination).join(Nomination.nominee).where(Nominee.full_name == "Trần Thị Thu"))
     assert waiting.state == "approved" and waiting.dossier.state == "awaiting_decision"
     # One certificate per awardee in Article 1's order: Thị trấn Plei Kần before Xã Đắk Xú, then by given name.
-    assert [c.awardee_name for c in documents.certificates(db.session, decision)] == [
-        "Rơ Mah Hiền", "Lê Văn Quang", "Y Mai", "Nguyễn Văn Sơn",
+    # The district's golden book starts with them, in that order.
+    assert [(c.awardee_name, c.golden_book_number) for c in documents.certificates(db.session, decision)] == [
+        ("Rơ Mah Hiền", "1"), ("Lê Văn Quang", "2"), ("Y Mai", "3"), ("Nguyễn Văn Sơn", "4"),
     ]  # fmt: skip
 
 

@@ -1,16 +1,19 @@
 """The decision API: the office drafts a decision from a dossier's approved nominations, edits it and sends it for
 signature; the chairman signs it on the suite's day (16 June 2025), which numbers it 1/QĐ-UBND, awards the
-nominees, writes the registry and closes the dossier. Money (docs/DOMAIN.md §3.4): LĐTT is 0.3 × the base salary
-of 2,340,000 VND in force since 1 July 2024 = 702,000, rounded up to 710,000 VND."""
+nominees, writes the registry with the district's first golden-book numbers and closes the dossier; the office
+then attaches the scan of the signed original. Money (docs/DOMAIN.md §3.4): LĐTT is 0.3 × the base salary of
+2,340,000 VND in force since 1 July 2024 = 702,000, rounded up to 710,000 VND."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import docx
 from sqlalchemy import select
 
-from models import Decision, Dossier, Nomination, RegistryEntry, db
+from models import AuditEntry, Decision, Dossier, Nomination, RegistryEntry, db
+from tests.conftest import PDF_BYTES
 from tests.decision_helpers import awaiting_decision, awaiting_signature
 from tests.unit.test_minutes_pdf import pdf_text
 from tests.web.test_api import api, problem  # noqa: F401  (the fixture)
@@ -225,6 +228,8 @@ def test_a_signed_decision_downloads_as_pdf_docx_and_one_certificate_per_awardee
     assert certificate.status_code == 200
     assert "Trần Thị Bình" in pdf_text(certificate.data, tmp_path)
     assert "1/QĐ-UBND" in pdf_text(certificate.data, tmp_path)
+    # Bình is Article 1's second line, so the district's second golden-book number.
+    assert "Số sổ vàng: 2" in pdf_text(certificate.data, tmp_path)
     assert problem(api.get("chutich", base + "/certificates/3.pdf"), 404)
 
 
@@ -245,3 +250,95 @@ def test_a_deputy_chairman_signs_for_the_chairman(api, user):  # noqa: F811
     signed = act(api, "chutich", decision.id, "sign", decision.version, capacity="deputy")
     assert signed.status_code == 200, signed.json
     assert (signed.json["number_text"], signed.json["signer_capacity"]) == ("1/QĐ-UBND", "deputy")
+
+
+# --- the signed copy -------------------------------------------------------------------------------------------------
+
+
+def attach(api, decision_id: int, content: bytes, name: str, username: str = "noivu", **fields):  # noqa: F811
+    data = {"file": (io.BytesIO(content), name), **fields}
+    return api.post(username, f"/decisions/{decision_id}/signed-copy", data=data, content_type="multipart/form-data")
+
+
+def test_the_office_attaches_the_signed_copy_and_anyone_who_reads_decisions_downloads_it(api, user):  # noqa: F811
+    decision = awaiting_signature(user, awaiting_decision(names=NAMES))
+    version = act(api, "chutich", decision.id, "sign", decision.version).json["version"]
+    base = f"/decisions/{decision.id}/signed-copy"
+    assert problem(api.get("noivu", base), 404)
+
+    content = PDF_BYTES + b"% scanned, signed and stamped\n"
+    attached = attach(api, decision.id, content, "QĐ 1 đã ký.pdf", version=str(version))
+    assert attached.status_code == 200, attached.json
+    digest = hashlib.sha256(content).hexdigest()
+    assert {key: attached.json[key] for key in ("decision_id", "filename", "media_type", "size", "sha256", "url")} == {
+        "decision_id": decision.id,
+        "filename": "QĐ 1 đã ký.pdf",
+        "media_type": "application/pdf",
+        "size": len(content),
+        "sha256": digest,
+        "url": f"/api/v1{base}",
+    }
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.entity_id, entry.data["sha256"]) == ("signed_copy_attached", decision.id, digest)
+
+    with api.get("thuky", base) as download:
+        assert (download.status_code, download.mimetype, download.data) == (200, "application/pdf", content)
+        assert download.headers["Content-Disposition"] == "attachment; filename=ban-chinh-1-2025.pdf"
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    assert attach(api, decision.id, png, "ban-chinh.png").status_code == 200
+    with api.get("chutich", base) as again:
+        assert (again.mimetype, again.data) == ("image/png", png)
+        assert again.headers["Content-Disposition"] == "attachment; filename=ban-chinh-1-2025.png"
+
+
+def test_a_wrong_file_an_unsigned_decision_or_a_stale_version_is_refused_and_writes_nothing(api, user):  # noqa: F811
+    decision = awaiting_signature(user, awaiting_decision(names=NAMES))
+    act(api, "chutich", decision.id, "sign", decision.version)
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    api.headers("noivu")  # the office's token, issued before the count
+    before = table_counts()
+    for content, name in (
+        (buffer.getvalue(), "ban-chinh.docx"),
+        (b"<html><script>alert(1)</script>", "ban-chinh.pdf"),
+        (PDF_BYTES, "ban-chinh.png"),
+        (b"", "ban-chinh.pdf"),
+    ):
+        assert list(problem(attach(api, decision.id, content, name), 422)["errors"]) == ["file"], name
+    not_a_file = api.post(
+        "noivu", f"/decisions/{decision.id}/signed-copy", data={"file": "không phải tệp"},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert list(problem(not_a_file, 422)["errors"]) == ["file"]
+    assert list(problem(attach(api, decision.id, PDF_BYTES, "a.pdf", version="x"), 422)["errors"]) == ["version"]
+    assert problem(attach(api, decision.id, PDF_BYTES, "a.pdf", version="1"), 409)
+    db.session.expire_all()
+    assert table_counts() == before
+    assert db.session.get(Decision, decision.id).signed_copy_sha256 is None
+
+    unsigned = awaiting_signature(user, awaiting_decision(names=("Lê Văn Cường",)))
+    before = table_counts()
+    refused = problem(attach(api, unsigned.id, PDF_BYTES, "ban-chinh.pdf"), 422)
+    assert refused["errors"] == {"decision": ["Chỉ đính kèm bản chính sau khi quyết định đã được ký."]}
+    db.session.expire_all()
+    assert table_counts() == before
+
+
+def test_only_the_authoritys_office_attaches_and_only_readers_of_decisions_download(api, user):  # noqa: F811
+    decision = awaiting_signature(user, awaiting_decision(names=NAMES))
+    act(api, "chutich", decision.id, "sign", decision.version)
+    # The chairman signs the paper but does not attach it, as on the page; a unit's officer sees no decision.
+    assert problem(attach(api, decision.id, PDF_BYTES, "ban-chinh.pdf", username="chutich"), 403)
+    assert problem(attach(api, decision.id, PDF_BYTES, "ban-chinh.pdf", username="canbo.pleikan"), 403)
+    assert attach(api, decision.id, PDF_BYTES, "ban-chinh.pdf").status_code == 200
+    assert problem(api.get("canbo.pleikan", f"/decisions/{decision.id}/signed-copy"), 403)
+
+
+def test_the_openapi_document_describes_the_signed_copy(client):
+    spec = client.get("/api/v1/openapi.json").json
+    path = spec["paths"]["/api/v1/decisions/{decision_id}/signed-copy"]
+    assert {"get", "post"} <= set(path)
+    assert list(path["post"]["requestBody"]["content"]) == ["multipart/form-data"]
+    assert {"401", "403", "404", "409", "413", "422"} <= set(path["post"]["responses"])

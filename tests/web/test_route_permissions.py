@@ -259,6 +259,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_decisions.proposal_letter_pdf", "GET"): READS_DECISIONS,
     ("api_decisions.proposal_letter_docx", "GET"): READS_DECISIONS,
     ("api_decisions.certificate_pdf", "GET"): READS_DECISIONS,
+    # As on the page: the office attaches the signed copy, every reader of decisions downloads it.
+    ("api_decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
+    ("api_decisions.signed_copy_file", "GET"): READS_DECISIONS,
 }
 
 

@@ -1,13 +1,15 @@
 """Decision endpoints (Quyết định khen thưởng): the office drafts a decision from approved nominations, edits it and
 sends it for signature; the chairman sends it back or signs it (which numbers it and awards its nominations); the
-office publishes it. Each view calls one service of workflow/decisions and commits once."""
+office publishes it and attaches the scan of the signed original, as on the decision page. Each view calls one
+service of workflow/decisions and commits once."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import abort, send_file, url_for
+from flask import abort, current_app, send_file, url_for
 from marshmallow import Schema, fields, validate
 
 from models import Authority, Decision, Nomination, db
@@ -15,6 +17,7 @@ from models.decision import DecisionState
 from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import ID, MAX_ID, ApiBlueprint
 from web.api.schemas import (
+    File,
     InputSchema,
     Integer,
     NestedObject,
@@ -31,7 +34,7 @@ from workflow.core.engine import Action, available_triggers, perform
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import DECISION
 from workflow.core.messages import msg
-from workflow.decisions import documents, drafting
+from workflow.decisions import documents, drafting, signed_copy
 from workflow.decisions.listing import visible_decisions
 from workflow.permissions import can_draft_decision, can_list_decisions, can_view_decision
 
@@ -189,6 +192,31 @@ class DecisionTransitionSchema(InputSchema):
             "description": "`comment`: ý kiến khi trình ký, lý do khi trả lại (bắt buộc); `capacity`: tư cách ký."
         },
     )
+
+
+class SignedCopyUploadSchema(InputSchema):
+    version = Integer(
+        strict=False,
+        allow_none=True,
+        load_default=None,
+        validate=in_range(0, MAX_ID),
+        metadata={"description": VERSION + " Bỏ trống: không kiểm tra."},
+    )
+    file = File(required=True, metadata={"description": "Bản quét bản chính đã ký: PDF, JPG hoặc PNG; tối đa 20 MB."})
+
+
+class SignedCopySchema(Schema):
+    decision_id = fields.Integer(attribute="id")
+    version = fields.Integer()
+    filename = fields.String(attribute="signed_copy_filename", metadata={"description": "Tên tệp người gửi đặt."})
+    media_type = fields.String(attribute="signed_copy_media_type", metadata={"description": "Nhận theo nội dung."})
+    size = fields.Integer(attribute="signed_copy_size", metadata={"description": "Số byte."})
+    sha256 = fields.String(attribute="signed_copy_sha256", metadata={"description": "Được ghi vào nhật ký."})
+    attached_at = fields.DateTime(attribute="signed_copy_at")
+    url = fields.Method("_url", metadata={"description": "Tải bản chính đã ký."})
+
+    def _url(self, decision: Decision) -> str:
+        return url_for("api_decisions.signed_copy_file", decision_id=decision.id)
 
 
 # --- what the views answer -----------------------------------------------------------------------------------------
@@ -412,3 +440,53 @@ def certificate_pdf(decision_id: int, position: int):
     except LookupError:
         abort(404)
     return _download(file)
+
+
+# --- the signed copy -------------------------------------------------------------------------------------------------
+
+
+@blp.route(f"/<{ID}:decision_id>/signed-copy", methods=["POST"])
+@blp.doc(
+    summary="Đính kèm bản chính đã ký",
+    description="multipart/form-data: `file`, bản quét bản chính đã ký và đóng dấu, và `version` (tùy chọn). Chỉ "
+    "Phòng Nội vụ của cơ quan, chỉ khi quyết định đã ký hoặc đã ban hành. Tệp được kiểm tra theo nội dung (PDF, "
+    "JPG, PNG; tối đa 20 MB), không theo tên; gửi lại thì thay bản trước, nhật ký giữ mọi SHA-256. 422: `file` "
+    "sai loại, rỗng, quá lớn hoặc tên không hợp lệ; `decision` khi quyết định chưa ký.",
+)
+@blp.problems(401, 403, 404, 409, 413)
+@api_permission_required(can_draft_decision, load=load_decision)
+@blp.arguments(SignedCopyUploadSchema, location="form_and_files")
+@blp.response(200, SignedCopySchema)
+def attach_signed_copy(form: dict, decision_id: int):
+    decision = load_decision(decision_id)
+    signed_copy.attach_signed_copy(
+        db.session,
+        decision,
+        form["file"].stream,
+        form["file"].filename,
+        current_actor(),
+        upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+        version=form["version"],
+    )
+    db.session.commit()
+    return decision
+
+
+@blp.route(f"/<{ID}:decision_id>/signed-copy", methods=["GET"])
+@blp.doc(
+    summary="Tải bản chính đã ký",
+    description="Dưới loại nhận được khi tải lên và tên theo số quyết định (ban-chinh-1-2025.pdf). 404 khi chưa "
+    "đính kèm. Luôn tải về dưới dạng tệp đính kèm.",
+)
+@blp.problems(401, 403, 404)
+@api_permission_required(can_view_decision, load=load_decision)
+@blp.response(200, content_type="application/octet-stream", description="PDF, JPG hoặc PNG.")
+def signed_copy_file(decision_id: int):
+    decision = load_decision(decision_id)
+    path = signed_copy.signed_copy_path(decision, Path(current_app.config["UPLOAD_DIR"]))
+    if path is None or not path.is_file():
+        abort(404)
+    media_type, name = signed_copy.served_as(decision)
+    response = send_file(path, mimetype=media_type, download_name=name, as_attachment=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

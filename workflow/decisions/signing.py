@@ -3,7 +3,8 @@ the office publishes it. One service per trigger of workflow/definitions/decisio
 
 Signing is one transaction (docs/DESIGN.md §3.1): the number is taken from the register, the decision becomes
 signed, each line's money is fixed with the base salary in force on the decision date (docs/DOMAIN.md §3.4), each
-nomination is awarded, each awardee enters the registry under the decision's number and date, and each dossier is
+nomination is awarded, each awardee enters the registry under the decision's number and date with the next number
+of the authority's golden book (sổ vàng, in Article 1's order, written plainly: "123"), and each dossier is
 decided, then closed once every nomination of it is final. Any refusal raises before the caller commits, so a
 refused signing leaves no number used, no award and no registry entry."""
 
@@ -20,7 +21,7 @@ from workflow.core.errors import GuardFailed, PermissionDenied, StaleObject
 from workflow.core.machines import DECISION, DOSSIER, NOMINATION
 from workflow.core.today import local_today, story_now
 from workflow.decisions.drafting import decidable_problems, dossiers_of
-from workflow.decisions.numbering import next_number
+from workflow.decisions.numbering import next_golden_book_numbers, next_number
 from workflow.permissions import can_decide
 from workflow.registry.entries import record_entry
 from workflow.rules.applicable import rule_set_for
@@ -83,6 +84,15 @@ def sign_decision(
         raise GuardFailed(problems)
 
     number = next_number(session, decision.authority_id, signed_on.year)
+    # Taken after the decision's number, always in this order, so two signings never wait on each other in a cycle.
+    in_article_one = article_one_order(decision)
+    golden = dict(
+        zip(
+            (item.id for item in in_article_one),
+            next_golden_book_numbers(session, decision.authority_id, len(in_article_one)),
+            strict=True,
+        )
+    )
     number_text = f"{number}/QĐ-UBND"
     fire(
         DECISION,
@@ -130,10 +140,21 @@ def sign_decision(
             decision_id=decision.id,
             nomination_id=item.nomination.id,
             money_vnd=item.amount_vnd,
+            golden_book_number=str(golden[item.id]),
             actor=actor,
         )
     _decide_and_close(decision, actor, number_text)
     return decision
+
+
+def article_one_order(decision: Decision) -> list:
+    """The decision's lines as Article 1 prints them (workflow/decisions/drafting.py::article_one): grouped by
+    title in the order each title first appears, the decision's order within a title. The golden book follows the
+    printed order so the numbers on the certificates run as the awardees are read out."""
+    groups: dict[str, list] = {}
+    for item in decision.items:
+        groups.setdefault(item.nomination.title_code, []).append(item)
+    return [item for items in groups.values() for item in items]
 
 
 def _decide_and_close(decision: Decision, actor: User, number_text: str) -> None:

@@ -192,6 +192,7 @@ def record_entry(
     money_vnd: int | None = None,
     basis: str = "regular",
     source: str = "system",
+    golden_book_number: str | None = None,
     actor: User,
 ) -> RegistryEntry:
     """Write one award into the registry, on the surviving identity of a merged nominee; audited. The caller
@@ -228,6 +229,7 @@ def record_entry(
         money_vnd=money_vnd,
         basis=basis,
         source=source,
+        golden_book_number=golden_book_number,
     )
     session.add(entry)
     session.flush()
@@ -250,6 +252,8 @@ def record_entry(
             "basis": basis,
             "source": source,
             "money_vnd": money_vnd,
+            # Only when the signing gave one, so entries recorded without a golden-book number audit as before.
+            **({"golden_book_number": golden_book_number} if golden_book_number else {}),
         },
     )
     return entry
