@@ -93,7 +93,11 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         parameters = {p.name: known[p.name] for p in operation.path_parameters}
         runs = [{"generation_mode": mode} for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
         if parameters:  # random ids mostly miss: also aim at a real dossier the caller may see
-            runs += [{"generation_mode": mode, "path_parameters": parameters} for mode in GenerationMode]
+            # A negative case must break some input other than the fixed path: an operation with none (a public
+            # read by id takes no token, query or body) cannot have one, which Hypothesis reports as unsatisfiable.
+            others = len(list(operation.iter_parameters())) > len(parameters) or len(operation.body) > 0
+            modes = GenerationMode if others else (GenerationMode.POSITIVE,)
+            runs += [{"generation_mode": mode, "path_parameters": parameters} for mode in modes]
         for options in runs:
 
             @given(case=operation.as_strategy(**options))

@@ -1,5 +1,5 @@
 """The pages anyone may open without logging in, and the office's pages behind them: state-level nominations open
-for public comment (docs/DOMAIN.md §5) with the comment form, the signed decisions, and revocation."""
+for public comment (docs/DOMAIN.md §5) with the comment form, the signed decisions and their PDF, and revocation."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 
 from models import Dossier, Nomination, Nominee, PublicComment, RegistryEntry, db
 from tests.conftest import csrf_token_from
-from tests.decision_helpers import awaiting_decision, awaiting_signature
-from workflow.decisions import signing
+from tests.decision_helpers import awaiting_decision, awaiting_signature, district
+from tests.unit.test_minutes_pdf import pdf_text
+from workflow.decisions import drafting, signing
 
 
 @pytest.fixture
@@ -127,3 +128,29 @@ def test_the_office_proposes_and_the_chairman_signs_a_revocation(client, auth, d
     db.session.expire_all()
     assert db.session.get(RegistryEntry, entry.id).revoked_at is not None
     assert db.session.get(Nomination, entry.nomination_id).state == "revoked"
+
+
+def test_the_public_page_links_the_signed_decision_as_a_pdf_shown_in_the_browser(client, demo, user, tmp_path):
+    """Anyone reads the decision's text itself, not only the page's summary of it: inline, so the browser shows it."""
+    signed = awaiting_signature(user, awaiting_decision(names=("Nguyễn Văn An",)))
+    signing.sign_decision(db.session, signed, actor=user("chutich"))
+    db.session.commit()
+    page = client.get(f"/quyet-dinh/{signed.id}").get_data(as_text=True)
+    assert "Xem văn bản (PDF)" in page and f'href="/quyet-dinh/{signed.id}/van-ban.pdf"' in page
+    pdf = client.get(f"/quyet-dinh/{signed.id}/van-ban.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith("inline")
+    text = pdf_text(pdf.data, tmp_path)
+    assert "1/QĐ-UBND" in text and "Nguyễn Văn An" in text
+
+
+def test_a_draft_or_a_decision_awaiting_signature_has_neither_page_nor_pdf(client, demo, user):
+    """Before signing the text may still change and has no number: nothing of it is public."""
+    awaiting = awaiting_signature(user, awaiting_decision(names=("Trần Thị Bình",)))
+    draft = drafting.draft_decision(
+        db.session, district(), awaiting_decision(names=("Lê Văn Cường",)).nominations, user("noivu")
+    )
+    db.session.commit()
+    for decision in (awaiting, draft):
+        assert client.get(f"/quyet-dinh/{decision.id}").status_code == 404
+        assert client.get(f"/quyet-dinh/{decision.id}/van-ban.pdf").status_code == 404

@@ -12,7 +12,7 @@ import flask_smorest
 from flask import Blueprint, Flask, jsonify, render_template, url_for
 from flask_smorest.utils import prepare_response
 
-from web.access import public
+from web.access import public as public_view
 from web.api import (
     auth,
     council,
@@ -23,6 +23,7 @@ from web.api import (
     initiatives,
     money,
     past_years,
+    public,
     registry,
     revocations,
     rulesets,
@@ -45,7 +46,8 @@ DEFAULTS = {
         "info": {
             "description": "API cho các chương trình dùng chung dịch vụ với giao diện web: hồ sơ đề nghị, người "
             "được đề nghị, tài liệu, chuyển trạng thái, nhật ký và định nghĩa quy trình. Lấy mã truy cập bằng "
-            "`POST /api/v1/auth/tokens`, rồi gửi `Authorization: Bearer <mã>` với mọi yêu cầu khác. Lỗi trả về "
+            "`POST /api/v1/auth/tokens`, rồi gửi `Authorization: Bearer <mã>` với mọi yêu cầu khác (trừ các quyết định "
+            "đã ký công khai dưới `/api/v1/public/decisions`, không cần mã). Lỗi trả về "
             "dạng application/problem+json (RFC 9457)."
         },
         "security": [{"bearerAuth": []}],
@@ -77,12 +79,12 @@ class Api(flask_smorest.Api):
         docs = Blueprint("api_docs", __name__, url_prefix=self.config["OPENAPI_URL_PREFIX"])
 
         @docs.get("/" + self.config["OPENAPI_JSON_PATH"])
-        @public
+        @public_view
         def openapi_json():
             return jsonify(spec.to_dict())
 
         @docs.get("/docs")
-        @public
+        @public_view
         def docs_page():
             return render_template("api_docs.html", spec_url=url_for(".openapi_json"), title=spec.title)
 
@@ -106,6 +108,7 @@ def init_api(app: Flask) -> Api:
         initiatives.blp,
         money.blp,
         past_years.blp,
+        public.blp,
         registry.blp,
         revocations.blp,
         rulesets.blp,

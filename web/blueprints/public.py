@@ -1,10 +1,12 @@
 """Pages anyone may open without logging in (docs/DOMAIN.md §5): the state-level nominations open for public comment
-with a form to comment on each, and the authority's signed decisions. The standing office reads the comments on a
-page of its own."""
+with a form to comment on each, and the authority's signed decisions with each one's text as a PDF. The standing
+office reads the comments on a page of its own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -106,3 +108,17 @@ def decision(decision_id: int):
     if found is None:
         abort(404)
     return render_template("public/decision.html", decision=found)
+
+
+@bp.get(f"/quyet-dinh/<{ID}:decision_id>/van-ban.pdf")
+@public
+def decision_pdf(decision_id: int):
+    """Shown in the browser (inline) rather than downloaded: the page links to it to be read. Revalidated on each
+    visit, so a decision revoked since is not served from a cache as if still in force."""
+    file = service.public_decision_pdf(db.session, decision_id)
+    if file is None:
+        abort(404)
+    response = send_file(io.BytesIO(file.content), mimetype=file.mimetype, download_name=file.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

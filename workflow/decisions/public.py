@@ -8,7 +8,11 @@ are rate-limited per address, counted in the database as the login throttle is, 
 restarts and workers.
 
 Signed decisions are shown as printed: number, date, summary, and per awardee the name, unit and title. Nothing
-that is not on the decision (a national ID, a date of birth, a contact) ever leaves this module."""
+that is not on the decision (a national ID, a date of birth, a contact) ever leaves this module. The decision's text
+is offered as the PDF the application renders from the same row (workflow/decisions/documents.py), not the scan of
+the signed paper the office may attach: the scan may be an image rather than a PDF, it carries the signature's and
+the seal's images, which a public copy need not spread, and whatever else was scanned with it cannot be checked here,
+whereas the rendered PDF holds nothing but what the decision states."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from workflow.core.calendar import add_working_days
 from workflow.core.errors import DomainError, InvalidInput
 from workflow.core.messages import msg
 from workflow.core.today import local_today
+from workflow.decisions.documents import File, decision_file
 from workflow.registry.entries import title_names
 from workflow.rules.applicable import DEFAULT_BASIS
 from workflow.rules.eligibility.basis import parameters, rule_book_for
@@ -254,8 +259,22 @@ def as_public(session: Session, decision: Decision) -> PublicDecision:
     )
 
 
-def public_decision(session: Session, decision_id: int) -> PublicDecision | None:
+def _public_row(session: Session, decision_id: int) -> Decision | None:
+    """The decision when the public list shows it: signed or published (a draft, one awaiting signature or a
+    revoked one is not)."""
     decision = session.get(Decision, decision_id)
     if decision is None or decision.state not in PUBLIC_DECISION_STATES:
         return None
-    return as_public(session, decision)
+    return decision
+
+
+def public_decision(session: Session, decision_id: int) -> PublicDecision | None:
+    decision = _public_row(session, decision_id)
+    return None if decision is None else as_public(session, decision)
+
+
+def public_decision_pdf(session: Session, decision_id: int) -> File | None:
+    """The rendered PDF of a decision of the public list (see the module docstring for why not the signed scan),
+    or None for any other decision, so that the PDF is exactly as open as the page."""
+    decision = _public_row(session, decision_id)
+    return None if decision is None else decision_file(session, decision, "pdf")
