@@ -28,6 +28,7 @@ from workflow.core.machines import DECISION, NOMINATION
 from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.decisions.numbering import next_number
+from workflow.decisions.signing import fire_signature
 from workflow.permissions import can_decide, can_draft_decision
 from workflow.registry.entries import title_names
 
@@ -198,22 +199,8 @@ def sign_revocation(
         raise GuardFailed([msg("Khen thưởng này đã bị thu hồi.")])
     signed_on = signed_on or local_today()
     number = next_number(session, decision.authority_id, signed_on.year)
-    number_text = f"{number}/QĐ-UBND"
-    fire(
-        DECISION,
-        decision,
-        "sign",
-        actor=actor,
-        data={"number": number_text, "date": signed_on.isoformat(), "signer_capacity": capacity},
-        context={"signed_on": signed_on},
-        changes={
-            "number": number,
-            "year": signed_on.year,
-            "signed_on": signed_on,
-            "signer_id": actor.id,
-            "signer_capacity": capacity,
-        },
-        expected_version=version,
+    number_text = fire_signature(
+        decision, actor=actor, number=number, signed_on=signed_on, capacity=capacity, version=version
     )
     content = decision.content
     fire(

@@ -93,22 +93,8 @@ def sign_decision(
             strict=True,
         )
     )
-    number_text = f"{number}/QĐ-UBND"
-    fire(
-        DECISION,
-        decision,
-        "sign",
-        actor=actor,
-        data={"number": number_text, "date": signed_on.isoformat(), "signer_capacity": capacity},
-        context={"signed_on": signed_on},
-        changes={
-            "number": number,
-            "year": signed_on.year,
-            "signed_on": signed_on,
-            "signer_id": actor.id,
-            "signer_capacity": capacity,
-        },
-        expected_version=version,
+    number_text = fire_signature(
+        decision, actor=actor, number=number, signed_on=signed_on, capacity=capacity, version=version
     )
     for item in decision.items:
         dossier = item.nomination.dossier
@@ -173,3 +159,28 @@ def _decide_and_close(decision: Decision, actor: User, number_text: str) -> None
         [Firing(d, "close", data={"decision": number_text}, changes={"closed_at": story_now()}) for d in finished],
         actor=actor,
     )
+
+
+def fire_signature(
+    decision: Decision, *, actor: User, number: int, signed_on: date, capacity: str, version: int | None
+) -> str:
+    """The `sign` transition with the number the register gave, shared by award and revocation decisions; returns
+    the number as printed (N/QĐ-UBND)."""
+    number_text = f"{number}/QĐ-UBND"
+    fire(
+        DECISION,
+        decision,
+        "sign",
+        actor=actor,
+        data={"number": number_text, "date": signed_on.isoformat(), "signer_capacity": capacity},
+        context={"signed_on": signed_on},
+        changes={
+            "number": number,
+            "year": signed_on.year,
+            "signed_on": signed_on,
+            "signer_id": actor.id,
+            "signer_capacity": capacity,
+        },
+        expected_version=version,
+    )
+    return number_text
