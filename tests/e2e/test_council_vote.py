@@ -5,16 +5,13 @@ watches the count rise, closes and announces every result; the dossier moves on 
 members' names."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
-from flask import current_app
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from models import Dossier, Unit, User, db
 from workflow.demo.council import E5_REASON
-from workflow.demo.seed import seed_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +27,8 @@ DISAGREE = {("uyvien5", DOUBTED), ("uyvien6", DOUBTED)}
 
 
 @pytest.fixture
-def demo_sessions(app):
-    seed_demo(db.session, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
-    db.session.commit()
+def demo_sessions(demo_story):
+    """The whole demo (tests/conftest.py::demo_story)."""
 
 
 def login(browser: Browser, base: str, username: str, width: int = 1280) -> Page:

@@ -5,17 +5,14 @@ an awardee's certificate, whose text names the awardee and the decision. Each pa
 (1280 px) and a phone (390 px) width, where nothing may run off the side of the page."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
-from flask import current_app
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from models import Decision, Dossier, Nomination, db
 from models.dossier import DossierState, NominationState
 from tests.e2e.test_council_vote import login
-from workflow.demo.seed import seed_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -23,12 +20,10 @@ WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def waiting(app):
+def waiting(demo_story):
     """The demo, and the approved nominations of its dossiers awaiting the district's decision: the demo's first
     council session (workflow/demo/council.py) brings them there through the services (appraisal, scheduling,
     attendance, polls, votes, results), so no setup of this test's own is needed."""
-    seed_demo(db.session, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
-    db.session.commit()
     nominations = list(
         db.session.scalars(
             select(Nomination)

@@ -8,7 +8,6 @@ pytest), each operation with its own Hypothesis run."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -19,7 +18,6 @@ from sqlalchemy import select
 
 from models import AgendaItem, Council, CouncilSession, Decision, Poll, db
 from workflow.accounts.tokens import issue_token
-from workflow.demo.seed import seed_demo
 from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
 
@@ -27,9 +25,8 @@ EXAMPLES = settings(max_examples=8, deadline=None, database=None, suppress_healt
 
 
 @pytest.fixture
-def demo_with_dossiers(app):
-    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
-    db.session.commit()
+def demo_with_dossiers(demo_story):
+    """The whole demo (tests/conftest.py::demo_story)."""
 
 
 def _initiative(officer):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from flask_wtf import FlaskForm
@@ -14,7 +13,6 @@ from wtforms.fields.core import UnboundField
 from models import Dossier, db
 from tests.conftest import PDF_BYTES, AuthActions, csrf_token_from
 from workflow.accounts.tokens import issue_token
-from workflow.demo.seed import seed_demo
 
 HUGE = str(2**70)
 POISONS = ["\x00", HUGE, "١٢٣", "¹", "-1", "abc"]
@@ -23,9 +21,8 @@ DEEP_JSON = "[" * 100_000 + "]" * 100_000
 
 
 @pytest.fixture
-def demo_with_dossiers(app):
-    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
-    db.session.commit()
+def demo_with_dossiers(demo_story):
+    """The whole demo (tests/conftest.py::demo_story)."""
 
 
 def logged_in(app, username: str):
@@ -57,8 +54,12 @@ def test_a_bad_nominee_choice_in_the_upload_form_is_a_field_error(make_dossier, 
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     response = client.post(
         f"/dossiers/{dossier.id}/documents",
-        data={"csrf_token": csrf_token_from(page), "kind": "khac", "nomination_id": chosen,
-              "file": (io.BytesIO(PDF_BYTES), "a.pdf")},
+        data={
+            "csrf_token": csrf_token_from(page),
+            "kind": "khac",
+            "nomination_id": chosen,
+            "file": (io.BytesIO(PDF_BYTES), "a.pdf"),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
@@ -74,8 +75,12 @@ def test_deeply_nested_json_is_a_400_not_a_crash(demo, client):
 def test_a_five_thousand_digit_version_is_refused(make_dossier, client, user):
     dossier = make_dossier()
     body = '{"trigger": "submit_to_head", "version": ' + "9" * 5000 + ', "data": {}}'
-    response = client.post(f"/api/v1/dossiers/{dossier.id}/transitions", data=body,
-                           content_type="application/json", headers=token_headers(user, "canbo.pleikan"))
+    response = client.post(
+        f"/api/v1/dossiers/{dossier.id}/transitions",
+        data=body,
+        content_type="application/json",
+        headers=token_headers(user, "canbo.pleikan"),
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Dossier, dossier.id).state == "draft"
@@ -185,8 +190,14 @@ def test_no_route_answers_a_server_error_to_hostile_input(demo_with_dossiers, ap
                 requests = [dict(query_string=query, headers=api_headers)]
                 template = next((p for p in bodies if _matches(p, path)), None)
                 if method == "POST" and template:
-                    requests += [dict(data=body, content_type="application/json", headers=api_headers)
-                                 for body in bodies[template]] if poison == POISONS[0] else []
+                    requests += (
+                        [
+                            dict(data=body, content_type="application/json", headers=api_headers)
+                            for body in bodies[template]
+                        ]
+                        if poison == POISONS[0]
+                        else []
+                    )
             else:
                 form = {name: poison for name in fields} | {"csrf_token": token}
                 requests = [dict(query_string=query, data=form if method == "POST" else None)]

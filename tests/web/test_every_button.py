@@ -16,7 +16,6 @@ from tests.conftest import AuthActions, csrf_token_from
 from workflow.accounts.tokens import issue_token
 from workflow.core.machines import DOSSIER
 from workflow.demo.dossiers import STORIES, make_demo_dossier
-from workflow.demo.seed import seed_demo
 from workflow.reporting.worklists import visible_dossiers
 
 BUTTON = re.compile(r'data-action="([a-z_]+)"')
@@ -32,11 +31,9 @@ API_DATA = {
 
 
 @pytest.fixture
-def offered(app):
+def offered(app, demo_story):
     """(username, unit code, state) → the triggers the dossier page shows and the API lists, for every demo user
     and every demo dossier the user may see."""
-    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
-    db.session.commit()
     found: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
     for user in db.session.scalars(select(User).order_by(User.username)).all():
         browser = app.test_client()

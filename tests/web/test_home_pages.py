@@ -3,7 +3,6 @@ to act on or follow: the expected lists are written out from the demo's stories,
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from models import Dossier, Unit, db
 from workflow.demo.council import PAST_DOSSIER_TITLE
 from workflow.demo.forwarding import DOSSIER_TITLE as FORWARDED_TITLE
-from workflow.demo.seed import seed_demo
 
 HOMES = [
     ("admin", "/admin", "Quản trị hệ thống"),
@@ -71,9 +69,8 @@ ITEM = re.compile(r"</a> — (.*?) <span class=\"text-muted\">\((.*?)\)</span>")
 
 
 @pytest.fixture
-def demo_dossiers(app):
-    seed_demo(db.session, upload_dir=Path(app.config["UPLOAD_DIR"]))
-    db.session.commit()
+def demo_dossiers(demo_story):
+    """The whole demo (tests/conftest.py::demo_story)."""
 
 
 def listed(client, auth, username: str, path: str) -> dict[str, set[tuple[str, str]]]:
