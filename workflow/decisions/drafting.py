@@ -51,9 +51,10 @@ def nomination_label(nomination: Nomination) -> str:
     return f"{nomination.nominee.full_name} ({nomination.title_code} năm {nomination.year})"
 
 
-def decidable_problems(session: Session, authority: Authority, nomination: Nomination, day: date) -> list[str]:
-    """Why the authority may not award this nomination by a decision dated `day` (empty when it may): the council
-    approved it, its dossier waits for the decision at this authority, and E13 routes it here on that day."""
+def awaiting_here_problems(authority: Authority, nomination: Nomination) -> list[str]:
+    """Why the nomination is not waiting for this authority's decision step (empty when it is): the council approved
+    it and its dossier, filed with this authority, waits for the decision. Deciding here and forwarding upward both
+    start from it."""
     label = nomination_label(nomination)
     dossier = nomination.dossier
     problems = []
@@ -71,6 +72,13 @@ def decidable_problems(session: Session, authority: Authority, nomination: Nomin
         problems.append(
             msg("Hồ sơ %(code)s của %(nomination)s chưa ở bước trình quyết định.", code=dossier.code, nomination=label)
         )
+    return problems
+
+
+def decidable_problems(session: Session, authority: Authority, nomination: Nomination, day: date) -> list[str]:
+    """Why the authority may not award this nomination by a decision dated `day` (empty when it may): the council
+    approved it, its dossier waits for the decision at this authority, and E13 routes it here on that day."""
+    problems = awaiting_here_problems(authority, nomination)
     if problems:
         return problems
     book = rule_book_for(session, nomination, today=day, basis=DEFAULT_BASIS)
@@ -84,7 +92,11 @@ def decidable_problems(session: Session, authority: Authority, nomination: Nomin
     )
     if route.route != DECIDE:
         problems.append(
-            msg("%(nomination)s không thuộc thẩm quyền quyết định: %(reason)s", nomination=label, reason=route.reason)
+            msg(
+                "%(nomination)s không thuộc thẩm quyền quyết định: %(reason)s",
+                nomination=nomination_label(nomination),
+                reason=route.reason,
+            )
         )
     return problems
 

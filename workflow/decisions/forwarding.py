@@ -49,7 +49,7 @@ from workflow.core.machines import DOSSIER, NOMINATION
 from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ, local_today, story_now
 from workflow.council.minutes import has_results, session_document_pdf
-from workflow.decisions.drafting import NOT_CITED, nomination_label
+from workflow.decisions.drafting import NOT_CITED, awaiting_here_problems, nomination_label
 from workflow.dossiers.documents import EXTENSIONS, content_path
 from workflow.permissions import can_manage_council_review
 from workflow.registry.entries import record_entry, title_names
@@ -86,26 +86,13 @@ class Package:
 def forward_problems(session: Session, authority: Authority, nomination: Nomination, day: date) -> list[str]:
     """Why this nomination cannot go up from `authority` on `day` (empty when it can): approved by the council,
     its dossier waiting for the decision here, and a title E13 sends upward."""
-    label = nomination_label(nomination)
-    dossier = nomination.dossier
-    problems = []
-    if nomination.state != NominationState.APPROVED:
-        problems.append(
-            msg("%(nomination)s chưa được Hội đồng thông qua (trạng thái: %(state)s).", nomination=label,
-                state=nomination.state)
-        )  # fmt: skip
-    if dossier.authority_id != authority.id:
-        problems.append(msg("%(nomination)s thuộc hồ sơ gửi cơ quan khác.", nomination=label))
-    elif dossier.state not in (DossierState.AWAITING_DECISION, DossierState.DECIDED):
-        problems.append(
-            msg("Hồ sơ %(code)s của %(nomination)s chưa ở bước trình quyết định.", code=dossier.code, nomination=label)
-        )
+    problems = awaiting_here_problems(authority, nomination)
     if problems:
         return problems
     if _route(session, authority, nomination, day).route != FORWARD:
         problems.append(
             msg("%(nomination)s thuộc thẩm quyền quyết định của %(authority)s, không trình cấp trên.",
-                nomination=label, authority=authority.short_name)
+                nomination=nomination_label(nomination), authority=authority.short_name)
         )  # fmt: skip
     return problems
 
