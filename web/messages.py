@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
-from workflow.core.messages import Message
+from workflow.core.messages import DataLabel, Message
 
 
 def translate(message: str) -> str:
+    if isinstance(message, DataLabel):
+        return message.en if str(get_locale()) == "en" else str(message)
     if isinstance(message, Message):
         if not message.params:
             return gettext(message.msgid)
-        params = {name: translate(v) if isinstance(v, Message) else v for name, v in message.params.items()}
+        params = {name: translate(v) if isinstance(v, str) else v for name, v in message.params.items()}
         return gettext(message.msgid, **params)
     return gettext(message) if message else message
 

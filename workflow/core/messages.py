@@ -23,3 +23,20 @@ def msg(msgid: str, **params: Any) -> Message:
     """A translatable message: `msg("Tối đa %(limit)s ký tự.", limit=200)`. The id is a literal string, so the
     catalogue extraction (`make messages`) finds it."""
     return Message(msgid, **params)
+
+
+class DataLabel(str):
+    """A name that comes from data with both forms stored (a title's name_vi / name_en, a document kind's): the
+    Vietnamese text, carrying its English form for web/messages.py::translate."""
+
+    en: str
+
+    def __new__(cls, vi: str, en: str | None = None) -> DataLabel:
+        text = super().__new__(cls, vi)
+        text.en = en or vi
+        return text
+
+
+def data_label(row: Any) -> DataLabel:
+    """The bilingual name of a rule-set row that has name_vi and (possibly) name_en."""
+    return DataLabel(row.name_vi, getattr(row, "name_en", None))
