@@ -17,7 +17,9 @@ def translate(message: str) -> str:
     if isinstance(message, Message):
         if not message.params:
             return gettext(message.msgid)
-        params = {name: translate(v) if isinstance(v, str) else v for name, v in message.params.items()}
+        params = {
+            name: translate(v) if isinstance(v, (Message, DataLabel)) else v for name, v in message.params.items()
+        }
         return gettext(message.msgid, **params)
     return gettext(message) if message else message
 
