@@ -33,9 +33,9 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'app.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
-    # Uploads are at most 20 MB (workflow/documents.py, which says so in its own message); past this the request
-    # itself is refused.
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Each uploaded file is at most 20 MB (workflow/dossiers/documents.py, which says so in its own message); the
+    # dossier page sends up to five in one go, so past 105 MB the request itself is refused (web/errors.py says so).
+    MAX_CONTENT_LENGTH = 105 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

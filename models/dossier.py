@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
 )
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
@@ -362,6 +363,13 @@ class Document(Timestamped, db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # A newer revision of the same document supersedes this one; both are kept.
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Taken out of the dossier by its unit (wrongly attached, or moved to another kind or nominee); kept on record.
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def current(self) -> bool:
+        """Counted in the dossier: neither replaced by a newer revision nor taken out."""
+        return not self.superseded and not self.removed
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     nomination: Mapped[Nomination | None] = relationship()

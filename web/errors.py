@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -32,7 +32,14 @@ def _messages() -> dict[int, tuple[str, str]]:
         404: (_("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
         405: (_("Phương thức không được hỗ trợ"), _("Trang này không nhận loại yêu cầu đó.")),
         409: (_("Xung đột dữ liệu"), _("Hồ sơ đã được người khác thay đổi, vui lòng tải lại")),
-        413: (_("Tệp quá lớn"), _("Tệp gửi lên vượt quá dung lượng cho phép.")),
+        413: (
+            _("Tệp quá lớn"),
+            _(
+                "Tệp gửi lên vượt quá dung lượng cho phép: mỗi tệp tối đa 20 MB, mỗi lần gửi tối đa %(total)s MB. "
+                "Hãy nén hoặc chia nhỏ tệp (ví dụ quét lại PDF ở độ phân giải thấp hơn) rồi tải lên lại.",
+                total=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+            ),
+        ),
         422: (_("Dữ liệu không hợp lệ"), _("Vui lòng kiểm tra lại các trường đã nhập.")),
         429: (_("Quá nhiều lần thử"), _("Vui lòng chờ một lúc rồi thử lại.")),
         500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị viên.")),
@@ -158,6 +165,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 413 and request.endpoint == "dossiers.upload" and not wants_json():
+            # The files never reached the server: back to the dossier, with the limit and what to do.
+            flash(_messages()[413][1], "danger")
+            return redirect(url_for("dossiers.show", dossier_id=request.view_args["dossier_id"], _anchor="documents"))
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return render_error(error.code or 500, headers=headers, **request_field_errors(error))
 

@@ -4,10 +4,11 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -150,11 +151,19 @@ class NominationForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Loại tài liệu"), choices=[])
+    """The dossier's upload form: one file input per checklist item (named `item-file:<key>`, gathered by
+    web/uploads.py) and this free row for a document of any kind; several files go in one submission."""
+
+    kind = SelectField(_l("Loại tài liệu"), choices=[], validate_choice=False)
     nomination_id = SelectField(_l("Của người/tập thể"), choices=[], validate_choice=False)
-    file = FileField(
-        _l("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))]
-    )
+    file = FileField(_l("Tệp"))
+
+
+class ReassignForm(FlaskForm):
+    """Moving an uploaded document to another kind or nominee."""
+
+    kind = SelectField(_l("Loại tài liệu"), choices=[], validate_choice=False)
+    nomination_id = SelectField(_l("Của người/tập thể"), choices=[], validate_choice=False)
 
 
 class TransitionForm(FlaskForm):
@@ -166,6 +175,10 @@ class TransitionForm(FlaskForm):
     other_missing = TextAreaField(_l("Nội dung khác còn thiếu (mỗi dòng một mục)"), validators=[Length(max=2000)])
     reason = SelectField(_l("Lý do không chấp nhận"), choices=options(REASON_CHOICES), validate_choice=False)
     sign_off = BooleanField(_l("Tôi đã ký tờ trình đề nghị của đơn vị"))
+    # Resubmitting: the unit's explanation per item of the return that has no new document (keys and texts pair up
+    # by position; web/presenters.py::dialog_inputs joins them).
+    explanation_keys = FieldList(StringField(validators=[Length(max=600)]))
+    explanations = FieldList(TextAreaField(validators=[Length(max=1000)]))
     # The dossier page offers its authority's scheduled sessions (web/presenters.py); the service checks the pick.
     council_session_id = SelectField(_l("Phiên họp của Hội đồng"), choices=[], validate_choice=False)
     # Signing a decision: for the committee as its chairman (TM.) or in the chairman's place as a deputy (KT.); the

@@ -8,15 +8,17 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
 from models.dossier import DossierState
-from web.forms import DocumentForm, NominationForm, TransitionForm, options
+from web.forms import DocumentForm, NominationForm, ReassignForm, TransitionForm, options
 from web.params import MAX_ID, is_whole_number
+from web.uploads import item_field
 from workflow.core import audit
 from workflow.core.engine import available_triggers
 from workflow.core.machines import DOSSIER, WORKFLOWS
 from workflow.core.today import local_day, local_today
 from workflow.council import sessions
+from workflow.dossiers import attachments, succession, supplements
 from workflow.dossiers import editing as service
-from workflow.dossiers import succession
+from workflow.dossiers.documents import MAX_BYTES
 from workflow.permissions import can_edit_dossier
 from workflow.registry import identity
 
@@ -32,22 +34,35 @@ OTHER_ACTIONS = {
     "deadline_reminder": _l("Nhắc sắp đến hạn giải quyết"),
     "overdue_escalation": _l("Quá hạn giải quyết — báo lãnh đạo Phòng Nội vụ"),
     "readdress": _l("Chuyển hồ sơ sang cơ quan kế nhiệm"),
+    "document_removed": _l("Gỡ tài liệu khỏi hồ sơ"),
+    "document_reassigned": _l("Chuyển tài liệu sang loại hoặc người khác"),
 }
+
+# What the office is shown as changed since a return.
+CHANGE_ACTIONS = (
+    "document_uploaded",
+    "document_removed",
+    "document_reassigned",
+    "nomination_added",
+    "nomination_removed",
+)
 
 
 def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict:
     titles = {t.code: t.name_vi for t in service.titles_for(session, dossier)}
     nomination_form = NominationForm()
     nomination_form.title_code.choices = options(titles)
-    document_form = DocumentForm()
     checklist = service.checklist(session, dossier)
-    kind_labels = dict(service.document_kind_choices(session, dossier, checklist))
+    kind_labels = attachments.kind_names(session, dossier)
+    live = [n for n in dossier.nominations if n.state != "withdrawn"]
+    nominee_choices = {"": _l("— Cả hồ sơ —")} | {str(n.id): n.nominee.full_name for n in live}
+    document_form = DocumentForm()
     document_form.kind.choices = options(kind_labels)
-    document_form.nomination_id.choices = options(
-        {"": "—"} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
-    )
+    document_form.nomination_id.choices = options(nominee_choices)
+    reassign_form = ReassignForm()
+    reassign_form.kind.choices = options(kind_labels)
+    reassign_form.nomination_id.choices = options(nominee_choices)
     transition_form = TransitionForm(version=dossier.version)
-    transition_form.missing_items.choices = options({i.label: i.label for i in checklist.items})
     actions = [DOSSIER.transitions[trigger] for trigger in available_triggers(DOSSIER, dossier, user)]
     if any("council_session_id" in action.asks for action in actions):
         transition_form.council_session_id.choices = options(
@@ -56,18 +71,83 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
                 for s in sessions.upcoming_sessions(session, dossier.authority_id)
             }
         )
+    can_edit = can_edit_dossier(user, dossier)
     return {
         "dossier": dossier,
         "titles": titles,
         "checklist": checklist,
-        "actions": actions,
-        "can_edit": can_edit_dossier(user, dossier),
+        "asked_again": supplements.asked_again(session, dossier),
+        **_action_groups(actions),
+        "can_edit": can_edit,
+        "live_nominations": live,
         "nomination_form": nomination_form,
         "document_form": document_form,
+        "reassign_form": reassign_form,
         "transition_form": transition_form,
-        "last_return": _last_return(session, dossier),
+        "next_step": _next_step(dossier, checklist, live, can_edit),
         "kind_labels": kind_labels,
+        "field_labels": {f.name: f.label.text for f in nomination_form},
+        "per_nominee_kinds": attachments.per_nominee_kinds(session, dossier),
+        "max_upload_bytes": MAX_BYTES,
+        "item_field": item_field,
+        **_returns(session, dossier, checklist),
         **_succession(dossier, user),
+    }
+
+
+def _action_groups(actions: list) -> dict:
+    """The first constructive action leads, prominent; other constructive ones follow; the destructive ones
+    (withdraw, reject) stand apart at the foot of the page."""
+    destructive = [a for a in actions if "danger" in a.style]
+    others = [a for a in actions if a not in destructive]
+    return {"primary_action": others[0] if others else None, "other_actions": others[1:], "destructive": destructive}
+
+
+def _next_step(dossier: Dossier, checklist, live: list, can_edit: bool) -> str | None:
+    """Which of the unit's forms opens by itself: the nominee form until there is a nominee, then the uploads
+    while a document is missing."""
+    if not can_edit:
+        return None
+    if not live:
+        return "nominations"
+    if checklist.missing:
+        return "documents"
+    return None
+
+
+def _returns(session: Session, dossier: Dossier, checklist) -> dict:
+    """Returns for supplements: what the office may tick (the first return's list once there is one), what the unit
+    is answering now, and for the office the latest return with what changed since."""
+    offered, first_on = supplements.allowed_items(session, dossier, checklist)
+    satisfied = {item.key for item in checklist.items if item.satisfied}
+    history = supplements.returns(session, dossier)
+    latest = history[-1] if history else None
+    answering = latest if dossier.state == DossierState.RETURNED else None
+    answered = latest if latest and dossier.state != DossierState.RETURNED else None
+    return {
+        "return_choices": offered,
+        "return_preticked": {i.key for i in offered if i.key not in satisfied and not i.key.startswith("nominee:")},
+        "first_return_on": first_on,
+        "current_return": answering,
+        "current_return_status": supplements.status(session, dossier, answering) if answering else [],
+        "answered_return": answered,
+        "answered_status": supplements.status(session, dossier, answered) if answered else [],
+        "changes_since_return": _changes_since(session, dossier, answered) if answered else None,
+    }
+
+
+def _changes_since(session: Session, dossier: Dossier, record) -> dict:
+    """What the office sees on a resubmitted dossier: documents added, moved or taken out, nominees added or
+    removed after the return, and nominee fields changed (then → now)."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.dossier_id == dossier.id, AuditEntry.id > record.entry.id)
+        .where(AuditEntry.action.in_(CHANGE_ACTIONS))
+        .order_by(AuditEntry.id)
+    ).all()
+    return {
+        "events": [{"label": OTHER_ACTIONS[e.action], "data": e.data or {}, "at": e.created_at} for e in entries],
+        "nominees": supplements.nominee_changes(session, dossier, record.entry),
     }
 
 
@@ -91,16 +171,6 @@ def _succession(dossier: Dossier, user: User) -> dict:
     }
 
 
-def _last_return(session: Session, dossier: Dossier) -> AuditEntry | None:
-    """The latest return for supplements, whose missing items the unit must see."""
-    return session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.dossier_id == dossier.id, AuditEntry.action == "return_for_supplement")
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
-
-
 def nomination_form_data(session: Session, nomination) -> dict:
     """The edit form's starting values: the nomination as it stands now."""
     data = service.nomination_snapshot(session, nomination)
@@ -117,6 +187,7 @@ def dialog_inputs(form: TransitionForm) -> dict:
     return {
         "comment": form.comment.data or "",
         "missing_items": list(form.missing_items.data or []) + (form.other_missing.data or "").splitlines(),
+        "explanations": dict(zip(form.explanation_keys.data, form.explanations.data, strict=False)),
         "reason": form.reason.data or None,
         "sign_off": bool(form.sign_off.data),
         "council_session_id": _chosen_id(form.council_session_id.data),

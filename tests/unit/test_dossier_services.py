@@ -57,7 +57,10 @@ def test_a_dossier_without_nominations_cannot_be_submitted(make_dossier, user):
     dossier = make_dossier(nominees=(), complete=True)
     with pytest.raises(GuardFailed) as refused:
         steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
-    assert "Hồ sơ chưa có người/tập thể nào được đề nghị." in refused.value.failures
+    assert (
+        "Hồ sơ chưa có người/tập thể nào được đề nghị. Thêm ít nhất một người hoặc tập thể ở mục “Danh sách đề nghị”."
+        in refused.value.failures
+    )
 
 
 def test_the_path_from_unit_to_office_writes_one_audit_entry_and_one_event_per_step(make_dossier, user):
@@ -81,7 +84,10 @@ def test_head_must_confirm_the_signature(make_dossier, user):
     db.session.commit()
     with pytest.raises(GuardFailed) as refused:
         steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=False)
-    assert "Thủ trưởng đơn vị cần xác nhận đã ký tờ trình." in refused.value.failures
+    assert (
+        "Thủ trưởng đơn vị cần xác nhận đã ký tờ trình: đánh dấu ô “Tôi đã ký tờ trình đề nghị của đơn vị” rồi bấm lại."
+        in refused.value.failures
+    )
 
 
 def test_officer_cannot_sign_off_and_other_units_cannot_act(make_dossier, user):
@@ -135,7 +141,7 @@ def test_return_and_resubmit_keep_every_earlier_revision(make_dossier, user):
     dossier = make_dossier()
     steps.submit_to_head(db.session, dossier, actor=officer)
     steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
-    steps.return_for_supplement(db.session, dossier, actor=office, missing_items=["Tờ trình có chữ ký"])
+    steps.return_for_supplement(db.session, dossier, actor=office, missing_items=["doc:to_trinh"])
     db.session.commit()
 
     nomination = dossier.nominations[0]

@@ -340,11 +340,14 @@ def test_bad_upload_gets_422_and_stores_nothing(app, api, make_dossier, content,
     )
 
 
-def test_upload_larger_than_the_request_limit_gets_413_and_stores_nothing(app, api, make_dossier):
+def test_upload_larger_than_the_request_limit_gets_413_and_stores_nothing(app, api, make_dossier, monkeypatch):
+    """The request limit (105 MB) is lowered to 1 MB here so the test need not send 105 MB; the answer names it."""
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
     dossier = make_dossier()
     before = stored_files(app)
-    response = upload(api, dossier, PDF_BYTES + b"0" * (30 * 1024 * 1024), "lon.pdf")
-    problem(response, 413)
+    response = upload(api, dossier, PDF_BYTES + b"0" * (2 * 1024 * 1024), "lon.pdf")
+    body = problem(response, 413)
+    assert "tối đa 1 MB" in body["detail"] and "20 MB" in body["detail"]
     assert stored_files(app) == before
 
 
@@ -454,7 +457,7 @@ def test_submit_without_documents_lists_every_missing_item_at_once(api, make_dos
     missing = service.checklist(db.session, dossier).missing
     assert len(missing) > 1
     body = problem(fire(api, "canbo.pleikan", dossier.id, "submit_to_head", 1), 422)
-    assert body["failures"] == [f"Thiếu tài liệu: {item.label}" for item in missing]
+    assert body["failures"] == [f"Thiếu tài liệu: {item.label}. Tải lên ở mục “Thành phần hồ sơ”." for item in missing]
 
 
 @pytest.mark.parametrize(

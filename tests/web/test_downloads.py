@@ -14,6 +14,7 @@ from models import Document, db
 from tests.conftest import PDF_BYTES, csrf_token_from
 from workflow.accounts.tokens import issue_token
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
 
 
@@ -86,15 +87,17 @@ def test_the_api_refuses_the_same_way(app, make_dossier, client, user):
 
 
 @pytest.mark.parametrize(
-    ("filename", "content", "kind", "media_type", "extension", "revision"),
+    ("filename", "content", "kind", "media_type", "extension", "revision", "disposition"),
     [
-        ("Tờ trình có chữ ký.PDF", PDF_BYTES + b"% signed\n", "to_trinh", "application/pdf", ".pdf", 2),
-        ("Ảnh minh chứng.JPEG", JPEG_BYTES, "khac", "image/jpeg", ".jpg", 1),
+        ("Tờ trình có chữ ký.PDF", PDF_BYTES + b"% signed\n", "to_trinh", "application/pdf", ".pdf", 2, "inline"),
+        ("Ảnh minh chứng.JPEG", JPEG_BYTES, "khac", "image/jpeg", ".jpg", 1, "inline"),
+        ("Bảng tổng hợp.docx", docx_bytes(), "khac", DOCX, ".docx", 1, "attachment"),
     ],
 )
 def test_an_accepted_upload_downloads_under_a_generated_name_and_its_type(
-    app, make_dossier, client, auth, filename, content, kind, media_type, extension, revision
+    app, make_dossier, client, auth, filename, content, kind, media_type, extension, revision, disposition
 ):
+    """PDFs and images open in the browser's viewer (inline); Word and Excel files download."""
     dossier = make_dossier()
     auth.login("canbo.pleikan")
     assert upload(client, dossier, content, filename, kind=kind).status_code == 302
@@ -108,7 +111,7 @@ def test_an_accepted_upload_downloads_under_a_generated_name_and_its_type(
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     expected = f"{dossier.code}-{kind}-r{revision}-{document.id}{extension}"
     assert re.fullmatch(r"HS-\d{4}-\d{5}-[a-z0-9_]+-r\d+-\d+\.[a-z]+", expected)
-    assert response.headers["Content-Disposition"] == f"attachment; filename={expected}"
+    assert response.headers["Content-Disposition"] == f"{disposition}; filename={expected}"
     response.close()
 
 

@@ -349,6 +349,16 @@ class DocumentUploadSchema(InputSchema):
 class TransitionDataSchema(InputSchema):
     comment = Text(load_default="", validate=max_length(2000))
     missing_items = TextList(Text(validate=max_length(500)), load_default=list, validate=validate.Length(max=100))
+    explanations = fields.Dict(
+        keys=Text(validate=max_length(600)),
+        values=Text(validate=max_length(1000)),
+        load_default=dict,
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "resubmit: giải trình của đơn vị cho từng mục Phòng Nội vụ yêu cầu mà không có bản mới "
+            "(khóa: `key` của mục trong `supplements`)."
+        },
+    )
     reason = Text(allow_none=True, load_default=None, validate=one_of(REASON_CATEGORIES))
     sign_off = Boolean(load_default=False)
     council_session_id = Integer(

@@ -6,12 +6,22 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from models import Dossier, Nomination, db
 from web.access import permission_required
-from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, attach_errors, options
+from web.forms import (
+    DocumentForm,
+    DossierForm,
+    NominationForm,
+    ReassignForm,
+    TransitionForm,
+    attach_errors,
+    options,
+)
 from web.loaders import load_document, load_dossier, load_nomination
+from web.messages import translate_all, translate_fields
 from web.pagination import paginate
 from web.params import int_arg, text_arg
 from web.presenters import (
@@ -22,11 +32,13 @@ from web.presenters import (
     nominee_input,
     timeline_rows,
 )
+from web.uploads import uploads_from
 from workflow.core.engine import Action, perform
-from workflow.core.errors import InvalidInput
+from workflow.core.errors import GuardFailed, InvalidInput
 from workflow.core.machines import DOSSIER
+from workflow.dossiers import attachments
 from workflow.dossiers import editing as service
-from workflow.dossiers.documents import content_path, served_as
+from workflow.dossiers.documents import content_path, opens_inline, served_as
 from workflow.dossiers.succession import readdress_dossier
 from workflow.permissions import (
     can_create_dossier,
@@ -39,9 +51,6 @@ from workflow.reporting.worklists import visible_dossiers
 
 bp = Blueprint("dossiers", __name__)
 ID = "int(max=2147483647)"
-
-
-
 
 
 def load_action(dossier_id: int, trigger: str) -> Action:
@@ -135,37 +144,60 @@ def remove_nomination(nomination_id: int):
 @permission_required(can_edit_dossier, load=load_dossier)
 def upload(dossier_id: int):
     dossier = load_dossier(dossier_id)
-    form = _document_form(dossier)
-    if form.validate_on_submit():
-        try:
-            nomination = _nomination_in(dossier, form.nomination_id.data)
-            service.add_document(
-                db.session,
-                dossier,
-                actor=current_user,
-                kind=form.kind.data,
-                stream=form.file.data.stream,
-                filename=form.file.data.filename,
-                upload_dir=Path(current_app.config["UPLOAD_DIR"]),
-                nomination=nomination,
-            )
-        except InvalidInput as error:
-            return _show_with_errors(dossier, document_form=form, error=error)
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        return _show_with_errors(dossier, document_form=form)
+    try:
+        added = attachments.add_documents(
+            db.session,
+            dossier,
+            actor=current_user,
+            uploads=uploads_from(form, service.checklist(db.session, dossier)),
+            upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+        )
+    except InvalidInput as error:
+        return _show_with_errors(dossier, document_form=form, upload_errors=translate_fields(error.errors))
+    db.session.commit()
+    flash(ngettext("Đã tải lên %(num)s tài liệu.", "Đã tải lên %(num)s tài liệu.", len(added)), "success")
+    return redirect(url_for(".show", dossier_id=dossier.id, _anchor="documents"))
+
+
+@bp.post(f"/documents/<{ID}:document_id>/remove")
+@permission_required(can_edit_dossier, load=load_document)
+def remove_document(document_id: int):
+    document = load_document(document_id)
+    if TransitionForm().validate_on_submit():
+        attachments.remove_document(db.session, document, actor=current_user)
         db.session.commit()
-        flash(_("Đã tải lên tài liệu."), "success")
-        return redirect(url_for(".show", dossier_id=dossier.id, _anchor="documents"))
-    return _show_with_errors(dossier, document_form=form)
+        flash(_("Đã gỡ tài liệu %(name)s khỏi hồ sơ (vẫn lưu trong lịch sử).", name=document.original_name), "success")
+    return redirect(url_for(".show", dossier_id=document.dossier_id, _anchor="documents"))
+
+
+@bp.post(f"/documents/<{ID}:document_id>/reassign")
+@permission_required(can_edit_dossier, load=load_document)
+def reassign_document(document_id: int):
+    document = load_document(document_id)
+    form = ReassignForm()
+    if form.validate_on_submit():
+        nomination = _nomination_in(document.dossier, form.nomination_id.data)
+        attachments.reassign_document(
+            db.session, document, actor=current_user, kind=form.kind.data, nomination=nomination
+        )
+        db.session.commit()
+        flash(_("Đã chuyển tài liệu %(name)s.", name=document.original_name), "success")
+    return redirect(url_for(".show", dossier_id=document.dossier_id, _anchor="documents"))
 
 
 @bp.get(f"/documents/<{ID}:document_id>")
 @permission_required(can_view_dossier, load=load_document)
 def download(document_id: int):
-    """Always an attachment, under the type recognised at upload and a name made from the row (never the
-    uploader's), with nosniff set here too: the browser must not render an upload as a page of this site."""
+    """Under the type recognised from the content at upload (only PDF, DOCX, XLSX, JPEG, PNG exist) and a name made
+    from the row, never the uploader's, with nosniff: PDFs and images open in the browser's own viewer, Word and Excel
+    files download. No upload can be taken for a page of this site."""
     document = load_document(document_id)
     path = content_path(Path(current_app.config["UPLOAD_DIR"]), document.content_hash)
     media_type, name = served_as(document)
-    response = send_file(path, mimetype=media_type, download_name=name, as_attachment=True)
+    response = send_file(path, mimetype=media_type, download_name=name, as_attachment=not opens_inline(document))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -177,7 +209,10 @@ def act(dossier_id: int, trigger: str):
     form = TransitionForm()
     if not form.validate_on_submit():
         return _show_with_errors(action.row, transition_form=form)
-    perform(db.session, action, actor=current_user, version=form.version.data, inputs=dialog_inputs(form))
+    try:
+        perform(db.session, action, actor=current_user, version=form.version.data, inputs=dialog_inputs(form))
+    except GuardFailed as error:
+        return _show_with_errors(action.row, transition_form=form, refused=(trigger, translate_all(error.failures)))
     db.session.commit()
     flash(_("Đã thực hiện: %(action)s.", action=_(DOSSIER.transitions[trigger].label)), "success")
     dossier = action.row
@@ -220,15 +255,6 @@ def _nomination_form(dossier: Dossier, obj=None) -> NominationForm:
     return form
 
 
-def _document_form(dossier: Dossier) -> DocumentForm:
-    form = DocumentForm()
-    form.kind.choices = options(dict(service.document_kind_choices(db.session, dossier)))
-    form.nomination_id.choices = options(
-        {"": _("— Cả hồ sơ —")} | {str(n.id): n.nominee.full_name for n in dossier.nominations}
-    )
-    return form
-
-
 def _with_errors(template: str, form, error: InvalidInput, **context):
     for message in attach_errors(form, error.errors):
         flash(message, "danger")
@@ -237,6 +263,7 @@ def _with_errors(template: str, form, error: InvalidInput, **context):
 
 
 def _show_with_errors(dossier: Dossier, error: InvalidInput | None = None, **forms):
+    """The dossier page again, with what was refused next to the form or dialog it came from (422)."""
     db.session.rollback()
     if error is not None:
         for message in attach_errors(next(iter(forms.values())), error.errors):

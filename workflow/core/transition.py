@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # What a transition's dialog may ask the person for; the service that runs it takes these as keyword arguments.
-DIALOG_FIELDS = ("comment", "missing_items", "reason", "sign_off", "council_session_id", "capacity")
+DIALOG_FIELDS = ("comment", "missing_items", "explanations", "reason", "sign_off", "council_session_id", "capacity")
 # Bootstrap button variants: the primary way forward, or one of the ways back or out.
 STYLES = ("primary", "warning", "danger", "outline-danger", "outline-secondary")
 

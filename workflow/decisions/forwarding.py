@@ -320,7 +320,7 @@ def _files(
     for dossier in dossiers:
         for document in session.scalars(
             select(Document)
-            .where(Document.dossier_id == dossier.id, Document.superseded.is_(False))
+            .where(Document.dossier_id == dossier.id, Document.superseded.is_(False), Document.removed.is_(False))
             .order_by(Document.id)
         ):
             if document.nomination_id is not None and document.nomination_id not in forwarded_ids:

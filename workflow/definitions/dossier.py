@@ -32,11 +32,13 @@ TRANSITIONS = (
                service=f"{STEPS}:accept"),
     # Also from accepted: appraisal can still find a gap; the legal clock then pauses (workflow/dossiers/deadlines.py).
     Transition("return_for_supplement", (S.SUBMITTED, S.ACCEPTED), S.RETURNED, "Trả lại để bổ sung",
-               p.can_review_dossier, "dossier.returned", ("unit_officers", "unit_heads"), (g.has_missing_items,),
+               p.can_review_dossier, "dossier.returned", ("unit_officers", "unit_heads"),
+               (g.has_missing_items, g.within_first_return_list),
                asks=("missing_items", "comment"), style="warning", service=f"{STEPS}:return_for_supplement"),
     Transition("resubmit", (S.RETURNED,), S.SUBMITTED, "Nộp lại sau bổ sung", p.can_resubmit,
-               "dossier.resubmitted", ("office",), (g.authority_in_office, g.has_nominations, g.has_required_documents),
-               service=f"{STEPS}:resubmit"),
+               "dossier.resubmitted", ("office",),
+               (g.authority_in_office, g.has_nominations, g.has_required_documents, g.every_asked_item_supplied),
+               asks=("explanations", "comment"), service=f"{STEPS}:resubmit"),
     # Onto the agenda of a session already scheduled (chosen in the dialog); the session page schedules new ones.
     Transition("schedule", (S.ACCEPTED,), S.IN_COUNCIL, "Đưa ra Hội đồng", p.can_manage_council_sessions,
                "dossier.scheduled", ("unit_officers", "council_members"), (g.has_eligible_nominations,),

@@ -12,14 +12,20 @@ from workflow.dossiers.succession import continues_transitionally, out_of_office
 
 def has_nominations(row, data) -> list[str]:
     live = [n for n in row.nominations if n.state != NominationState.WITHDRAWN]
-    return [] if live else [msg("Hồ sơ chưa có người/tập thể nào được đề nghị.")]
+    if live:
+        return []
+    return [msg("Hồ sơ chưa có người/tập thể nào được đề nghị. Thêm ít nhất một người hoặc tập thể ở mục “Danh sách "
+                "đề nghị”.")]
 
 
 def has_required_documents(row, data) -> list[str]:
     checklist = data.get("checklist")
     if checklist is None:
         return [msg("Chưa kiểm tra được thành phần hồ sơ.")]
-    return [msg("Thiếu tài liệu: %(document)s", document=item.label) for item in checklist.missing]
+    return [
+        msg("Thiếu tài liệu: %(document)s. Tải lên ở mục “Thành phần hồ sơ”.", document=item.label)
+        for item in checklist.missing
+    ]
 
 
 def authority_in_office(row, data) -> list[str]:
@@ -35,16 +41,39 @@ def authority_in_office(row, data) -> list[str]:
 
 
 def head_signed_off(row, data) -> list[str]:
-    return [] if data.get("sign_off") is True else [msg("Thủ trưởng đơn vị cần xác nhận đã ký tờ trình.")]
+    if data.get("sign_off") is True:
+        return []
+    return [msg("Thủ trưởng đơn vị cần xác nhận đã ký tờ trình: đánh dấu ô “Tôi đã ký tờ trình đề nghị của đơn vị” "
+                "rồi bấm lại.")]
 
 
 def has_comment(row, data) -> list[str]:
-    return [] if (data.get("comment") or "").strip() else [msg("Vui lòng ghi rõ lý do.")]
+    if (data.get("comment") or "").strip():
+        return []
+    return [msg("Vui lòng ghi rõ lý do vào ô “Ý kiến / lý do”.")]
 
 
 def has_missing_items(row, data) -> list[str]:
     items = [i for i in (data.get("missing_items") or []) if str(i).strip()]
     return [] if items else [msg("Cần nêu đầy đủ các nội dung hồ sơ còn thiếu (ít nhất một mục).")]
+
+
+def within_first_return_list(row, data) -> list[str]:
+    """The one-stop rule: the service lists the items a later return names that the first return did not."""
+    return [
+        msg("Theo nguyên tắc một lần, lần trả lại sau chỉ được nêu lại các mục của lần trả lại đầu tiên mà đơn vị "
+            "chưa bổ sung đạt yêu cầu; mục “%(item)s” không có trong danh sách đó.", item=label)
+        for label in data.get("outside_first_list", [])
+    ]
+
+
+def every_asked_item_supplied(row, data) -> list[str]:
+    """The service lists the current return's items with no new document, no changed details and no explanation."""
+    return [
+        msg("Chưa bổ sung mục Phòng Nội vụ yêu cầu: %(item)s. Tải lên bản mới, sửa thông tin, hoặc ghi giải trình "
+            "cho mục này.", item=label)
+        for label in data.get("unsupplied", [])
+    ]
 
 
 def has_reason_category(row, data) -> list[str]:

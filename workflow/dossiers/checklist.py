@@ -7,17 +7,29 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Dossier, RequiredDocument, RuleSet
+from models import Document, Dossier, Nomination, RequiredDocument, RuleSet
 from models.dossier import NominationState
+from workflow.core.messages import DataLabel, data_label
 from workflow.rules.applicable import rule_set_for
+
+
+def item_key(kind: str, nomination_id: int | None) -> str:
+    """How a checklist item is named in a return's list and in forms: the kind, and the nominee when per nominee."""
+    return f"doc:{kind}" if nomination_id is None else f"doc:{kind}:{nomination_id}"
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
     kind: str
-    label: str
+    label: DataLabel
     nomination_id: int | None
     satisfied: bool
+    # The current upload that satisfies it, if any.
+    document: Document | None = None
+
+    @property
+    def key(self) -> str:
+        return item_key(self.kind, self.nomination_id)
 
 
 @dataclass
@@ -32,6 +44,9 @@ class Checklist:
     def kinds(self) -> set[str]:
         return {item.kind for item in self.items}
 
+    def by_key(self) -> dict[str, ChecklistItem]:
+        return {item.key: item for item in self.items}
+
 
 def required_documents(session: Session, rule_set: RuleSet | None, procedure: str) -> list[RequiredDocument]:
     if rule_set is None:
@@ -45,27 +60,31 @@ def required_documents(session: Session, rule_set: RuleSet | None, procedure: st
     )
 
 
+def item_label(requirement: RequiredDocument, nomination: Nomination | None) -> DataLabel:
+    """"Báo cáo thành tích — Nguyễn Văn An": the kind's name in both languages, then the nominee's."""
+    if nomination is None:
+        return data_label(requirement)
+    name = nomination.nominee.full_name
+    return DataLabel(f"{requirement.name_vi} — {name}", f"{requirement.name_en or requirement.name_vi} — {name}")
+
+
 def dossier_checklist(session: Session, dossier: Dossier, today: date) -> Checklist:
     """One item per required document, per nominee where the rule says so; current revisions only."""
     requirements = required_documents(session, rule_set_for(session, dossier, today), dossier.procedure)
-    current = [d for d in dossier.documents if not d.superseded]
-    dossier_level = {d.kind for d in current}
-    per_nomination = {(d.kind, d.nomination_id) for d in current if d.nomination_id is not None}
+    current = {(d.kind, d.nomination_id): d for d in dossier.documents if d.current}
+    whole_dossier = {d.kind: d for d in dossier.documents if d.current}
     nominations = [n for n in dossier.nominations if n.state != NominationState.WITHDRAWN]
     items = []
     for req in requirements:
         if not req.per_nominee:
-            items.append(ChecklistItem(req.kind, req.name_vi, None, req.kind in dossier_level))
+            found = current.get((req.kind, None)) or whole_dossier.get(req.kind)
+            items.append(ChecklistItem(req.kind, item_label(req, None), None, found is not None, found))
             continue
         for nomination in nominations:
             if req.only_if_initiative and not nomination.relies_on_initiative:
                 continue
+            found = current.get((req.kind, nomination.id))
             items.append(
-                ChecklistItem(
-                    req.kind,
-                    f"{req.name_vi} — {nomination.nominee.full_name}",
-                    nomination.id,
-                    (req.kind, nomination.id) in per_nomination,
-                )
+                ChecklistItem(req.kind, item_label(req, nomination), nomination.id, found is not None, found)
             )
     return Checklist(items)

@@ -229,6 +229,11 @@ def upload_document(
     return document
 
 
+def opens_inline(document: Document) -> bool:
+    """PDFs and images are read in the browser's own viewer; office documents are downloaded."""
+    return document.media_type in (MEDIA_TYPES["pdf"], MEDIA_TYPES["jpg"], MEDIA_TYPES["png"])
+
+
 def served_as(document: Document) -> tuple[str, str]:
     """The media type and file name a download is sent with. Both come from the row, never from the uploader's
     name: an ASCII name a browser cannot be talked into treating as a page or a program, e.g.

@@ -19,8 +19,9 @@ from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import NOMINATION
 from workflow.core.messages import msg
 from workflow.core.today import local_today
+from workflow.dossiers import attachments
+from workflow.dossiers.attachments import OTHER_DOCUMENT
 from workflow.dossiers.checklist import Checklist, dossier_checklist
-from workflow.dossiers.documents import upload_document
 from workflow.dossiers.past_years import year_fact_errors
 from workflow.dossiers.succession import out_of_office
 from workflow.permissions import can_create_dossier, can_edit_dossier
@@ -29,7 +30,6 @@ from workflow.rules.applicable import rule_set_for
 from workflow.rules.eligibility.rules import DISCIPLINE_LEVELS
 
 UNIT_PROCEDURES = ("regular", "giay_khen_periodic", "giay_khen_thematic", "simplified")
-OTHER_DOCUMENT = "khac"
 
 
 def _require(allowed: bool) -> None:
@@ -316,19 +316,12 @@ def add_document(
     upload_dir: Path,
     nomination: Nomination | None = None,
 ) -> Document:
-    """Upload a document of a kind the procedure knows (or 'khac', other). Raises PermissionDenied, InvalidInput."""
-    known = checklist(session, dossier).kinds | {OTHER_DOCUMENT}
-    return upload_document(
-        session,
-        dossier,
-        actor=actor,
-        kind=kind,
-        known_kinds=known,
-        stream=stream,
-        filename=filename,
-        upload_dir=upload_dir,
-        nomination=nomination,
+    """Upload one document of a kind the procedure knows (or 'khac', other), with its nominee when the kind is per
+    nominee. Raises PermissionDenied, InvalidInput."""
+    upload = attachments.Upload(
+        "file", kind, nomination.id if nomination else None, stream, filename, "kind", "nomination_id"
     )
+    return attachments.add_documents(session, dossier, actor=actor, uploads=[upload], upload_dir=upload_dir)[0]
 
 
 def checklist(session: Session, dossier: Dossier) -> Checklist:

@@ -3,7 +3,7 @@ firing it through the engine with the facts its guards read. Services flush, nev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,7 @@ from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.core.messages import msg
 from workflow.core.today import filing_moment, local_today
-from workflow.dossiers import deadlines
+from workflow.dossiers import deadlines, supplements
 from workflow.dossiers.editing import checklist
 from workflow.rules.applicable import rule_set_for
 
@@ -97,14 +97,22 @@ def return_for_supplement(
     comment: str = "",
     version: int | None = None,
 ):
-    """Return once, with the complete list of what is missing; a running clock pauses."""
-    items = [item.strip() for item in missing_items if item and item.strip()]
+    """Return with the complete list of what is missing: ticked checklist keys, labels (API clients) or the office's
+    own words. A later return may only name items of the first list again (the one-stop rule, in
+    workflow/dossiers/supplements.py). A running clock pauses."""
+    offered, _ = supplements.allowed_items(session, dossier, checklist(session, dossier))
+    items = supplements.resolve(missing_items, offered)
     entry = fire(
         DOSSIER,
         dossier,
         "return_for_supplement",
         actor=actor,
-        data={**_comment(comment), "missing_items": items},
+        data={
+            **_comment(comment),
+            "missing_items": [str(item.label) for item in items],
+            "asked": [{"key": item.key, "label": str(item.label)} for item in items],
+        },
+        context={"outside_first_list": supplements.outside_first_list(session, dossier, items)},
         expected_version=version,
     )
     deadlines.pause_clock(session, dossier, local_today())
@@ -112,10 +120,20 @@ def return_for_supplement(
     return entry
 
 
-def resubmit(session: Session, dossier: Dossier, *, actor: User, comment: str = "", version: int | None = None):
-    """The unit sends the supplemented dossier back; a paused clock resumes with the days that were left. A dossier
+def resubmit(
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    comment: str = "",
+    explanations: Mapping[str, str] | None = None,
+    version: int | None = None,
+):
+    """The unit sends the supplemented dossier back once every item the office asked for is supplied or explained
+    (`explanations`: item key → the unit's words); a paused clock resumes with the days that were left. A dossier
     re-addressed to a successor authority reaches it now, so the rule set in force today is recorded."""
     today = local_today()
+    explained = {key: text.strip() for key, text in (explanations or {}).items() if text and text.strip()}
     changes: dict[str, Any] = {}
     if dossier.rule_set_id is None:
         changes["rule_set"] = rule_set_for(session, dossier, today)
@@ -124,8 +142,8 @@ def resubmit(session: Session, dossier: Dossier, *, actor: User, comment: str = 
         dossier,
         "resubmit",
         actor=actor,
-        data=_comment(comment),
-        context=_facts(session, dossier, today),
+        data={**_comment(comment), "explanations": explained},
+        context={**_facts(session, dossier, today), "unsupplied": supplements.unsupplied(session, dossier, explained)},
         changes=changes,
         expected_version=version,
     )
