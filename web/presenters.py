@@ -146,7 +146,7 @@ def _changes_since(session: Session, dossier: Dossier, record) -> dict:
         .order_by(AuditEntry.id)
     ).all()
     return {
-        "events": [{"label": OTHER_ACTIONS[e.action], "data": e.data or {}, "at": e.created_at} for e in entries],
+        "events": [{"label": OTHER_ACTIONS[e.action], "data": e.data or {}, "at": e.occurred_at} for e in entries],
         "nominees": supplements.nominee_changes(session, dossier, record.entry),
     }
 

@@ -90,6 +90,8 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("dossiers.edit_nomination", "POST"): EDITS_DRAFT,
     ("dossiers.remove_nomination", "POST"): EDITS_DRAFT,
     ("dossiers.upload", "POST"): EDITS_DRAFT,
+    ("dossiers.remove_document", "POST"): EDITS_DRAFT,
+    ("dossiers.reassign_document", "POST"): EDITS_DRAFT,
     ("dossiers.download", "GET"): SEES_DOSSIER,
     # The sample trigger is submit_to_head: the unit officer's alone.
     ("dossiers.act", "POST"): frozenset({"officer"}),

@@ -58,7 +58,7 @@ class ReturnRecord:
 
     @property
     def on(self) -> date:
-        return local_day(self.entry.created_at)
+        return local_day(self.entry.occurred_at)
 
 
 def nominee_key(nomination_id: int) -> str:
@@ -212,7 +212,7 @@ def nominee_changes(session: Session, dossier: Dossier, since: AuditEntry) -> li
         first = session.scalars(
             select(NominationRevision)
             .where(NominationRevision.nomination_id == nomination.id)
-            .where(NominationRevision.created_at >= since.created_at)
+            .where(NominationRevision.created_at >= since.occurred_at)
             .order_by(NominationRevision.revision)
             .limit(1)
         ).first()
