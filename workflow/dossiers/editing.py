@@ -17,9 +17,9 @@ from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import NOMINATION
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, Message, data_label, msg
 from workflow.core.today import local_today
-from workflow.dossiers.checklist import Checklist, dossier_checklist
+from workflow.dossiers.checklist import Checklist, dossier_checklist, required_documents
 from workflow.dossiers.documents import upload_document
 from workflow.dossiers.past_years import year_fact_errors
 from workflow.dossiers.succession import out_of_office
@@ -335,9 +335,15 @@ def checklist(session: Session, dossier: Dossier) -> Checklist:
     return dossier_checklist(session, dossier, local_today())
 
 
-def document_kind_choices(session: Session, dossier: Dossier, known: Checklist | None = None) -> list[tuple[str, str]]:
-    """The kinds the procedure's checklist names, then 'other'. Pass the checklist if it is already computed."""
-    seen: dict[str, str] = {}
-    for item in (known or checklist(session, dossier)).items:
-        seen.setdefault(item.kind, item.label.split(" — ")[0])
-    return [*seen.items(), (OTHER_DOCUMENT, "Tài liệu khác")]
+def document_kind_choices(
+    session: Session, dossier: Dossier, known: Checklist | None = None
+) -> list[tuple[str, DataLabel | Message]]:
+    """The kinds the procedure's checklist names, then 'other', each with the rule set's name in both languages (the
+    checklist's labels carry nominees' names). Pass the checklist if it is already computed."""
+    kinds = (known or checklist(session, dossier)).kinds
+    rule_set = rule_set_for(session, dossier, local_today())
+    seen: dict[str, DataLabel | Message] = {}
+    for requirement in required_documents(session, rule_set, dossier.procedure):
+        if requirement.kind in kinds:
+            seen.setdefault(requirement.kind, data_label(requirement))
+    return [*seen.items(), (OTHER_DOCUMENT, msg("Tài liệu khác"))]
