@@ -59,7 +59,8 @@ def test_every_workflow_button_has_an_english_label(app):
     untranslated = []
     with app.test_request_context(), force_locale("en"):
         for name, workflow in WORKFLOWS.items():
-            untranslated += [f"{name}.{t.trigger}" for t in workflow.transitions.values() if gettext(t.label) == t.label]
+            labels = {t.trigger: t.label for t in workflow.transitions.values()}
+            untranslated += [f"{name}.{trigger}" for trigger, label in labels.items() if gettext(label) == label]
     assert untranslated == []
 
 
