@@ -34,7 +34,7 @@ translations: venv
 # Refresh the catalogue after changing user-facing text, then translate the new entries. workflow/ is read too: its
 # messages to people are made with `msg` (workflow/core/messages.py) and translated by web/messages.py.
 messages: venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k msg -o web/translations/messages.pot web workflow
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k msg -k Transition:4 -o web/translations/messages.pot web workflow
 	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations
 
 run: venv translations

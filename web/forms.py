@@ -19,8 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from web.messages import translate_all
+from web.messages import translate, translate_all
 from web.params import MAX_ID, is_whole_number
+from workflow.core.messages import DataLabel, Message
 
 
 class WholeNumberField(IntegerField):
@@ -58,8 +59,12 @@ def attach_errors(form, errors: Mapping[str, list[str]], *, fallback: str | None
 
 
 def options(mapping: dict) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects (tuples are deprecated, lazy labels are not plain strings)."""
-    return [SelectChoice(value=value, label=label) for value, label in mapping.items()]
+    """WTForms 3.3 wants SelectChoice objects (tuples are deprecated, lazy labels are not plain strings). Labels from
+    data or workflow/ (DataLabel, Message) are shown in the reader's language."""
+    return [
+        SelectChoice(value=value, label=translate(label) if isinstance(label, Message | DataLabel) else label)
+        for value, label in mapping.items()
+    ]
 
 
 class LoginForm(FlaskForm):

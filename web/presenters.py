@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from web.uploads import item_field
 from workflow.core import audit
 from workflow.core.engine import available_triggers
 from workflow.core.machines import DOSSIER, WORKFLOWS
+from workflow.core.messages import data_label
 from workflow.core.today import local_day, local_today
 from workflow.council import sessions
 from workflow.dossiers import attachments, succession, supplements
@@ -49,7 +51,7 @@ CHANGE_ACTIONS = (
 
 
 def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict:
-    titles = {t.code: t.name_vi for t in service.titles_for(session, dossier)}
+    titles = {t.code: data_label(t) for t in service.titles_for(session, dossier)}
     nomination_form = NominationForm()
     nomination_form.title_code.choices = options(titles)
     checklist = service.checklist(session, dossier)
@@ -220,9 +222,11 @@ def nominee_input(form: NominationForm) -> service.NomineeInput:
 
 
 def action_label(entity_type: str, action: str) -> str:
+    """In the reader's language: a transition's label is a catalogue id (`make messages` extracts Transition's 4th
+    argument)."""
     workflow = WORKFLOWS.get(entity_type)
     if workflow is not None and action in workflow.transitions:
-        return workflow.transitions[action].label
+        return gettext(workflow.transitions[action].label)
     return str(OTHER_ACTIONS.get(action, action))
 
 

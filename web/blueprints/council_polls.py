@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms.validators import InputRequired, Optional
 
-from models import AwardTitle, CouncilSession, Poll, db
+from models import CouncilSession, Poll, db
 from web.access import permission_required
 from web.forms import WholeNumberField
 from workflow.core.engine import Action, perform
@@ -19,6 +18,7 @@ from workflow.core.errors import InvalidInput
 from workflow.core.machines import POLL
 from workflow.council import polls as service
 from workflow.permissions import can_manage_polls, can_vote
+from workflow.registry.entries import title_names
 
 bp = Blueprint("council_polls", __name__)
 ID = "int(max=2147483647)"
@@ -42,10 +42,6 @@ class PaperForm(VersionForm):
     no = WholeNumberField(_l("Không đồng ý"), validators=[InputRequired()], low=0, high=1000)
     abstain = WholeNumberField(_l("Không biểu quyết"), validators=[InputRequired()], low=0, high=1000)
     invalid = WholeNumberField(_l("Phiếu không hợp lệ"), validators=[InputRequired()], low=0, high=1000)
-
-
-def _titles() -> dict[str, str]:
-    return dict(db.session.execute(select(AwardTitle.code, AwardTitle.name_vi)).all())
 
 
 @bp.get("/council/polls/ballot")
@@ -95,7 +91,7 @@ def _live(council_session: CouncilSession) -> dict:
         "tallies": {t.poll_id: t for t in service.tally(p for p in polls if p.state in ("finished", "published"))},
         "without_poll": sum(item.poll is None for item in council_session.agenda_items),
         "transitions": POLL.transitions,
-        "titles": _titles(),
+        "titles": title_names(db.session),
         "all_at_once": {trigger: len(service.ready_for(council_session, trigger)) for trigger in service.ALL_AT_ONCE},
     }
 

@@ -34,7 +34,7 @@ from workflow.core import audit
 from workflow.core.engine import Firing, fire, fire_many
 from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
 from workflow.core.machines import DOSSIER, NOMINATION, POLL
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, msg
 from workflow.core.today import LOCAL_TZ, story_now
 from workflow.core.vietnamese import person_order
 from workflow.council.quorum import quorum_of
@@ -305,7 +305,7 @@ class Ballot:
     """One title's ballot: the member's open polls of that title, in agenda order."""
 
     title_code: str
-    title_name: str
+    title_name: DataLabel | str
     polls: list[Poll]
 
 

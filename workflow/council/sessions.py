@@ -31,7 +31,7 @@ from workflow.core import audit
 from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import COUNCIL_SESSION, DOSSIER
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, data_label, msg
 from workflow.core.today import local_day, local_today, story_now
 from workflow.core.vietnamese import person_order
 from workflow.council.quorum import Quorum, quorum_of
@@ -354,7 +354,7 @@ class AgendaEntry:
 @dataclass(frozen=True)
 class AgendaGroup:
     title_code: str
-    title_name: str
+    title_name: DataLabel | str
     entries: list[AgendaEntry]
 
 
@@ -375,7 +375,7 @@ def agenda_groups(session: Session, council_session: CouncilSession) -> list[Age
         code = entry.nomination.title_code
         if not groups or groups[-1].title_code != code:
             title = award_title(session, book, code) if book is not None else None
-            groups.append(AgendaGroup(code, title.name_vi if title else code, []))
+            groups.append(AgendaGroup(code, data_label(title) if title else code, []))
         groups[-1].entries.append(entry)
     return groups
 

@@ -20,7 +20,6 @@ from workflow.core.machines import NOMINATION
 from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.dossiers import attachments
-from workflow.dossiers.attachments import OTHER_DOCUMENT
 from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.past_years import year_fact_errors
 from workflow.dossiers.succession import out_of_office
@@ -326,11 +325,3 @@ def add_document(
 
 def checklist(session: Session, dossier: Dossier) -> Checklist:
     return dossier_checklist(session, dossier, local_today())
-
-
-def document_kind_choices(session: Session, dossier: Dossier, known: Checklist | None = None) -> list[tuple[str, str]]:
-    """The kinds the procedure's checklist names, then 'other'. Pass the checklist if it is already computed."""
-    seen: dict[str, str] = {}
-    for item in (known or checklist(session, dossier)).items:
-        seen.setdefault(item.kind, item.label.split(" — ")[0])
-    return [*seen.items(), (OTHER_DOCUMENT, "Tài liệu khác")]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import Authority, AwardTitle, Nomination, Nominee, NomineeYear, RegistryEntry, RuleSet, Unit, User
 from workflow.core import audit
 from workflow.core.errors import InvalidInput
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, msg
 from workflow.core.today import local_today
 from workflow.registry.identity import clean_name, merged_ids, name_key, surviving
 from workflow.registry.scope import visible_nominees, visible_units
@@ -26,14 +26,15 @@ FIRST_YEAR, LAST_YEAR = 1945, 2200
 # --- reference data ------------------------------------------------------------------------------------------------
 
 
-def title_names(session: Session) -> dict[str, str]:
-    """Every title code any rule set knows, with its Vietnamese name as the newest rule set writes it."""
+def title_names(session: Session) -> dict[str, DataLabel]:
+    """Every title code any rule set knows, with its name as the newest rule set writes it: Vietnamese text that
+    carries its English form, so documents read Vietnamese and pages can show either."""
     rows = session.execute(
-        select(AwardTitle.code, AwardTitle.name_vi)
+        select(AwardTitle.code, AwardTitle.name_vi, AwardTitle.name_en)
         .join(RuleSet, AwardTitle.rule_set_id == RuleSet.id)
         .order_by(RuleSet.effective_from, RuleSet.revision, AwardTitle.id)
     )
-    return dict(rows.all())
+    return {code: DataLabel(vi, en) for code, vi, en in rows}
 
 
 def unit_lookup(session: Session, actor: User) -> dict[str, Unit]:
