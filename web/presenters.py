@@ -50,7 +50,8 @@ CHANGE_ACTIONS = (
 )
 
 
-def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict:
+def dossier_page_context(session: Session, dossier: Dossier, user: User, adding: bool = False) -> dict:
+    """Everything the dossier page shows; `adding` keeps the nominee form open after a nominee was just added."""
     titles = {t.code: data_label(t) for t in service.titles_for(session, dossier)}
     nomination_form = NominationForm()
     nomination_form.title_code.choices = options(titles)
@@ -86,7 +87,7 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict
         "document_form": document_form,
         "reassign_form": reassign_form,
         "transition_form": transition_form,
-        "next_step": _next_step(dossier, checklist, live, can_edit),
+        "next_step": "nominations" if adding and can_edit else _next_step(dossier, checklist, live, can_edit),
         "kind_labels": kind_labels,
         "field_labels": {f.name: f.label.text for f in nomination_form},
         "per_nominee_kinds": attachments.per_nominee_kinds(session, dossier),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -36,6 +36,7 @@ from web.uploads import uploads_from
 from workflow.core.engine import Action, perform
 from workflow.core.errors import GuardFailed, InvalidInput
 from workflow.core.machines import DOSSIER
+from workflow.core.today import local_today
 from workflow.dossiers import attachments
 from workflow.dossiers import editing as service
 from workflow.dossiers.documents import content_path, opens_inline, served_as
@@ -69,7 +70,7 @@ def index():
 @bp.route("/dossiers/new", methods=["GET", "POST"])
 @permission_required(can_create_dossier)
 def new():
-    form = DossierForm()
+    form = DossierForm(year=local_today().year)
     if form.validate_on_submit():
         try:
             dossier = service.create_dossier(
@@ -92,7 +93,8 @@ def new():
 @permission_required(can_view_dossier, load=load_dossier)
 def show(dossier_id: int):
     dossier = load_dossier(dossier_id)
-    return render_template("dossiers/show.html", **dossier_page_context(db.session, dossier, current_user))
+    context = dossier_page_context(db.session, dossier, current_user, adding=request.args.get("adding") == "1")
+    return render_template("dossiers/show.html", **context)
 
 
 @bp.post(f"/dossiers/<{ID}:dossier_id>/nominations")
@@ -107,7 +109,7 @@ def add_nomination(dossier_id: int):
             return _show_with_errors(dossier, nomination_form=form, error=error)
         db.session.commit()
         flash(_("Đã thêm người/tập thể được đề nghị."), "success")
-        return redirect(url_for(".show", dossier_id=dossier.id, _anchor="nominations"))
+        return redirect(url_for(".show", dossier_id=dossier.id, adding=1, _anchor="add-nominee"))
     return _show_with_errors(dossier, nomination_form=form)
 
 

@@ -111,6 +111,16 @@ def resolve(raw: Iterable[str], offered: Sequence[AskedItem]) -> list[AskedItem]
     return list(chosen.values())
 
 
+def nameable_items(session: Session, dossier: Dossier, checklist: Checklist) -> list[AskedItem]:
+    """Every item a return could name by key or label: today's checklist and nominees, and the first return's
+    (so a refusal can name what a later return added)."""
+    first = first_list(session, dossier)
+    items = {item.key: item for item in returnable_items(dossier, checklist)}
+    for item in first.items if first else []:
+        items.setdefault(item.key, item)
+    return list(items.values())
+
+
 def first_list(session: Session, dossier: Dossier) -> ReturnRecord | None:
     history = returns(session, dossier)
     return history[0] if history else None

@@ -100,8 +100,8 @@ def return_for_supplement(
     """Return with the complete list of what is missing: ticked checklist keys, labels (API clients) or the office's
     own words. A later return may only name items of the first list again (the one-stop rule, in
     workflow/dossiers/supplements.py). A running clock pauses."""
-    offered, _ = supplements.allowed_items(session, dossier, checklist(session, dossier))
-    items = supplements.resolve(missing_items, offered)
+    nameable = supplements.nameable_items(session, dossier, checklist(session, dossier))
+    items = supplements.resolve(missing_items, nameable)
     entry = fire(
         DOSSIER,
         dossier,
