@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
 from models.dossier import DossierState
-from web.forms import DocumentForm, NominationForm, TransitionForm, options
+from web.forms import DocumentForm, NominationForm, TransitionForm, build_nomination_form, options
 from web.params import MAX_ID, is_whole_number
 from workflow.core import audit
 from workflow.core.engine import available_triggers
@@ -36,9 +36,9 @@ OTHER_ACTIONS = {
 
 
 def dossier_page_context(session: Session, dossier: Dossier, user: User) -> dict:
-    titles = {t.code: t.name_vi for t in service.titles_for(session, dossier)}
-    nomination_form = NominationForm()
-    nomination_form.title_code.choices = options(titles)
+    title_rows = service.titles_for(session, dossier)
+    titles = {t.code: t.name_vi for t in title_rows}
+    nomination_form = build_nomination_form(title_rows)
     document_form = DocumentForm()
     checklist = service.checklist(session, dossier)
     kind_labels = dict(service.document_kind_choices(session, dossier, checklist))

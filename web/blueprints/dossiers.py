@@ -10,7 +10,15 @@ from flask_login import current_user
 
 from models import Dossier, Nomination, db
 from web.access import permission_required
-from web.forms import DocumentForm, DossierForm, NominationForm, TransitionForm, attach_errors, options
+from web.forms import (
+    DocumentForm,
+    DossierForm,
+    NominationForm,
+    TransitionForm,
+    attach_errors,
+    build_nomination_form,
+    options,
+)
 from web.loaders import load_document, load_dossier, load_nomination
 from web.pagination import paginate
 from web.params import int_arg, text_arg
@@ -215,9 +223,10 @@ def _nomination_in(dossier: Dossier, chosen: str | None) -> Nomination | None:
 
 
 def _nomination_form(dossier: Dossier, obj=None) -> NominationForm:
-    form = NominationForm(data=obj) if obj else NominationForm()
-    form.title_code.choices = options({t.code: t.name_vi for t in service.titles_for(db.session, dossier)})
-    return form
+    def problems(form: NominationForm) -> dict[str, list[str]]:
+        return service.nominee_problems(db.session, dossier, nominee_input(form))
+
+    return build_nomination_form(service.titles_for(db.session, dossier), data=obj, check=problems)
 
 
 def _document_form(dossier: Dossier) -> DocumentForm:
