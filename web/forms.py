@@ -43,8 +43,9 @@ class WholeNumberField(IntegerField):
         raise ValueError(self.invalid_value_message or default)
 
     def pre_validate(self, form):
-        """Text that is no number already has its message: no range check on top of it."""
-        if self.process_errors:
+        """Text that is no number already has its message: no range check on top of it. (Nothing typed is left to
+        the validators: Optional() clears the message.)"""
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
             raise StopValidation()
 
 

@@ -200,3 +200,14 @@ def test_an_english_reader_gets_the_marks_titles_and_errors_in_english(officer):
     assert parts.titles["LDTT"][1] == "Advanced Worker"
     assert parts.titles["TLDTT"][1] == "Advanced Labour Collective"
     assert field_errors(html, "date_of_birth") == ["The date of birth cannot be later than today (16/06/2025)."]
+
+
+def test_a_collective_posted_with_every_optional_field_left_empty_is_saved(officer):
+    """As the browser sends it: each field present, the numbers not typed sent as empty text."""
+    empty = ("national_id", "gender", "position", "annual_rating", "months_of_service", "achievement")
+    counts_left_empty = ("member_count", "members_ldtt", "members_cstdcs", "members_completed", "members_disciplined")
+    form = {"kind": "collective", "full_name": "Tổ Một cửa", "title_code": "TLDTT", "discipline_status": "none"}
+    response = post_nomination(officer, {**form, **dict.fromkeys(empty + counts_left_empty, "")})
+    assert response.status_code == 302
+    saved = db.session.scalar(select(Nominee).where(Nominee.full_name == "Tổ Một cửa"))
+    assert (saved.kind, saved.date_of_birth) == ("collective", None)
