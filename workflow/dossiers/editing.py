@@ -149,8 +149,8 @@ def nominee_problems(session: Session, dossier: Dossier, data: NomineeInput) -> 
     return errors
 
 
-# The age from which the Labour Code 2019 (Art. 143) lets someone work: a person nominated for a year's achievement
-# is at least this old by the end of that year.
+# The minimum working age of the Labour Code 2019 (Art. 3(1)): a person nominated for a year's achievement is at
+# least this old by the end of that year.
 MIN_AGE_IN_ACHIEVEMENT_YEAR = 15
 
 
