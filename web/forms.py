@@ -1,6 +1,6 @@
 """WTForms for the HTML pages (CSRF comes with Flask-WTF)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,11 +17,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from web.messages import translate, translate_all
 from web.params import MAX_ID, is_whole_number
-from workflow.core.messages import DataLabel, Message
+from workflow.core.messages import DataLabel, Message, data_label
 
 
 class WholeNumberField(IntegerField):
@@ -42,6 +42,12 @@ class WholeNumberField(IntegerField):
         self.data = None
         default = _l("Phải là số nguyên từ %(low)s đến %(high)s.", low=self.low, high=self.high)
         raise ValueError(self.invalid_value_message or default)
+
+    def pre_validate(self, form):
+        """Text that is no number already has its message: no range check on top of it. (Nothing typed is left to
+        the validators: Optional() clears the message.)"""
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()
 
 
 def attach_errors(form, errors: Mapping[str, list[str]], *, fallback: str | None = None) -> list[str]:
@@ -132,18 +138,32 @@ def _member_count(label) -> WholeNumberField:
 
 
 class NominationForm(FlaskForm):
-    kind = SelectField(_l("Loại đối tượng"), choices=options(KIND_CHOICES))
+    """Build it with `build_nomination_form`, which gives it the rule set's titles and the service's check."""
+
+    kind = SelectField(
+        _l("Loại đối tượng"),
+        choices=options(KIND_CHOICES),
+        validators=[InputRequired(_l("Vui lòng chọn loại đối tượng."))],
+    )
     full_name = StringField(
         _l("Họ tên / tên tập thể"), validators=[DataRequired(_l("Vui lòng nhập họ tên.")), Length(max=200)]
     )
+    # Required of a person only (the service says so); the page shows it to persons only, marked required.
     date_of_birth = DateField(_l("Ngày sinh"), validators=[Optional()])
     national_id = StringField(_l("Số định danh cá nhân"), validators=[Optional(), Length(max=12)])
     gender = SelectField(_l("Giới tính"), choices=options({"": "—", "male": _l("Nam"), "female": _l("Nữ")}))
     position = StringField(_l("Chức vụ, đơn vị công tác"), validators=[Length(max=200)])
-    title_code = SelectField(_l("Danh hiệu / hình thức đề nghị"), choices=[])
+    title_code = SelectField(
+        _l("Danh hiệu / hình thức đề nghị"),
+        choices=[],
+        default="",
+        validators=[InputRequired(_l("Vui lòng chọn danh hiệu / hình thức đề nghị."))],
+    )
     annual_rating = SelectField(_l("Xếp loại mức độ hoàn thành nhiệm vụ trong năm"), choices=options(RATING_CHOICES))
     months_of_service = WholeNumberField(
-        _l("Số tháng công tác trong năm"), validators=[Optional(), NumberRange(0, 12, _l("Từ 0 đến 12 tháng."))]
+        _l("Số tháng công tác trong năm"),
+        validators=[Optional(), NumberRange(0, 12, _l("Từ 0 đến 12 tháng."))],
+        invalid_value_message=_l("Nhập số tháng bằng chữ số, từ 0 đến 12."),
     )
     discipline_status = SelectField(_l("Tình trạng kỷ luật"), choices=options(DISCIPLINE_CHOICES))
     relies_on_initiative = BooleanField(_l("Có sáng kiến / đề tài được công nhận làm căn cứ"))
@@ -153,6 +173,38 @@ class NominationForm(FlaskForm):
     members_cstdcs = _member_count(_l("Số đạt CSTĐCS"))
     members_completed = _member_count(_l("Số hoàn thành nhiệm vụ"))
     members_disciplined = _member_count(_l("Số bị kỷ luật"))
+
+    check: Callable[[FlaskForm], Mapping[str, list[str]]] | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks, and when they fail the service's too on what could be read, each problem on its
+        field (a field the form already faulted keeps the form's message): one round of errors, not two."""
+        if super().validate(extra_validators):
+            return True
+        if self.check is not None:
+            problems = {
+                name: found for name, found in self.check(self).items() if not (name in self and self[name].errors)
+            }
+            self.form_errors.extend(attach_errors(self, problems))
+        return False
+
+
+def build_nomination_form(
+    titles: Iterable, data: Mapping | None = None, check: Callable[[FlaskForm], Mapping[str, list[str]]] | None = None
+) -> NominationForm:
+    """The nominee form offering the rule set's titles (AwardTitle rows) in the reader's language, each option
+    tagged with the kind of nominee it is for (app.css hides the others), no title chosen in advance. `check`
+    (form → field errors, e.g. workflow.dossiers.editing.nominee_problems) runs when the form's own checks fail."""
+    form = NominationForm(data=data)
+    form.title_code.choices = [
+        SelectChoice(value="", label=_l("— Chọn danh hiệu —")),
+        *(
+            SelectChoice(value=t.code, label=translate(data_label(t)), render_kw={"data-subject": t.subject_kind})
+            for t in titles
+        ),
+    ]
+    form.check = check
+    return form
 
 
 class DocumentForm(FlaskForm):

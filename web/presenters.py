@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Dossier, User
 from models.dossier import DossierState
-from web.forms import DocumentForm, NominationForm, ReassignForm, TransitionForm, options
+from web.forms import DocumentForm, NominationForm, ReassignForm, TransitionForm, build_nomination_form, options
 from web.params import MAX_ID, is_whole_number
 from web.uploads import item_field
 from workflow.core import audit
@@ -52,9 +52,9 @@ CHANGE_ACTIONS = (
 
 def dossier_page_context(session: Session, dossier: Dossier, user: User, adding: bool = False) -> dict:
     """Everything the dossier page shows; `adding` keeps the nominee form open after a nominee was just added."""
-    titles = {t.code: data_label(t) for t in service.titles_for(session, dossier)}
-    nomination_form = NominationForm()
-    nomination_form.title_code.choices = options(titles)
+    title_rows = service.titles_for(session, dossier)
+    titles = {t.code: data_label(t) for t in title_rows}
+    nomination_form = build_nomination_form(title_rows)
     checklist = service.checklist(session, dossier)
     kind_labels = attachments.kind_names(session, dossier)
     live = [n for n in dossier.nominations if n.state != "withdrawn"]

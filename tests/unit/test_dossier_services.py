@@ -313,3 +313,77 @@ def test_bad_member_counts_name_the_field_and_write_nothing(make_dossier, user, 
     assert refused.value.errors == errors
     assert tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Nominee, NomineeYear)) == before
     assert db.session.get(type(dossier), dossier.id).nominations == []
+
+
+# --- a nominee's birth date and title (issue 12) ------------------------------------------------------------------
+
+
+def _person(born: date | None, title: str = "LDTT", name: str = "Lê Văn Cường") -> service.NomineeInput:
+    return service.NomineeInput(kind="person", full_name=name, title_code=title, date_of_birth=born)
+
+
+# The suite's day is 16/06/2025 and the dossier's achievement year 2025: a person must turn 15 during 2025, so be born
+# on 31/12/2010 at the latest.
+TOO_YOUNG_2025 = "Người được đề nghị phải đủ 15 tuổi trong năm thành tích 2025: ngày sinh chậm nhất là 31/12/2010."
+
+
+@pytest.mark.parametrize(
+    ("born", "errors"),
+    [
+        (date(2010, 12, 31), {}),
+        (date(2010, 6, 16), {}),
+        (date(2011, 1, 1), {"date_of_birth": [TOO_YOUNG_2025]}),
+        (date(2011, 6, 16), {"date_of_birth": [TOO_YOUNG_2025]}),
+        (date(2025, 6, 17), {"date_of_birth": ["Ngày sinh không được sau ngày hôm nay (16/06/2025)."]}),
+        (date(2030, 1, 1), {"date_of_birth": ["Ngày sinh không được sau ngày hôm nay (16/06/2025)."]}),
+    ],
+    ids=["turns-15-on-new-years-eve", "15-years-before", "turns-14", "14-years-before", "tomorrow", "future-year"],
+)
+def test_a_birth_date_must_be_past_and_15_years_before_the_achievement_year(make_dossier, user, born, errors):
+    dossier = make_dossier(nominees=(), complete=False)
+    before = tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Nominee, NomineeYear))
+    assert service.nominee_problems(db.session, dossier, _person(born)) == errors
+    if errors:
+        with pytest.raises(InvalidInput) as refused:
+            service.add_nomination(db.session, dossier, actor=user("canbo.pleikan"), data=_person(born))
+        db.session.rollback()
+        assert refused.value.errors == errors
+        assert tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Nominee, NomineeYear)) == before
+    else:
+        nomination = service.add_nomination(db.session, dossier, actor=user("canbo.pleikan"), data=_person(born))
+        db.session.commit()
+        assert nomination.nominee.date_of_birth == born
+
+
+def test_the_age_limit_follows_the_dossiers_achievement_year(make_dossier, user):
+    """A 2024 dossier: 15 during 2024 means born on 31/12/2009 at the latest."""
+    dossier = make_dossier(nominees=(), complete=False, year=2024)
+    assert service.nominee_problems(db.session, dossier, _person(date(2009, 12, 31))) == {}
+    assert service.nominee_problems(db.session, dossier, _person(date(2010, 1, 1))) == {
+        "date_of_birth": [
+            "Người được đề nghị phải đủ 15 tuổi trong năm thành tích 2024: ngày sinh chậm nhất là 31/12/2009."
+        ]
+    }
+
+
+def test_changing_a_nominee_to_a_future_birth_date_is_refused(make_dossier, user):
+    dossier = make_dossier(nominees=("Nguyễn Văn An",), complete=False)
+    nomination = dossier.nominations[0]
+    with pytest.raises(InvalidInput) as refused:
+        service.update_nomination(
+            db.session, nomination, actor=user("canbo.pleikan"), data=_person(date(2026, 1, 1), name="Nguyễn Văn An")
+        )
+    db.session.rollback()
+    assert refused.value.errors == {"date_of_birth": ["Ngày sinh không được sau ngày hôm nay (16/06/2025)."]}
+    assert db.session.get(type(nomination), nomination.id).nominee.date_of_birth == date(1980, 1, 10)
+
+
+def test_every_problem_of_a_nominee_is_named_at_once(make_dossier):
+    """No name, born in the future, and a collective's title (Tập thể lao động tiên tiến) for a person."""
+    dossier = make_dossier(nominees=(), complete=False)
+    problems = service.nominee_problems(db.session, dossier, _person(date(2025, 7, 1), title="TLDTT", name=" "))
+    assert problems == {
+        "title_code": ["Danh hiệu này không dành cho loại đối tượng đã chọn."],
+        "full_name": ["Vui lòng nhập họ tên hoặc tên tập thể."],
+        "date_of_birth": ["Ngày sinh không được sau ngày hôm nay (16/06/2025)."],
+    }

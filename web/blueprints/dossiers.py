@@ -18,7 +18,7 @@ from web.forms import (
     ReassignForm,
     TransitionForm,
     attach_errors,
-    options,
+    build_nomination_form,
 )
 from web.loaders import load_document, load_dossier, load_nomination
 from web.messages import translate_all, translate_fields
@@ -252,9 +252,10 @@ def _nomination_in(dossier: Dossier, chosen: str | None) -> Nomination | None:
 
 
 def _nomination_form(dossier: Dossier, obj=None) -> NominationForm:
-    form = NominationForm(data=obj) if obj else NominationForm()
-    form.title_code.choices = options({t.code: t.name_vi for t in service.titles_for(db.session, dossier)})
-    return form
+    def problems(form: NominationForm) -> dict[str, list[str]]:
+        return service.nominee_problems(db.session, dossier, nominee_input(form))
+
+    return build_nomination_form(service.titles_for(db.session, dossier), data=obj, check=problems)
 
 
 def _with_errors(template: str, form, error: InvalidInput, **context):

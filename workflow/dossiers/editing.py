@@ -122,7 +122,9 @@ def titles_for(session: Session, dossier: Dossier) -> list[AwardTitle]:
     )
 
 
-def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) -> dict[str, list[str]]:
+def nominee_problems(session: Session, dossier: Dossier, data: NomineeInput) -> dict[str, list[str]]:
+    """Everything wrong with a nominee for this dossier, by field, without writing anything: the services refuse
+    on it, and the page runs it also when its own form is invalid, so the clerk sees every problem in one round."""
     errors: dict[str, list[str]] = {}
     titles = {t.code: t for t in titles_for(session, dossier)}
     title = titles.get(data.title_code)
@@ -136,12 +138,39 @@ def _validate_nominee(session: Session, dossier: Dossier, data: NomineeInput) ->
         errors["date_of_birth"] = [msg("Vui lòng nhập ngày sinh.")]
     if data.kind != "person" and data.date_of_birth is not None:
         errors["date_of_birth"] = [msg("Chỉ cá nhân mới có ngày sinh.")]
+    elif data.date_of_birth is not None:
+        errors |= _birth_date_errors(data.date_of_birth, dossier.year, local_today())
     if data.national_id and not identity.is_national_id(data.national_id):
         errors["national_id"] = [msg("Số định danh cá nhân gồm 12 chữ số.")]
     errors.update(year_fact_errors(data.annual_rating, data.months_of_service, data.discipline_status))
     if data.kind == "collective":
         errors |= _member_count_errors(data)
     return errors
+
+
+# The minimum working age of the Labour Code 2019 (Art. 3(1)): a person nominated for a year's achievement is at
+# least this old by the end of that year.
+MIN_AGE_IN_ACHIEVEMENT_YEAR = 15
+
+
+def _birth_date_errors(born: date, year: int, today: date) -> dict[str, list[str]]:
+    """A birth date that cannot be right: after today, or too late for someone working in the achievement year."""
+    if born > today:
+        return {"date_of_birth": [msg("Ngày sinh không được sau ngày hôm nay (%(today)s).", today=f"{today:%d/%m/%Y}")]}
+    latest = date(year - MIN_AGE_IN_ACHIEVEMENT_YEAR, 12, 31)
+    if born > latest:
+        return {
+            "date_of_birth": [
+                msg(
+                    "Người được đề nghị phải đủ %(age)s tuổi trong năm thành tích %(year)s: ngày sinh chậm nhất là "
+                    "%(latest)s.",
+                    age=MIN_AGE_IN_ACHIEVEMENT_YEAR,
+                    year=year,
+                    latest=f"{latest:%d/%m/%Y}",
+                )
+            ]
+        }
+    return {}
 
 
 def _member_count_errors(data: NomineeInput) -> dict[str, list[str]]:
@@ -200,7 +229,7 @@ def _record_year(session: Session, nominee: Nominee, year: int, unit_id: int, da
 def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: NomineeInput) -> Nomination:
     """Propose one nominee for one title in the dossier. Raises PermissionDenied, InvalidInput."""
     _require(can_edit_dossier(actor, dossier))
-    errors = _validate_nominee(session, dossier, data)
+    errors = nominee_problems(session, dossier, data)
     if errors:
         raise InvalidInput(errors)
     nominee = _find_or_create_nominee(session, dossier, data, actor)
@@ -230,7 +259,7 @@ def update_nomination(session: Session, nomination: Nomination, *, actor: User, 
     Raises PermissionDenied, InvalidInput."""
     dossier = nomination.dossier
     _require(can_edit_dossier(actor, dossier) and nomination.state == NominationState.PROPOSED)
-    errors = _validate_nominee(session, dossier, data)
+    errors = nominee_problems(session, dossier, data)
     if errors:
         raise InvalidInput(errors)
     if dossier.submitted_at is not None:
