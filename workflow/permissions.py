@@ -169,6 +169,11 @@ def can_appraise(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.OFFICE)
 
 
+def can_view_appraisal(user: User | None, obj) -> bool:
+    """The office that appraises, and the administrator who keeps the rule data the findings rest on (read only)."""
+    return can_appraise(user, obj) or can_administer(user)
+
+
 def can_manage_council_review(user: User | None, obj) -> bool:
     return _authority_member(user, obj, Role.OFFICE)
 

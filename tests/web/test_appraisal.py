@@ -59,7 +59,7 @@ def test_office_sees_findings_with_legal_sources_for_the_demo_dossiers(client, a
         assert route in html
         if dossier.state == "accepted":
             # A commune chairman decides LĐTT (Law 06/2022 Art. 80): the district's successor commune takes it.
-            assert "Cơ quan có thẩm quyền quyết định:\n    Ủy ban nhân dân xã Plei Kần (minh hoạ)" in html
+            assert "Lao động tiên tiến do Chủ tịch Ủy ban nhân dân xã Plei Kần (minh hoạ) quyết định" in html
         assert "Tiền thưởng dự kiến" in html and "× " in html
 
 

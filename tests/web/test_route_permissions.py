@@ -115,7 +115,7 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("rulesets_admin.show", "GET"): READS_RULES,
     ("rulesets_admin.base_salaries", "GET"): READS_RULES,
     ("rulesets_admin.add_base_salary", "POST"): ADMIN,
-    ("appraisal.show", "GET"): frozenset({"office"}),
+    ("appraisal.show", "GET"): frozenset({"office", "admin"}),
     ("appraisal.appraise", "POST"): frozenset({"office"}),
     ("appraisal.override", "POST"): frozenset({"office"}),
     ("registry.index", "GET"): SEARCHES_REGISTRY,

@@ -1,6 +1,7 @@
 """The standing office's appraisal page (thẩm định) of one nomination: findings E1–E14 with their legal sources,
 the rule set that judged them and why, the route (decide here or forward), the nominee's registry history and
-the money estimate; the appraise button and one override dialog per open warning."""
+the money estimate; the appraise button and one override dialog per open warning. The administrator reads the
+page too, with the rule data's own doubts that the office does not see."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from web.loaders import load_nomination
 from workflow.core.errors import GuardFailed, InvalidInput
 from workflow.core.today import local_today
 from workflow.dossiers import appraisal as service
-from workflow.permissions import can_appraise
+from workflow.permissions import can_administer, can_appraise, can_view_appraisal
 from workflow.registry import initiatives
-from workflow.registry.entries import person_history, title_names
+from workflow.registry.entries import person_history
 from workflow.rules.applicable import DEFAULT_BASIS
 from workflow.rules.eligibility.basis import BASIS_LABELS
+from workflow.rules.eligibility.rules import RULE_NAMES
 from workflow.rules.money import nomination_amount, vnd
 
 bp = Blueprint("appraisal", __name__)
@@ -49,13 +51,12 @@ class OverrideForm(FlaskForm):
     reason = TextAreaField(_l("Lý do chấp nhận cảnh báo"), validators=[Length(max=2000)])
 
 
-
 def _basis() -> str:
     return current_app.config.get("RULE_SET_BASIS", DEFAULT_BASIS)
 
 
 @bp.get(f"/nominations/<{ID}:nomination_id>/appraisal")
-@permission_required(can_appraise, load=load_nomination)
+@permission_required(can_view_appraisal, load=load_nomination)
 def show(nomination_id: int):
     return _page(load_nomination(nomination_id))
 
@@ -127,19 +128,23 @@ def _page(nomination: Nomination, status: int = 200, **forms):
         "nomination": nomination,
         "verdict": verdict,
         "basis_label": BASIS_LABELS[verdict.rule_set["basis"]],
+        "decision_sentence": service.decision_sentence(nomination, verdict),
+        "rule_names": RULE_NAMES,
+        "sources": {f.rule: service.plain_source(f.source) for f in verdict.findings},
+        "show_doubts": can_administer(current_user),
         "stored": stored,
         "stored_at": datetime.fromisoformat(stored["evaluated_at"]) if stored else None,
         "history": person_history(db.session, nomination.nominee_id),
         "initiatives": initiatives.for_nomination(db.session, nomination),
         "initiative_labels": initiative_labels(),
-        "titles": title_names(db.session),
+        "titles": service.title_labels(db.session),
         "money": money,
         "money_text": vnd(money.amount_vnd) if money.amount_vnd is not None else None,
         "appraise_form": forms.get("appraise_form") or AppraiseForm(version=nomination.version),
         # A refused override reopens the dialog of its own rule with the error; the others start empty.
         "override_form": OverrideForm(version=nomination.version),
         "failed_override": forms.get("override_form"),
-        "appraisable": service.appraisable(nomination),
+        "appraisable": service.appraisable(nomination) and can_appraise(current_user, nomination),
         "needs_comment": nomination.state in service.REAPPRAISED_STATES,
     }
     return render_template("appraisal/show.html", **context), status

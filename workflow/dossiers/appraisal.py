@@ -8,20 +8,21 @@ else leaves it proposed until the office answers the warnings. Only eligible nom
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import EligibilityOverride, Nomination, User
+from models import AwardTitle, EligibilityOverride, Nomination, RuleSet, User
 from models.base import utcnow
 from models.dossier import DossierState, NominationState
 from workflow.core import audit
 from workflow.core.engine import available_triggers, fire
 from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import NOMINATION
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, Message, data_label, msg
 from workflow.permissions import can_appraise
 from workflow.rules.competence import DECIDE, FORWARD, route_for
 from workflow.rules.eligibility.basis import award_title, parameters, rule_book_for
@@ -42,7 +43,7 @@ class Verdict:
     """What the rules say about one nomination, and under which law; `rule_set` is RuleBook.describe()."""
 
     rule_set: dict
-    title_name: str
+    title_name: str  # a DataLabel (both languages) when the rule set knows the title
     decision_on: date
     route: str
     route_reason: str
@@ -118,7 +119,7 @@ def evaluate(session: Session, nomination: Nomination, *, today: date, basis: st
     competent = route.competent
     return Verdict(
         book.describe(),
-        title.name_vi,
+        data_label(title),
         decision_on,
         route.route,
         route.reason,
@@ -302,6 +303,79 @@ def findings_list(
         "simulation": as_of is not None,
     }
     return [{**finding, **common} for finding in record["findings"]]
+
+
+def decision_sentence(nomination: Nomination, verdict: Verdict) -> Message:
+    """Who decides, in one sentence a unit's clerk reads without the law at hand: the chairman here, or the one the
+    dossier goes up to after the council (an ended authority's successor included)."""
+    competent = verdict.competent_authority
+    title = verdict.title_name
+    if verdict.route == DECIDE and competent:
+        return msg("Chủ tịch %(authority)s quyết định khen thưởng %(title)s.", authority=competent["name"], title=title)
+    authority = nomination.dossier.authority
+    if competent and not authority.valid_on(verdict.decision_on):
+        return msg(
+            "%(title)s do Chủ tịch %(competent)s quyết định: %(authority)s không còn thẩm quyền vào ngày quyết định "
+            "dự kiến, hồ sơ sẽ được chuyển lên sau khi Hội đồng xét.",
+            title=title,
+            competent=competent["name"],
+            authority=authority.name,
+        )
+    if competent:
+        return msg(
+            "%(title)s do Chủ tịch %(competent)s quyết định: hồ sơ sẽ được trình lên sau khi Hội đồng xét.",
+            title=title,
+            competent=competent["name"],
+        )
+    return msg(
+        "%(title)s do cấp trên quyết định (cơ quan đó không có trong dữ liệu): hồ sơ sẽ được trình lên sau khi Hội "
+        "đồng xét.",
+        title=title,
+    )
+
+
+# The rule data's own doubts, written into legal sources: for the administrator who keeps the data, not the office.
+_DOUBT = re.compile(r"(?:cần|chưa) xác nhận")
+_RULE_CODE = re.compile(r"^E\d+$")
+_PIECES = re.compile(r";\s*|,\s*|\s+—\s+")
+
+
+def plain_source(source: str) -> tuple[str, tuple[str, ...]]:
+    """A legal source without its doubts ("điều khoản cần xác nhận", "mức … chưa xác nhận") and the rule codes
+    written in it, and the doubts apart: "Luật …, Điều 24 (E1; điều khoản cần xác nhận)" gives
+    ("Luật …, Điều 24", ("điều khoản cần xác nhận",))."""
+    doubts: list[str] = []
+
+    def bracket(match: re.Match) -> str:
+        kept = []
+        for piece in _PIECES.split(match.group(1)):
+            if _DOUBT.search(piece):
+                doubts.append(piece)
+            elif piece and not _RULE_CODE.match(piece):
+                kept.append(piece)
+        return f" ({', '.join(kept)})" if kept else ""
+
+    text = re.sub(r"\s*\(([^()]*)\)", bracket, source)
+    parts = []
+    for part in text.split("; "):
+        if not _DOUBT.search(part):
+            parts.append(part)
+            continue
+        cited, _, doubt = part.partition(": ")
+        doubts.append(doubt or cited)
+        if doubt:
+            parts.append(cited)
+    return "; ".join(p for p in parts if p), tuple(doubts)
+
+
+def title_labels(session: Session) -> dict[str, DataLabel]:
+    """Every title code any rule set knows, named in both languages as the newest rule set writes it."""
+    rows = session.scalars(
+        select(AwardTitle)
+        .join(RuleSet, AwardTitle.rule_set_id == RuleSet.id)
+        .order_by(RuleSet.effective_from, RuleSet.revision, AwardTitle.id)
+    )
+    return {row.code: data_label(row) for row in rows}
 
 
 def schedulable(nomination: Nomination) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 
 from models.dossier import ANNUAL_RATINGS
+from workflow.core.messages import Message, msg
 from workflow.rules.eligibility.basis import Parameter
 from workflow.rules.eligibility.facts import (
     CSTD_TINH,
@@ -30,44 +31,66 @@ from workflow.rules.eligibility.facts import (
 BLOCK, WARN, PASS = "block", "warn", "pass"
 SEVERITIES = (PASS, WARN, BLOCK)
 
+# What the office calls each condition, plainest first; the code stays beside it for the office's reference.
+RULE_NAMES = {
+    "E1": msg("Xếp loại hoàn thành nhiệm vụ"),
+    "E2": msg("Thời gian công tác"),
+    "E3": msg("Đạt Lao động tiên tiến cùng năm"),
+    "E4": msg("Sáng kiến hoặc hoàn thành xuất sắc nhiệm vụ"),
+    "E5": msg("Tỷ lệ CSTĐCS của đơn vị"),
+    "E6": msg("Các năm liền đạt CSTĐCS và sáng kiến cấp tỉnh"),
+    "E7": msg("Các lần liền đạt CSTĐ tỉnh và sáng kiến toàn quốc"),
+    "E8": msg("Tiêu chuẩn tập thể lao động tiên tiến"),
+    "E9": msg("Tiêu chuẩn tập thể lao động xuất sắc"),
+    "E10": msg("Kỷ luật"),
+    "E11": msg("Mỗi thành tích chỉ khen một lần"),
+    "E12": msg("Khen thưởng đột xuất, chuyên đề"),
+    "E13": msg("Thẩm quyền quyết định"),
+    "E14": msg("Đơn vị còn hoạt động"),
+}
 SHORT_NAMES = {
-    LDTT: "LĐTT",
-    CSTDCS: "CSTĐCS",
-    CSTD_TINH: "CSTĐ tỉnh",
-    CSTD_TOAN_QUOC: "CSTĐ toàn quốc",
-    TLDTT: "TLĐTT",
-    TLDXS: "TLĐXS",
+    LDTT: msg("LĐTT"),
+    CSTDCS: msg("CSTĐCS"),
+    CSTD_TINH: msg("CSTĐ tỉnh"),
+    CSTD_TOAN_QUOC: msg("CSTĐ toàn quốc"),
+    TLDTT: msg("TLĐTT"),
+    TLDXS: msg("TLĐXS"),
 }
 RATING_LABELS = {
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "complete": "hoàn thành nhiệm vụ",
-    "incomplete": "không hoàn thành nhiệm vụ",
+    "excellent": msg("hoàn thành xuất sắc nhiệm vụ"),
+    "good": msg("hoàn thành tốt nhiệm vụ"),
+    "complete": msg("hoàn thành nhiệm vụ"),
+    "incomplete": msg("không hoàn thành nhiệm vụ"),
 }
 # Discipline levels from the mildest; "under_review" is not a level but a state (E10).
 DISCIPLINE_LEVELS = ("reprimand", "warning", "dismissal")
 DISCIPLINE_LABELS = {
-    "none": "không có",
-    "under_review": "đang bị xem xét kỷ luật",
-    "reprimand": "khiển trách",
-    "warning": "cảnh cáo",
-    "dismissal": "cách chức, buộc thôi việc",
+    "none": msg("không có"),
+    "under_review": msg("đang bị xem xét kỷ luật"),
+    "reprimand": msg("khiển trách"),
+    "warning": msg("cảnh cáo"),
+    "dismissal": msg("cách chức, buộc thôi việc"),
 }
 SCOPE_LEVELS = ("unit", "district", "province", "national")
-SCOPE_LABELS = {"unit": "cơ sở", "district": "cấp huyện", "province": "cấp tỉnh", "national": "toàn quốc"}
-ACHIEVEMENT_LABELS = {
-    "excellent_rating": "hoàn thành xuất sắc nhiệm vụ",
-    "initiative": "sáng kiến được công nhận",
-    "research": "đề tài nghiên cứu khoa học được nghiệm thu",
+SCOPE_LABELS = {
+    "unit": msg("cơ sở"),
+    "district": msg("cấp huyện"),
+    "province": msg("cấp tỉnh"),
+    "national": msg("toàn quốc"),
 }
-AWARD_BASIS_LABELS = {"sudden": "đột xuất", "thematic": "chuyên đề"}
+ACHIEVEMENT_LABELS = {
+    "excellent_rating": msg("hoàn thành xuất sắc nhiệm vụ"),
+    "initiative": msg("sáng kiến được công nhận"),
+    "research": msg("đề tài nghiên cứu khoa học được nghiệm thu"),
+}
+AWARD_BASIS_LABELS = {"sudden": msg("đột xuất"), "thematic": msg("chuyên đề")}
 
 
 @dataclass(frozen=True)
 class Finding:
     rule: str
     severity: str
-    message: str
+    message: str  # a Message, translatable, when the rules made it
     source: str
     overridden: bool = False
     override_reason: str | None = None
@@ -108,12 +131,12 @@ class Check:
     """One condition of a rule: met, not met, or unknown (None) because a fact was never recorded."""
 
     met: bool | None
-    text: str
+    text: Message
     source: str
     configurable: bool = False
 
     @classmethod
-    def of(cls, met: bool | None, text: str, parameter: Parameter) -> Check:
+    def of(cls, met: bool | None, text: Message, parameter: Parameter) -> Check:
         return cls(met, text, parameter.source, parameter.configurable)
 
     @property
@@ -127,14 +150,18 @@ def finding(rule: str, checks: list[Check], *also: Parameter | None) -> Finding:
     """One finding from a rule's checks: the worst severity, every check's text, every source once."""
     severity = max((c.severity for c in checks), key=SEVERITIES.index)
     sources = dict.fromkeys([c.source for c in checks] + [p.source for p in also if p is not None])
-    return Finding(rule, severity, ". ".join(c.text for c in checks), "; ".join(s for s in sources if s))
+    text = checks[0].text
+    for check in checks[1:]:
+        # Joined as a message of messages, so each sentence is still translated in the reader's language.
+        text = msg("%(first)s. %(then)s", first=text, then=check.text)
+    return Finding(rule, severity, text, "; ".join(s for s in sources if s))
 
 
 # --- small helpers -----------------------------------------------------------------------------------------------
 
 
-def _for(facts: Facts) -> str:
-    return f"để xét {SHORT_NAMES.get(facts.title_code, facts.title_code)} {facts.year}"
+def _for(facts: Facts) -> Message:
+    return msg("để xét %(title)s %(year)s", title=SHORT_NAMES.get(facts.title_code, facts.title_code), year=facts.year)
 
 
 def _at_least_rating(rating: str, minimum: str) -> bool:
@@ -151,12 +178,17 @@ def _percent(value: Decimal) -> str:
     return f"{rounded:f}".replace(".", ",") + "%"
 
 
+def _number(value: Decimal) -> str:
+    """2,25 with a decimal comma, 3 without decimals."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def _ratio(part: int, whole: int) -> Decimal:
     return Decimal(part) / Decimal(whole)
 
 
 def _years(years: list[int]) -> str:
-    return ", ".join(str(y) for y in years) if years else "không có"
+    return ", ".join(str(y) for y in years) if years else msg("không có")
 
 
 def _counting_from(facts: Facts, law: Law) -> int:
@@ -223,23 +255,43 @@ def _pending_rung(facts: Facts, ladder: Ladder) -> PendingTitle | None:
     return next((p for p in facts.pending if p.title_code == ladder.lower and p.year == ladder.last), None)
 
 
+def _listing(items: list[Message]) -> Message:
+    """Several messages as one list, each still translated."""
+    text = items[0]
+    for item in items[1:]:
+        text = msg("%(first)s, %(then)s", first=text, then=item)
+    return text
+
+
 def _ladder_check(facts: Facts, law: Law, ladder: Ladder) -> Check:
     years = _rungs(facts, law, ladder, with_special=_special_awards_count(law))
     lower = SHORT_NAMES[ladder.lower]
     held = _years(years)
+    span = {"lower": lower, "first": ladder.first, "last": ladder.last, "needed": ladder.needed}
     if ladder.needed == ladder.last - ladder.first + 1:
         missing = [y for y in range(ladder.first, ladder.last + 1) if y not in years]
-        held += f" (thiếu {_years(missing)})" if missing and years else ""
-        need = f"cần đủ {ladder.needed} năm liên tục đến năm {ladder.last}"
+        if missing and years:
+            held = msg("%(held)s (thiếu %(missing)s)", held=held, missing=_years(missing))
+        need = msg("cần đủ %(needed)s năm liên tục đến năm %(last)s", **span)
     else:
-        need = f"cần {ladder.needed} lần liên tục, lần cuối năm {ladder.last}"
-    text = f"{lower} {ladder.first}–{ladder.last}: {held}; {need} {_for(facts)}"
+        need = msg("cần %(needed)s lần liên tục, lần cuối năm %(last)s", **span)
+    text = msg(
+        "%(lower)s %(first)s–%(last)s: %(held)s; %(need)s %(purpose)s",
+        **span,
+        held=held,
+        need=need,
+        purpose=_for(facts),
+    )
     pending = None if ladder.last in years else _pending_rung(facts, ladder)
     if pending is not None and not _climbed(ladder, years) and _climbed(ladder, [*years, ladder.last]):
         # Decided or refused later in the round, the title settles the question: the finding is recomputed then.
-        text += (
-            f"; phụ thuộc {lower} {ladder.last} trong đợt xét này (đề nghị trong hồ sơ {pending.dossier_code}, "
-            "chưa có quyết định)"
+        text = msg(
+            "%(text)s; phụ thuộc %(lower)s %(last)s trong đợt xét này (đề nghị trong hồ sơ %(dossier)s, chưa có "
+            "quyết định)",
+            text=text,
+            lower=lower,
+            last=ladder.last,
+            dossier=pending.dossier_code,
         )
         return Check.of(None, text, ladder.parameter)
     return Check.of(_climbed(ladder, years), text, ladder.parameter)
@@ -253,15 +305,26 @@ def _initiative_check(facts: Facts, law: Law, parameter: Parameter, first: int) 
         for i in facts.initiatives
         if start <= i.year <= facts.year and SCOPE_LEVELS.index(i.scope) >= SCOPE_LEVELS.index(parameter.value)
     ]
-    what = f"Sáng kiến, đề tài có phạm vi ảnh hưởng từ {SCOPE_LABELS[parameter.value]} trở lên ({start}–{facts.year})"
-    need = f"cần có {_for(facts)}"
+    what = msg(
+        "Sáng kiến, đề tài có phạm vi ảnh hưởng từ %(scope)s trở lên (%(start)s–%(year)s)",
+        scope=SCOPE_LABELS[parameter.value],
+        start=start,
+        year=facts.year,
+    )
+    need = msg("cần có %(purpose)s", purpose=_for(facts))
     if found:
-        listed = ", ".join(f"“{i.title}” ({SCOPE_LABELS[i.scope]}, {i.year})" for i in found)
-        return Check.of(True, f"{what}: {listed}; {need}", parameter)
+        listed = _listing(
+            [
+                msg("“%(name)s” (%(scope)s, %(year)s)", name=i.title, scope=SCOPE_LABELS[i.scope], year=i.year)
+                for i in found
+            ]
+        )
+        return Check.of(True, msg("%(what)s: %(listed)s; %(need)s", what=what, listed=listed, need=need), parameter)
     if facts.relies_on_initiative:
         # The unit says it relies on one and the recognition is in the dossier, but its scope was never recorded.
-        return Check.of(None, f"{what}: có văn bản công nhận nhưng chưa ghi phạm vi ảnh hưởng; {need}", parameter)
-    return Check.of(False, f"{what}: không có; {need}", parameter)
+        text = msg("%(what)s: có văn bản công nhận nhưng chưa ghi phạm vi ảnh hưởng; %(need)s", what=what, need=need)
+        return Check.of(None, text, parameter)
+    return Check.of(False, msg("%(what)s: không có; %(need)s", what=what, need=need), parameter)
 
 
 # --- the rules -------------------------------------------------------------------------------------------------
@@ -272,11 +335,13 @@ def e1_rating(facts: Facts, law: Law) -> Finding | None:
     if facts.title_code != LDTT or minimum is None:
         return None
     rating = facts.this_year.annual_rating if facts.this_year else None
-    need = f"cần từ {RATING_LABELS[minimum.value]} trở lên {_for(facts)}"
+    need = msg("cần từ %(minimum)s trở lên %(purpose)s", minimum=RATING_LABELS[minimum.value], purpose=_for(facts))
     if rating is None:
-        return finding("E1", [Check.of(None, f"Xếp loại năm {facts.year}: chưa có dữ liệu; {need}", minimum)])
+        text = msg("Xếp loại năm %(year)s: chưa có dữ liệu; %(need)s", year=facts.year, need=need)
+        return finding("E1", [Check.of(None, text, minimum)])
     met = _at_least_rating(rating, minimum.value)
-    return finding("E1", [Check.of(met, f"Xếp loại năm {facts.year}: {RATING_LABELS[rating]}; {need}", minimum)])
+    text = msg("Xếp loại năm %(year)s: %(rating)s; %(need)s", year=facts.year, rating=RATING_LABELS[rating], need=need)
+    return finding("E1", [Check.of(met, text, minimum)])
 
 
 def e2_service(facts: Facts, law: Law) -> Finding | None:
@@ -285,20 +350,32 @@ def e2_service(facts: Facts, law: Law) -> Finding | None:
         return None
     counted = law.on("ldtt_service_counts_injury_and_training")
     months = facts.this_year.months_of_service if facts.this_year else None
-    note = " (tính cả thời gian điều trị thương tích được xác nhận và đi học được cử)" if counted else ""
-    need = f"cần từ {minimum.value} tháng {_for(facts)}"
+    note = msg(" (tính cả thời gian điều trị thương tích được xác nhận và đi học được cử)") if counted else ""
+    need = msg("cần từ %(minimum)s tháng %(purpose)s", minimum=minimum.value, purpose=_for(facts))
     if months is None:
-        text = f"Thời gian công tác năm {facts.year}: chưa có dữ liệu{note}; {need}"
+        text = msg(
+            "Thời gian công tác năm %(year)s: chưa có dữ liệu%(note)s; %(need)s", year=facts.year, note=note, need=need
+        )
         return finding("E2", [Check.of(None, text, minimum)], counted)
-    text = f"Thời gian công tác năm {facts.year}: {months} tháng{note}; {need}"
+    text = msg(
+        "Thời gian công tác năm %(year)s: %(months)s tháng%(note)s; %(need)s",
+        year=facts.year,
+        months=months,
+        note=note,
+        need=need,
+    )
     return finding("E2", [Check.of(months >= minimum.value, text, minimum)], counted)
 
 
-def _ldtt_standard(facts: Facts, law: Law) -> tuple[bool | None, str]:
+def _ldtt_standard(facts: Facts, law: Law) -> tuple[bool | None, Message]:
     """Whether the person met the LĐTT standard in the year: awarded it, or the facts meet E1 and E2."""
     awarded = [a for a in facts.awards if a.title_code == LDTT and a.year == facts.year]
     if awarded:
-        return True, f"có (quyết định số {awarded[0].decision_number} ngày {awarded[0].decision_date:%d/%m/%Y})"
+        return True, msg(
+            "có (quyết định số %(number)s ngày %(day)s)",
+            number=awarded[0].decision_number,
+            day=f"{awarded[0].decision_date:%d/%m/%Y}",
+        )
     record = facts.this_year
     rating = record.annual_rating if record else None
     months = record.months_of_service if record else None
@@ -306,25 +383,22 @@ def _ldtt_standard(facts: Facts, law: Law) -> tuple[bool | None, str]:
     missing = [
         label
         for label, needed, value in (
-            ("xếp loại", minimum_rating, rating),
-            ("số tháng công tác", minimum_months, months),
+            (msg("xếp loại"), minimum_rating, rating),
+            (msg("số tháng công tác"), minimum_months, months),
         )
         if needed is not None and value is None
     ]
     if missing:
-        return None, f"chưa rõ (thiếu {', '.join(missing)})"
+        return None, msg("chưa rõ (thiếu %(missing)s)", missing=_listing(missing))
     met = (minimum_rating is None or _at_least_rating(rating, minimum_rating.value)) and (
         minimum_months is None or months >= minimum_months.value
     )
-    details = ", ".join(
-        part
-        for part in (
-            f"xếp loại {RATING_LABELS[rating]}" if rating else "",
-            f"{months} tháng công tác" if months is not None else "",
-        )
-        if part
-    )
-    return met, ("có" if met else "không") + (f" ({details})" if details else "")
+    details = [
+        *([msg("xếp loại %(rating)s", rating=RATING_LABELS[rating])] if rating else []),
+        *([msg("%(months)s tháng công tác", months=months)] if months is not None else []),
+    ]
+    answer = msg("có") if met else msg("không")
+    return met, msg("%(answer)s (%(details)s)", answer=answer, details=_listing(details)) if details else answer
 
 
 def e3_ldtt_first(facts: Facts, law: Law) -> Finding | None:
@@ -332,7 +406,13 @@ def e3_ldtt_first(facts: Facts, law: Law) -> Finding | None:
     if facts.title_code != CSTDCS or required is None:
         return None
     met, state = _ldtt_standard(facts, law)
-    return finding("E3", [Check.of(met, f"Đạt LĐTT {facts.year}: {state}; cần có {_for(facts)}", required)])
+    text = msg(
+        "Đạt LĐTT năm %(year)s: %(state)s; chỉ người đạt LĐTT cùng năm mới được xét %(title)s",
+        year=facts.year,
+        state=state,
+        title=SHORT_NAMES[CSTDCS],
+    )
+    return finding("E3", [Check.of(met, text, required)])
 
 
 def e4_achievement(facts: Facts, law: Law) -> Finding | None:
@@ -345,31 +425,44 @@ def e4_achievement(facts: Facts, law: Law) -> Finding | None:
     if "excellent_rating" in allowed and rating == "excellent":
         have.append(RATING_LABELS["excellent"])
     works = [i for i in facts.initiatives if i.year == facts.year and i.kind in allowed]
-    have += [f"{ACHIEVEMENT_LABELS[i.kind]} “{i.title}”" for i in works]
+    have += [msg("%(kind)s “%(name)s”", kind=ACHIEVEMENT_LABELS[i.kind], name=i.title) for i in works]
     if not works and facts.relies_on_initiative and {"initiative", "research"} & set(allowed):
-        have.append("sáng kiến, đề tài được công nhận (văn bản công nhận trong hồ sơ)")
-    what = f"Thành tích năm {facts.year} ({', '.join(ACHIEVEMENT_LABELS[a] for a in allowed)})"
-    need = f"cần ít nhất một {_for(facts)}"
+        have.append(msg("sáng kiến, đề tài được công nhận (văn bản công nhận trong hồ sơ)"))
+    what = msg(
+        "Thành tích năm %(year)s (%(kinds)s)", year=facts.year, kinds=_listing([ACHIEVEMENT_LABELS[a] for a in allowed])
+    )
+    need = msg("cần ít nhất một %(purpose)s", purpose=_for(facts))
     if have:
-        return finding("E4", [Check.of(True, f"{what}: {', '.join(have)}; {need}", qualifying)])
+        text = msg("%(what)s: %(have)s; %(need)s", what=what, have=_listing(have), need=need)
+        return finding("E4", [Check.of(True, text, qualifying)])
     if "excellent_rating" in allowed and rating is None:
-        return finding("E4", [Check.of(None, f"{what}: chưa có dữ liệu xếp loại; {need}", qualifying)])
-    return finding("E4", [Check.of(False, f"{what}: không có; {need}", qualifying)])
+        text = msg("%(what)s: chưa có dữ liệu xếp loại; %(need)s", what=what, need=need)
+        return finding("E4", [Check.of(None, text, qualifying)])
+    return finding("E4", [Check.of(False, msg("%(what)s: không có; %(need)s", what=what, need=need), qualifying)])
 
 
 def e5_quota(facts: Facts, law: Law) -> Finding | None:
+    """The cap is a share of the unit's LĐTT, rounded down to whole people; the nomination itself is counted."""
     cap = law.get("cstdcs_cap_ratio")
     if facts.title_code != CSTDCS or cap is None or facts.quota is None:
         return None
     quota, ratio = facts.quota, Decimal(str(cap.value))
     allowed = ratio * quota.ldtt_holders
-    share = f" ({_percent(_ratio(quota.cstdcs_count, quota.ldtt_holders))})" if quota.ldtt_holders else ""
-    text = (
-        f"CSTĐCS năm {facts.year} của {quota.unit_name}: {quota.cstdcs_count} người trên {quota.ldtt_holders} LĐTT"
-        f"{share}; cần không quá {_percent(ratio)} "
-        f"(tối đa {allowed.to_integral_value(rounding=ROUND_FLOOR)} người)"
+    met = quota.cstdcs_count <= allowed
+    text = msg(
+        "Năm %(year)s, %(unit)s có %(ldtt)s người đạt Lao động tiên tiến; Chiến sĩ thi đua cơ sở tối đa %(share)s số "
+        "đó, tức %(exact)s, làm tròn xuống %(allowed)s người. Tính cả đề nghị này, đơn vị có %(count)s người đạt "
+        "hoặc được đề nghị Chiến sĩ thi đua cơ sở — %(outcome)s",
+        year=facts.year,
+        unit=quota.unit_name,
+        ldtt=quota.ldtt_holders,
+        share=_percent(ratio),
+        exact=_number(allowed),
+        allowed=allowed.to_integral_value(rounding=ROUND_FLOOR),
+        count=quota.cstdcs_count,
+        outcome=msg("trong giới hạn") if met else msg("đề nghị này vượt giới hạn"),
     )
-    return finding("E5", [Check.of(quota.cstdcs_count <= allowed, text, cap)])
+    return finding("E5", [Check.of(met, text, cap)])
 
 
 def e6_provincial_fighter(facts: Facts, law: Law) -> Finding | None:
@@ -398,12 +491,27 @@ def _members_ldtt_check(facts: Facts, ratio: Parameter, *, strict: bool) -> Chec
     record = facts.this_year
     members = record.member_count if record else None
     ldtt = record.members_ldtt if record else None
-    need = f"cần {'trên' if strict else 'từ'} {_percent(Decimal(str(ratio.value)))} {_for(facts)}"
+    share = _percent(Decimal(str(ratio.value)))
+    need = (
+        msg("cần trên %(share)s %(purpose)s", share=share, purpose=_for(facts))
+        if strict
+        else msg("cần từ %(share)s %(purpose)s", share=share, purpose=_for(facts))
+    )
     if not members or ldtt is None:
-        return Check.of(None, f"Thành viên đạt LĐTT năm {facts.year}: chưa có dữ liệu số thành viên; {need}", ratio)
-    share = _ratio(ldtt, members)
-    met = share > Decimal(str(ratio.value)) if strict else share >= Decimal(str(ratio.value))
-    text = f"Thành viên đạt LĐTT năm {facts.year}: {ldtt}/{members} ({_percent(share)}); {need}"
+        text = msg(
+            "Thành viên đạt LĐTT năm %(year)s: chưa có dữ liệu số thành viên; %(need)s", year=facts.year, need=need
+        )
+        return Check.of(None, text, ratio)
+    part = _ratio(ldtt, members)
+    met = part > Decimal(str(ratio.value)) if strict else part >= Decimal(str(ratio.value))
+    text = msg(
+        "Thành viên đạt LĐTT năm %(year)s: %(ldtt)s/%(members)s (%(share)s); %(need)s",
+        year=facts.year,
+        ldtt=ldtt,
+        members=members,
+        share=_percent(part),
+        need=need,
+    )
     return Check.of(met, text, ratio)
 
 
@@ -411,20 +519,41 @@ def _discipline_check(facts: Facts, threshold: Parameter) -> Check:
     """A collective's discipline status is the most severe level among its members disciplined in the year; the
     number disciplined, when recorded, says whether there is any level to judge at all."""
     record = facts.this_year
-    what = f"Kỷ luật của thành viên năm {facts.year}"
-    need = f"cần không có thành viên bị kỷ luật từ {DISCIPLINE_LABELS[threshold.value]} trở lên"
+    year = facts.year
+    need = msg("cần không có thành viên bị kỷ luật từ %(level)s trở lên", level=DISCIPLINE_LABELS[threshold.value])
     if record is None:
-        return Check.of(None, f"{what}: chưa có dữ liệu; {need}", threshold)
+        text = msg("Kỷ luật của thành viên năm %(year)s: chưa có dữ liệu; %(need)s", year=year, need=need)
+        return Check.of(None, text, threshold)
     count, status = record.members_disciplined, record.discipline_status
     if count is None:
-        text = f"Kỷ luật cao nhất của thành viên năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}"
+        text = msg(
+            "Kỷ luật cao nhất của thành viên năm %(year)s: %(level)s; %(need)s",
+            year=year,
+            level=DISCIPLINE_LABELS[status],
+            need=need,
+        )
         return Check.of(not _at_least_discipline(status, threshold.value), text, threshold)
     if count == 0:
-        return Check.of(True, f"{what}: không có thành viên bị kỷ luật; {need}", threshold)
+        text = msg(
+            "Kỷ luật của thành viên năm %(year)s: không có thành viên bị kỷ luật; %(need)s", year=year, need=need
+        )
+        return Check.of(True, text, threshold)
     if status not in DISCIPLINE_LEVELS:
-        text = f"{what}: {count} thành viên bị kỷ luật, chưa có dữ liệu mức kỷ luật cao nhất; {need}"
+        text = msg(
+            "Kỷ luật của thành viên năm %(year)s: %(count)s thành viên bị kỷ luật, chưa có dữ liệu mức kỷ luật cao "
+            "nhất; %(need)s",
+            year=year,
+            count=count,
+            need=need,
+        )
         return Check.of(None, text, threshold)
-    text = f"{what}: {count} thành viên bị kỷ luật, cao nhất: {DISCIPLINE_LABELS[status]}; {need}"
+    text = msg(
+        "Kỷ luật của thành viên năm %(year)s: %(count)s thành viên bị kỷ luật, cao nhất: %(level)s; %(need)s",
+        year=year,
+        count=count,
+        level=DISCIPLINE_LABELS[status],
+        need=need,
+    )
     return Check.of(not _at_least_discipline(status, threshold.value), text, threshold)
 
 
@@ -433,15 +562,25 @@ def _completed_check(facts: Facts, everyone: Parameter) -> Check:
     members = record.member_count if record else None
     ldtt = record.members_ldtt if record else None
     completed = record.members_completed if record else None
-    what = f"Tất cả thành viên hoàn thành nhiệm vụ năm {facts.year}"
-    need = f"cần có {_for(facts)}"
+    what = msg("Tất cả thành viên hoàn thành nhiệm vụ năm %(year)s", year=facts.year)
+    need = msg("cần có %(purpose)s", purpose=_for(facts))
     # Every member being LĐTT proves it, whatever else was recorded.
     if members and ldtt == members:
-        return Check.of(True, f"{what}: có ({ldtt}/{members} đạt LĐTT); {need}", everyone)
+        text = msg(
+            "%(what)s: có (%(ldtt)s/%(members)s đạt LĐTT); %(need)s", what=what, ldtt=ldtt, members=members, need=need
+        )
+        return Check.of(True, text, everyone)
     if not members or completed is None:
-        return Check.of(None, f"{what}: chưa có dữ liệu; {need}", everyone)
+        return Check.of(None, msg("%(what)s: chưa có dữ liệu; %(need)s", what=what, need=need), everyone)
     met = completed == members
-    text = f"{what}: {'có' if met else 'không'} ({completed}/{members} hoàn thành nhiệm vụ); {need}"
+    text = msg(
+        "%(what)s: %(answer)s (%(completed)s/%(members)s hoàn thành nhiệm vụ); %(need)s",
+        what=what,
+        answer=msg("có") if met else msg("không"),
+        completed=completed,
+        members=members,
+        need=need,
+    )
     return Check.of(met, text, everyone)
 
 
@@ -471,11 +610,14 @@ def e9_excellent_collective(facts: Facts, law: Law) -> Finding | None:
         checks.append(_members_ldtt_check(facts, ratio, strict=False))
     if fighters is not None:
         count = record.members_cstdcs if record else None
-        need = f"cần ít nhất {fighters.value} {_for(facts)}"
+        need = msg("cần ít nhất %(needed)s %(purpose)s", needed=fighters.value, purpose=_for(facts))
         if count is None:
-            checks.append(Check.of(None, f"Thành viên đạt CSTĐCS năm {facts.year}: chưa có dữ liệu; {need}", fighters))
+            text = msg("Thành viên đạt CSTĐCS năm %(year)s: chưa có dữ liệu; %(need)s", year=facts.year, need=need)
+            checks.append(Check.of(None, text, fighters))
         else:
-            text = f"Thành viên đạt CSTĐCS năm {facts.year}: {count}; {need}"
+            text = msg(
+                "Thành viên đạt CSTĐCS năm %(year)s: %(count)s; %(need)s", year=facts.year, count=count, need=need
+            )
             checks.append(Check.of(count >= fighters.value, text, fighters))
     if discipline is not None:
         checks.append(_discipline_check(facts, discipline))
@@ -485,11 +627,18 @@ def e9_excellent_collective(facts: Facts, law: Law) -> Finding | None:
 def _discipline_in_year_check(facts: Facts, threshold: Parameter) -> Check:
     """Before 2024: a person disciplined at the threshold level or above in the year is not considered."""
     status = facts.this_year.discipline_status if facts.this_year else None
-    need = f"không xét người bị kỷ luật từ {DISCIPLINE_LABELS[threshold.value]} trở lên trong năm {_for(facts)}"
+    need = msg(
+        "người bị kỷ luật từ %(level)s trở lên trong năm thì không được xét %(title)s",
+        level=DISCIPLINE_LABELS[threshold.value],
+        title=SHORT_NAMES.get(facts.title_code, facts.title_code),
+    )
     if status is None:
-        return Check.of(None, f"Kỷ luật năm {facts.year}: chưa có dữ liệu; {need}", threshold)
+        return Check.of(
+            None, msg("Kỷ luật năm %(year)s: chưa có dữ liệu; %(need)s", year=facts.year, need=need), threshold
+        )
     met = not _at_least_discipline(status, threshold.value)
-    return Check.of(met, f"Kỷ luật năm {facts.year}: {DISCIPLINE_LABELS[status]}; {need}", threshold)
+    text = msg("Kỷ luật năm %(year)s: %(level)s; %(need)s", year=facts.year, level=DISCIPLINE_LABELS[status], need=need)
+    return Check.of(met, text, threshold)
 
 
 def e10_discipline(facts: Facts, law: Law) -> Finding | None:
@@ -504,22 +653,37 @@ def e10_discipline(facts: Facts, law: Law) -> Finding | None:
         under = sorted(
             y.year for y in facts.years.values() if y.year >= facts.year and y.discipline_status == "under_review"
         )
-        what = "Đang bị xem xét kỷ luật, điều tra, thanh tra"
-        text = f"{what}: có (năm {_years(under)}); không khen thưởng trong thời gian này" if under else f"{what}: không"
+        text = (
+            msg(
+                "Đang bị xem xét kỷ luật, điều tra, thanh tra: có (năm %(years)s); không khen thưởng trong thời gian "
+                "này",
+                years=_years(under),
+            )
+            if under
+            else msg("Đang bị xem xét kỷ luật, điều tra, thanh tra: không")
+        )
         checks.append(Check.of(not under, text, review))
     if later is not None and facts.subject_kind == "person":
         since = _counting_from(facts, law)
         if not since:
-            checks.append(Check.of(True, f"Kỷ luật đến năm {facts.year}: không có", later))
+            checks.append(Check.of(True, msg("Kỷ luật đến năm %(year)s: không có", year=facts.year), later))
         else:
             status = DISCIPLINE_LABELS[facts.years[since - 1].discipline_status]
             if since > facts.year:
-                text = (
-                    f"Bị kỷ luật {status} năm {facts.year}: thành tích năm {facts.year} không được tính {_for(facts)}"
+                text = msg(
+                    "Bị kỷ luật %(level)s năm %(year)s: thành tích năm %(year)s không được tính %(purpose)s",
+                    level=status,
+                    year=facts.year,
+                    purpose=_for(facts),
                 )
                 checks.append(Check.of(False, text, later))
             else:
-                text = f"Kỷ luật gần nhất: {status} năm {since - 1}; chỉ tính thành tích từ năm {since}"
+                text = msg(
+                    "Kỷ luật gần nhất: %(level)s năm %(year)s; chỉ tính thành tích từ năm %(since)s",
+                    level=status,
+                    year=since - 1,
+                    since=since,
+                )
                 checks.append(Check.of(True, text, later))
     return finding("E10", checks) if checks else None
 
@@ -527,19 +691,33 @@ def e10_discipline(facts: Facts, law: Law) -> Finding | None:
 def e11_once(facts: Facts, law: Law) -> Finding | None:
     """One achievement is rewarded once: no other live nomination, in any unit, and no registry entry for the same
     identity, title and year. A namesake with the same birth date warns: perhaps one person recorded twice."""
-    title = f"{SHORT_NAMES.get(facts.title_code, facts.title_code)} {facts.year}"
+    title = msg("%(title)s %(year)s", title=SHORT_NAMES.get(facts.title_code, facts.title_code), year=facts.year)
     # The rule needs no value; a parameter, when the rule set has one, only names the precise article.
     stated = law.get("one_award_per_achievement")
     source = stated.source if stated is not None else law.source
     checks = [
-        Check(False, f"Đã được đề nghị {title} trong hồ sơ {d.dossier_code} ({d.unit_name})", source)
+        Check(
+            False,
+            msg(
+                "Đã được đề nghị %(title)s trong hồ sơ %(dossier)s (%(unit)s)",
+                title=title,
+                dossier=d.dossier_code,
+                unit=d.unit_name,
+            ),
+            source,
+        )
         for d in facts.duplicates
     ]
     checks += [
         Check(
             False,
-            f"Đã được khen {title}: quyết định số {a.decision_number} ngày {a.decision_date:%d/%m/%Y} "
-            f"({a.deciding_authority})",
+            msg(
+                "Đã được khen %(title)s: quyết định số %(number)s ngày %(day)s (%(authority)s)",
+                title=title,
+                number=a.decision_number,
+                day=f"{a.decision_date:%d/%m/%Y}",
+                authority=a.deciding_authority,
+            ),
             source,
         )
         for a in facts.awards
@@ -548,14 +726,22 @@ def e11_once(facts: Facts, law: Law) -> Finding | None:
     checks += [
         Check(
             None,
-            f"Có thể trùng người: {d.full_name} (sinh {d.date_of_birth:%d/%m/%Y}) được đề nghị {title} trong hồ sơ "
-            f"{d.dossier_code} ({d.unit_name}); cần xác nhận không phải cùng một người",
+            msg(
+                "Có thể trùng người: %(name)s (sinh %(born)s) được đề nghị %(title)s trong hồ sơ %(dossier)s "
+                "(%(unit)s); hãy kiểm tra đây có phải cùng một người không",
+                name=d.full_name,
+                born=f"{d.date_of_birth:%d/%m/%Y}",
+                title=title,
+                dossier=d.dossier_code,
+                unit=d.unit_name,
+            ),
             source,
         )
         for d in facts.lookalikes
     ]
     if not checks:
-        checks = [Check(True, f"Không có đề nghị hay khen thưởng nào khác về {title} cho cùng đối tượng", source)]
+        text = msg("Không có đề nghị hay khen thưởng nào khác về %(title)s cho cùng đối tượng", title=title)
+        checks = [Check(True, text, source)]
     return finding("E11", checks)
 
 
@@ -571,15 +757,33 @@ def e12_special_awards(facts: Facts, law: Law) -> Finding | None:
     ]
     lower = SHORT_NAMES[ladder.lower]
     if not specials:
-        text = (
-            f"Không có {lower} {ladder.first}–{ladder.last} nào là khen thưởng đột xuất, chuyên đề; loại này không "
-            f"được tính {_for(facts)}"
+        text = msg(
+            "Không có %(lower)s %(first)s–%(last)s nào là khen thưởng đột xuất, chuyên đề; loại này không được tính "
+            "%(purpose)s",
+            lower=lower,
+            first=ladder.first,
+            last=ladder.last,
+            purpose=_for(facts),
         )
         return finding("E12", [Check.of(True, text, parameter)])
-    listed = ", ".join(f"{lower} {a.year} ({AWARD_BASIS_LABELS.get(a.basis, a.basis)})" for a in specials)
+    listed = _listing(
+        [
+            msg(
+                "%(lower)s %(year)s (%(basis)s)",
+                lower=lower,
+                year=a.year,
+                basis=AWARD_BASIS_LABELS.get(a.basis, a.basis),
+            )
+            for a in specials
+        ]
+    )
     decisive = _climbed(ladder, everything) and not _climbed(ladder, regular)
-    outcome = "không được tính nên chưa đủ điều kiện" if decisive else "không được tính, không ảnh hưởng kết quả"
-    return finding("E12", [Check.of(not decisive, f"{listed}: khen thưởng đột xuất, chuyên đề {outcome}", parameter)])
+    text = (
+        msg("%(listed)s: khen thưởng đột xuất, chuyên đề không được tính nên chưa đủ điều kiện", listed=listed)
+        if decisive
+        else msg("%(listed)s: khen thưởng đột xuất, chuyên đề không được tính, không ảnh hưởng kết quả", listed=listed)
+    )
+    return finding("E12", [Check.of(not decisive, text, parameter)])
 
 
 def e14_dissolved_unit(facts: Facts, law: Law) -> Finding | None:
@@ -589,12 +793,16 @@ def e14_dissolved_unit(facts: Facts, law: Law) -> Finding | None:
         return None
     day = f"{facts.decision_on:%d/%m/%Y}"
     if unit.valid_to is not None and unit.valid_to < facts.decision_on:
-        text = (
-            f"{unit.name}: chấm dứt hoạt động sau ngày {unit.valid_to:%d/%m/%Y}, trước ngày quyết định dự kiến "
-            f"{day}; không khen thưởng đơn vị đã giải thể"
+        text = msg(
+            "%(unit)s: chấm dứt hoạt động sau ngày %(end)s, trước ngày quyết định dự kiến %(day)s; không khen thưởng "
+            "đơn vị đã giải thể",
+            unit=unit.name,
+            end=f"{unit.valid_to:%d/%m/%Y}",
+            day=day,
         )
         return finding("E14", [Check.of(False, text, parameter)])
-    return finding("E14", [Check.of(True, f"{unit.name}: còn hoạt động vào ngày quyết định dự kiến {day}", parameter)])
+    text = msg("%(unit)s: còn hoạt động vào ngày quyết định dự kiến %(day)s", unit=unit.name, day=day)
+    return finding("E14", [Check.of(True, text, parameter)])
 
 
 RULES: tuple[Callable[[Facts, Law], Finding | None], ...] = (
