@@ -33,6 +33,7 @@ def open_as(browser: Browser, base: str, username: str, viewport: dict) -> Page:
     page.get_by_label("Mật khẩu").fill("demo")
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Đăng nhập")
+    page.wait_for_load_state("load")  # the style sheets too: the measurements below read their line heights
     return page
 
 
