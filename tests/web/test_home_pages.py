@@ -149,3 +149,27 @@ def test_the_secretary_counts_every_state_of_the_authority(demo_dossiers, client
     }
     for label, count in expected.items():
         assert rows.get(label) == count, (label, rows)
+
+
+# --- the officer's first step ----------------------------------------------------------------------------------------
+
+FIRST_CONTROL = re.compile(r"<(a|button)\b([^>]*)>(.*?)</\1>", re.S)
+
+
+@pytest.mark.parametrize("username", ["canbo.pleikan", "canbo.vhxh"])
+def test_a_unit_officers_home_opens_with_the_button_to_start_a_dossier(demo, client, auth, username):
+    auth.login(username)
+    html = client.get("/unit").get_data(as_text=True)
+    tag, attributes, text = FIRST_CONTROL.search(html, html.index("<main")).groups()
+    assert (tag, text.strip()) == ("a", "Tạo hồ sơ mới")
+    assert 'href="/dossiers/new"' in attributes
+    assert client.get("/dossiers/new").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "home"), [("truong.pleikan", "/unit"), ("truong.noivu", "/unit"), ("noivu", "/office")]
+)
+def test_a_unit_head_and_the_office_are_not_offered_a_new_dossier(demo, client, auth, username, home):
+    """Only a unit's officer drafts dossiers: the head signs them, the office receives them."""
+    auth.login(username)
+    assert "Tạo hồ sơ mới" not in client.get(home).get_data(as_text=True)
