@@ -102,7 +102,7 @@ def _action_groups(actions: list) -> dict:
     """The first constructive action leads, prominent; other constructive ones follow; the destructive ones
     (withdraw, reject) stand apart at the foot of the page."""
     destructive = [a for a in actions if "danger" in a.style]
-    others = [a for a in actions if a not in destructive]
+    others = sorted((a for a in actions if a not in destructive), key=lambda a: a.style != "primary")
     return {"primary_action": others[0] if others else None, "other_actions": others[1:], "destructive": destructive}
 
 

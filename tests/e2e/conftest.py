@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,11 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    # A page left while its static files were still being sent leaves their file objects to the garbage collector;
+    # collect them here, where it is expected, rather than as a ResourceWarning in whichever test runs next.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture

@@ -37,8 +37,10 @@ class Walk:
         expect(page.get_by_test_id("current-user")).to_be_visible()
 
     def pdf(self, slot: str, name: str, content: bytes = PDF_BYTES) -> None:
+        """Pick a file for the checklist item whose input is labelled "<slot start>…<slot end>" (".*" in between)."""
         files = {"name": name, "mimeType": "application/pdf", "buffer": content}
-        self.do(f"file-{name}", lambda: self.page.get_by_label(slot).set_input_files(files))
+        label = re.compile(re.escape(slot).replace(re.escape("…"), ".*"))
+        self.do(f"file-{name}", lambda: self.page.get_by_label(label).set_input_files(files))
 
 
 def logout(page: Page) -> None:
@@ -77,15 +79,15 @@ def test_first_dossier_from_login_to_the_office_counted(demo, live_server, page:
     form = page.get_by_test_id("add-nominee")  # stays open for the next nominee
     officer.do("kind", lambda: form.get_by_label("Loại đối tượng").select_option("collective"))
     officer.do("name", lambda: form.get_by_label("Họ tên / tên tập thể").fill("Tổ Văn thư"))
-    officer.do("title", lambda: form.get_by_label("Danh hiệu / hình thức đề nghị").select_option("TTLDTT"))
+    officer.do("title", lambda: form.get_by_label("Danh hiệu / hình thức đề nghị").select_option("TLDTT"))
     officer.do("rating", lambda: form.get_by_label("Xếp loại mức độ hoàn thành").select_option("excellent"))
     officer.do("added", lambda: form.get_by_role("button", name="Thêm vào hồ sơ").click())
     flash(page, "Đã thêm")
 
     officer.pdf("Chọn tệp — Tờ trình", "To trinh.pdf")
     officer.pdf("Chọn tệp — Biên bản", "Bien ban hop xet.pdf")
-    officer.pdf("Chọn tệp — Báo cáo thành tích — Nguyễn Văn An", "Bao cao An.pdf")
-    officer.pdf("Chọn tệp — Báo cáo thành tích — Tổ Văn thư", "Bao cao To Van thu.pdf")
+    officer.pdf("Chọn tệp — Báo cáo thành tích…— Nguyễn Văn An", "Bao cao An.pdf")
+    officer.pdf("Chọn tệp — Báo cáo thành tích…— Tổ Văn thư", "Bao cao To Van thu.pdf")
     officer.do("uploaded", lambda: page.get_by_test_id("upload-all").click())
     flash(page, "Đã tải lên 4 tài liệu")
     expect(page.get_by_test_id("checklist").locator('[data-status="missing"]')).to_have_count(0)

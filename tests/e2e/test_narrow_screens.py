@@ -82,3 +82,17 @@ def test_the_offices_occasional_links_open_under_khac(demo, live_server, browser
     page.get_by_role("button", name="Khác").click()
     revocations.click()
     expect(page).to_have_url(f"{live_server}/revocations")
+
+
+def test_a_draft_dossier_fits_a_phone_with_every_button_in_view(make_dossier, live_server, browser: Browser, artifacts):
+    """On a draft, the nominees' "Sửa" / "Bỏ" and the documents' "Chuyển" / "Gỡ" were pushed off a 390 px screen."""
+    dossier = make_dossier(nominees=("Nguyễn Thị Phương Thảo Uyên", "Trần Thị Bình"))
+    page = open_as(browser, live_server, "canbo.pleikan", PHONE)
+    page.goto(f"{live_server}/dossiers/{dossier.id}")
+    page.screenshot(path=str(artifacts / "dossier-draft-390.png"), full_page=True)
+    assert page.evaluate(OVERFLOW) <= 0
+    buttons = page.locator("summary", has_text=re.compile(r"^(Bỏ|Chuyển|Gỡ)$"))
+    expect(buttons).to_have_count(2 + 2 * len(dossier.documents))
+    for n in range(buttons.count()):
+        box = buttons.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], n

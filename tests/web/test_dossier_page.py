@@ -143,7 +143,7 @@ def test_after_a_return_the_checklist_marks_what_was_asked_until_a_new_version_a
     box = page[
         page.index('data-testid="missing-items"') : page.index("</section>", page.index('data-testid="missing-items"'))
     ]
-    assert "Đã bổ sung" in box and "Bien ban.pdf" in box
+    assert "Có bản mới" in box and "Bien ban.pdf" in box
 
 
 def test_the_office_sees_what_it_asked_and_what_changed_since(app, make_dossier, user, client, auth):
