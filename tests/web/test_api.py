@@ -626,3 +626,21 @@ def test_wrong_method_gets_405_with_allow(api, client):
 def test_html_pages_keep_their_vietnamese_error_pages(client):
     response = client.get("/khong-co-trang-nay")
     assert response.status_code == 404 and response.content_type.startswith("text/html")
+
+
+def test_a_returned_dossier_lists_what_was_asked_and_resubmits_with_an_explanation(api, make_dossier, user):
+    dossier = make_dossier()
+    steps.submit_to_head(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.approve_submission(db.session, dossier, actor=user("truong.pleikan"), sign_off=True)
+    steps.return_for_supplement(db.session, dossier, actor=user("noivu"), missing_items=["doc:bien_ban_hop_xet"])
+    db.session.commit()
+    body = api.get("canbo.pleikan", f"/dossiers/{dossier.id}").json
+    assert [(s["key"], s["supplied"]) for s in body["supplements"]] == [("doc:bien_ban_hop_xet", False)]
+
+    payload = {"trigger": "resubmit", "version": body["version"], "data": {}}
+    response = api.post("canbo.pleikan", f"/dossiers/{dossier.id}/transitions", json=payload)
+    assert problem(response, 422)["failures"][0].startswith("Chưa bổ sung mục Phòng Nội vụ yêu cầu: Biên bản họp xét")
+    payload["data"] = {"explanations": {"doc:bien_ban_hop_xet": "Bản cũ đã có chữ ký, chỉ bị mờ."}}
+    response = api.post("canbo.pleikan", f"/dossiers/{dossier.id}/transitions", json=payload)
+    assert response.status_code == 200, response.json
+    assert response.json["state"] == "submitted"

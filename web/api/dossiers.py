@@ -33,8 +33,10 @@ from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.core.messages import msg
 from workflow.dossiers import editing as service
+from workflow.dossiers import supplements
 from workflow.dossiers.checklist import ChecklistItem
 from workflow.dossiers.succession import readdress_dossier
+from workflow.dossiers.supplements import ItemStatus
 from workflow.permissions import can_create_dossier, can_edit_dossier, can_list_dossiers, can_view_dossier
 from workflow.reporting.worklists import visible_dossiers
 
@@ -54,16 +56,19 @@ class DossierDetail:
     dossier: Dossier
     available_triggers: list[str]
     checklist: list[ChecklistItem]
+    supplements: list[ItemStatus]
 
     def __getattr__(self, name: str):
         return getattr(self.dossier, name)
 
 
 def detail(dossier: Dossier) -> DossierDetail:
+    answering = supplements.current_return(db.session, dossier)
     return DossierDetail(
         dossier,
         available_triggers(DOSSIER, dossier, current_actor()),
         service.checklist(db.session, dossier).items,
+        supplements.status(db.session, dossier, answering) if answering else [],
     )
 
 

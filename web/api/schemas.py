@@ -224,10 +224,20 @@ class DocumentSchema(Schema):
 
 
 class ChecklistItemSchema(Schema):
+    key = fields.String(metadata={"description": "Tên mục dùng trong `missing_items` khi trả lại hồ sơ."})
     kind = fields.String()
     label = fields.String()
     nomination_id = fields.Integer(allow_none=True)
     satisfied = fields.Boolean()
+
+
+class SupplementItemSchema(Schema):
+    key = fields.String(attribute="item.key", metadata={"description": "Khóa dùng trong `explanations` khi nộp lại."})
+    label = fields.String(attribute="item.label")
+    new_document_id = fields.Integer(attribute="document.id", allow_none=True)
+    changed_details = fields.Boolean()
+    explanation = fields.String()
+    supplied = fields.Boolean()
 
 
 class DossierSummarySchema(Schema):
@@ -258,6 +268,10 @@ class DossierSchema(DossierSummarySchema):
     nominations = fields.List(fields.Nested(NominationSchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     checklist = fields.List(fields.Nested(ChecklistItemSchema))
+    supplements = fields.List(
+        fields.Nested(SupplementItemSchema),
+        metadata={"description": "Khi hồ sơ bị trả lại: từng mục Phòng Nội vụ yêu cầu và đơn vị đã bổ sung chưa."},
+    )
 
 
 class PageMetaSchema(Schema):
