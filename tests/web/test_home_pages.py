@@ -1,6 +1,7 @@
 """Every demo account lands on its role's home in Vietnamese, and each home lists exactly the dossiers that role has
 to act on or follow: the expected lists are written out from the demo's stories, never read from the queries."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -173,3 +174,14 @@ def test_a_unit_head_and_the_office_are_not_offered_a_new_dossier(demo, client, 
     """Only a unit's officer drafts dossiers: the head signs them, the office receives them."""
     auth.login(username)
     assert "Tạo hồ sơ mới" not in client.get(home).get_data(as_text=True)
+
+
+@pytest.mark.today("2025-07-02")
+def test_after_the_district_ended_its_units_officer_is_told_where_new_dossiers_go_instead_of_a_dead_end(
+    demo, client, auth
+):
+    """Ngọc Hồi district ended on 30 June 2025 (docs/DOMAIN.md §3.3): a new dossier of Plei Kần would be refused."""
+    auth.login("canbo.pleikan")
+    page = html.unescape(client.get("/unit").get_data(as_text=True))
+    assert "Tạo hồ sơ mới" not in page
+    assert "hồ sơ mới gửi UBND xã Plei Kần" in page

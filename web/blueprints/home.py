@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from models import Role, db
 from web.access import permission_required
+from web.presenters import new_dossier_notice
 from workflow.core.today import local_today
 from workflow.permissions import (
     can_administer,
@@ -43,7 +44,8 @@ def index():
 @bp.get("/unit")
 @permission_required(can_view_unit_workspace)
 def unit():
-    return render_template("home/unit.html", lists=worklists.unit_worklists(db.session, current_user))
+    lists = worklists.unit_worklists(db.session, current_user)
+    return render_template("home/unit.html", lists=lists, ended=new_dossier_notice(current_user))
 
 
 @bp.get("/office")
