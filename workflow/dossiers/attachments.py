@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Document, Dossier, Nomination, RequiredDocument, User
@@ -18,7 +17,7 @@ from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import DataLabel, data_label, msg
 from workflow.core.today import local_today
 from workflow.dossiers.checklist import required_documents
-from workflow.dossiers.documents import upload_document
+from workflow.dossiers.documents import StoredFile, file_document, upload_document
 from workflow.permissions import can_edit_dossier
 from workflow.rules.applicable import rule_set_for
 
@@ -142,31 +141,17 @@ def reassign_document(
     nomination_id = nomination.id if nomination else None
     if kind == document.kind and nomination_id == document.nomination_id:
         raise InvalidInput({"kind": [msg("Tài liệu đã ở đúng loại và người này.")]})
-    previous = session.scalar(
-        select(Document).where(
-            Document.dossier_id == dossier.id,
-            Document.kind == kind,
-            Document.nomination_id.is_(None) if nomination is None else Document.nomination_id == nomination_id,
-            Document.superseded.is_(False),
-            Document.removed.is_(False),
-        )
-    )
-    if previous is not None:
-        previous.superseded = True
     document.removed = True
-    moved = Document(
-        dossier=dossier,
-        nomination_id=nomination_id,
+    stored = StoredFile(document.content_hash, document.size_bytes, document.media_type)
+    moved = file_document(
+        session,
+        dossier,
         kind=kind,
-        revision=(previous.revision + 1) if previous else 1,
-        content_hash=document.content_hash,
-        original_name=document.original_name,
-        media_type=document.media_type,
-        size_bytes=document.size_bytes,
-        uploaded_by_id=actor.id,
+        nomination_id=nomination_id,
+        stored=stored,
+        name=document.original_name,
+        actor=actor,
     )
-    session.add(moved)
-    session.flush()
     _audit(
         session,
         moved,

@@ -190,27 +190,15 @@ def upload_document(
         raise InvalidInput(errors)
     stored = store_content(stream, upload_dir, filename)
 
-    same_target = Document.nomination_id == nomination.id if nomination else Document.nomination_id.is_(None)
-    previous = session.scalar(
-        select(Document).where(
-            Document.dossier_id == dossier.id, Document.kind == kind, same_target, Document.superseded.is_(False)
-        )
-    )
-    if previous is not None:
-        previous.superseded = True
-    document = Document(
-        dossier=dossier,
-        nomination_id=nomination.id if nomination else None,
+    document = file_document(
+        session,
+        dossier,
         kind=kind,
-        revision=(previous.revision + 1) if previous else 1,
-        content_hash=stored.sha256,
-        original_name=filename.strip(),
-        media_type=stored.media_type,
-        size_bytes=stored.size,
-        uploaded_by_id=actor.id,
+        nomination_id=nomination.id if nomination else None,
+        stored=stored,
+        name=filename.strip(),
+        actor=actor,
     )
-    session.add(document)
-    session.flush()
     audit.append(
         session,
         entity_type="document",
@@ -232,6 +220,46 @@ def upload_document(
 def opens_inline(document: Document) -> bool:
     """PDFs and images are read in the browser's own viewer; office documents are downloaded."""
     return document.media_type in (MEDIA_TYPES["pdf"], MEDIA_TYPES["jpg"], MEDIA_TYPES["png"])
+
+
+def file_document(
+    session: Session,
+    dossier: Dossier,
+    *,
+    kind: str,
+    nomination_id: int | None,
+    stored: StoredFile,
+    name: str,
+    actor: User,
+) -> Document:
+    """Put stored content in the dossier under `kind` (and a nominee): it becomes the next revision of whatever is
+    current there, which is kept, superseded."""
+    same_target = Document.nomination_id == nomination_id if nomination_id else Document.nomination_id.is_(None)
+    previous = session.scalar(
+        select(Document).where(
+            Document.dossier_id == dossier.id,
+            Document.kind == kind,
+            same_target,
+            Document.superseded.is_(False),
+            Document.removed.is_(False),
+        )
+    )
+    if previous is not None:
+        previous.superseded = True
+    document = Document(
+        dossier=dossier,
+        nomination_id=nomination_id,
+        kind=kind,
+        revision=(previous.revision + 1) if previous else 1,
+        content_hash=stored.sha256,
+        original_name=name,
+        media_type=stored.media_type,
+        size_bytes=stored.size,
+        uploaded_by_id=actor.id,
+    )
+    session.add(document)
+    session.flush()
+    return document
 
 
 def served_as(document: Document) -> tuple[str, str]:
