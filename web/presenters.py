@@ -20,6 +20,7 @@ from workflow.core.today import local_day, local_today
 from workflow.council import sessions
 from workflow.dossiers import attachments, succession, supplements
 from workflow.dossiers import editing as service
+from workflow.dossiers import transitions as steps
 from workflow.dossiers.documents import MAX_BYTES
 from workflow.permissions import can_edit_dossier
 from workflow.registry import identity
@@ -80,7 +81,7 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User, adding:
         "titles": titles,
         "checklist": checklist,
         "asked_again": supplements.asked_again(session, dossier),
-        **_action_groups(actions),
+        **_action_groups(session, dossier, actions),
         "can_edit": can_edit,
         "live_nominations": live,
         "nomination_form": nomination_form,
@@ -98,12 +99,18 @@ def dossier_page_context(session: Session, dossier: Dossier, user: User, adding:
     }
 
 
-def _action_groups(actions: list) -> dict:
-    """The first constructive action leads, prominent; other constructive ones follow; the destructive ones
-    (withdraw, reject) stand apart at the foot of the page."""
+def _action_groups(session: Session, dossier: Dossier, actions: list) -> dict:
+    """The way forward leads, prominent, with what would refuse it now; other constructive actions follow; the
+    destructive ones (withdraw, reject) stand apart at the foot of the page."""
     destructive = [a for a in actions if "danger" in a.style]
     others = sorted((a for a in actions if a not in destructive), key=lambda a: a.style != "primary")
-    return {"primary_action": others[0] if others else None, "other_actions": others[1:], "destructive": destructive}
+    primary = others[0] if others else None
+    return {
+        "primary_action": primary,
+        "not_ready": steps.foreseeable_failures(session, dossier, primary.trigger) if primary else [],
+        "other_actions": others[1:],
+        "destructive": destructive,
+    }
 
 
 def _next_step(dossier: Dossier, checklist, live: list, can_edit: bool) -> str | None:
@@ -126,7 +133,7 @@ def _returns(session: Session, dossier: Dossier, checklist) -> dict:
     history = supplements.returns(session, dossier)
     latest = history[-1] if history else None
     answering = latest if dossier.state == DossierState.RETURNED else None
-    answered = latest if latest and dossier.state != DossierState.RETURNED else None
+    answered = latest if latest and dossier.state in (DossierState.SUBMITTED, DossierState.ACCEPTED) else None
     return {
         "return_choices": offered,
         "return_preticked": {i.key for i in offered if i.key not in satisfied and not i.key.startswith("nominee:")},

@@ -190,3 +190,16 @@ def test_removing_a_nominee_asks_for_confirmation_first(make_dossier, client, au
     auth.login("canbo.pleikan")
     page = text_of(client.get(f"/dossiers/{dossier.id}"))
     assert "Bỏ Nguyễn Văn An khỏi hồ sơ?" in page and "Xác nhận bỏ" in page
+
+
+def test_before_the_button_is_pressed_the_page_says_what_would_refuse_it(make_dossier, client, auth):
+    dossier = make_dossier(nominees=("Nguyễn Văn An",), complete=False)
+    auth.login("canbo.pleikan")
+    page = text_of(client.get(f"/dossiers/{dossier.id}"))
+    note = page[page.index('data-testid="not-ready"') : page.index("</div>", page.index('data-testid="not-ready"'))]
+    # The 2024–2025 checklist of the regular procedure, hand-listed: three items, the report once per nominee.
+    assert re.findall(r"Thiếu tài liệu: ([^.]+)\.", note) == [
+        "Tờ trình đề nghị khen thưởng kèm danh sách",
+        "Báo cáo thành tích có xác nhận của Thủ trưởng đơn vị — Nguyễn Văn An",
+        "Biên bản họp xét thi đua, khen thưởng của đơn vị",
+    ]

@@ -17,6 +17,7 @@ from workflow.core.errors import InvalidInput
 from workflow.core.machines import DOSSIER
 from workflow.core.messages import msg
 from workflow.core.today import filing_moment, local_today
+from workflow.definitions import guards as g
 from workflow.dossiers import deadlines, supplements
 from workflow.dossiers.editing import checklist
 from workflow.rules.applicable import rule_set_for
@@ -175,6 +176,18 @@ def reject(
         changes={"rejection_reason": reason},
         expected_version=version,
     )
+
+
+# Guards whose answer is known before the dialog is filled in: they read only the dossier, its checklist and the day.
+FORESEEABLE = (g.authority_in_office, g.has_nominations, g.has_required_documents)
+
+
+def foreseeable_failures(session: Session, dossier: Dossier, trigger: str) -> list[str]:
+    """What would refuse `trigger` now whatever the dialog says, so the page can say it before the button is
+    pressed."""
+    facts = _facts(session, dossier, local_today())
+    guards = [guard for guard in DOSSIER.transitions[trigger].guards if guard in FORESEEABLE]
+    return [message for guard in guards for message in guard(dossier, facts)]
 
 
 def time_limit(session: Session, dossier: Dossier) -> int:
