@@ -5,6 +5,7 @@ The schema is built once per run by the real Alembic migrations; every test then
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import uuid
@@ -493,3 +494,20 @@ def accepted(make_dossier, user):
         return dossier
 
     return make
+
+
+ACTION_COUNTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def pytest_sessionstart(session):
+    """A walkthrough's action counts are printed only when this run wrote them (the controller clears old ones)."""
+    if not hasattr(session.config, "workerinput"):
+        for old in ACTION_COUNTS.glob("action-counts-*.json"):
+            old.unlink()
+
+
+def pytest_terminal_summary(terminalreporter):
+    for report in sorted(ACTION_COUNTS.glob("action-counts-*.json")):
+        terminalreporter.write_sep("-", f"walkthrough actions ({report.stem.removeprefix('action-counts-')})")
+        for step, count in json.loads(report.read_text(encoding="utf-8")).items():
+            terminalreporter.write_line(f"{count:3d}  {step}")

@@ -1,8 +1,8 @@
 """The first slice a user walks through, counted: unit officer → unit head → Phòng Nội vụ, with one return for a
 supplement. Every click, keystroke-fill, choice and file pick is one action; each action leaves a screenshot under
-test-artifacts/walkthrough/, and the counts per role go to test-artifacts/action-counts.json (printed at the end of
-the run). Target for the officer, from login to "sent to the unit head" with two nominees (a person and a
-collective) and their documents: 30 actions or fewer."""
+test-artifacts/walkthrough/, and the counts per role go to test-artifacts/action-counts-<database>.json, printed at
+the end of the run (tests/conftest.py::pytest_terminal_summary). Target for the officer, from login to "sent to the
+unit head" with two nominees (a person and a collective) and their documents: 30 actions or fewer."""
 
 import json
 import re
@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from models import db
 from tests.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,8 @@ class Walk:
     def do(self, label: str, act) -> None:
         act()
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.role}-{self.count:02d}-{label}.png"), full_page=True)
+        if self.folder is not None:
+            self.page.screenshot(path=str(self.folder / f"{self.role}-{self.count:02d}-{label}.png"), full_page=True)
 
     def login(self, base: str, username: str) -> None:
         page = self.page
@@ -150,5 +152,27 @@ def test_first_dossier_from_login_to_the_office_counted(demo, live_server, page:
         expect(timeline).to_contain_text(step)
     expect(timeline).to_contain_text("Biên bản chưa có chữ ký thư ký.")
 
-    (artifacts / "action-counts.json").write_text(json.dumps(counts, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = artifacts / f"action-counts-{db.engine.dialect.name}.json"
+    report.write_text(json.dumps(counts, ensure_ascii=False, indent=2), encoding="utf-8")
     assert counts["officer: login → sent to the unit head"] <= OFFICER_TARGET, counts
+
+
+def test_a_file_over_the_limit_is_refused_in_the_browser_before_it_is_sent(
+    make_dossier, live_server, page: Page, monkeypatch
+):
+    """The page hands the server's limit (20 MB) to the browser; lowered to 1 MB here so the test need not push 20 MB
+    through the browser."""
+    monkeypatch.setattr("web.presenters.MAX_BYTES", 1024 * 1024)
+    dossier = make_dossier(complete=False)
+    Walk(page, None, "officer").login(live_server, "canbo.pleikan")
+    page.goto(f"{live_server}/dossiers/{dossier.id}")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    big = {"name": "Bien ban.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES + b"0" * (1024 * 1024)}
+    page.get_by_label(re.compile("^Chọn tệp — Biên bản")).set_input_files(big)
+    expect(page.locator(".size-error")).to_have_text(
+        "Tệp Bien ban.pdf lớn hơn 20 MB: hãy nén hoặc chia nhỏ rồi chọn lại."
+    )
+    page.get_by_test_id("upload-all").click()
+    expect(page).to_have_url(f"{live_server}/dossiers/{dossier.id}")
+    assert posts == []

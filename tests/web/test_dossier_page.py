@@ -71,7 +71,9 @@ def test_signing_without_ticking_the_box_says_which_box_next_to_the_dialog(make_
 def test_several_files_go_up_in_one_submission_each_to_its_checklist_item(make_dossier, client, auth):
     dossier = make_dossier(complete=False)
     auth.login("canbo.pleikan")
-    _, token = page_and_token(client, dossier)
+    page, token = page_and_token(client, dossier)
+    # Each file input tells the browser the 20 MB limit (20 × 1024 × 1024 bytes), checked before sending.
+    assert set(re.findall(r'type="file"[^>]*data-max-bytes="(\d+)"', page, re.S)) == {"20971520"}
     an = dossier.nominations[0]
     response = client.post(
         f"/dossiers/{dossier.id}/documents",
