@@ -205,3 +205,17 @@ def test_before_the_button_is_pressed_the_page_says_what_would_refuse_it(make_do
         "Báo cáo thành tích có xác nhận của Thủ trưởng đơn vị — Nguyễn Văn An",
         "Biên bản họp xét thi đua, khen thưởng của đơn vị",
     ]
+
+
+def test_the_timeline_names_nomination_steps_and_keeps_the_units_explanation(
+    accepted, make_dossier, user, client, auth
+):
+    appraised = accepted(nominees=("Nguyễn Văn An",))
+    dossier = returned(make_dossier, user)
+    steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"), explanations={MINUTES: "Bản cũ đã có chữ ký."})
+    db.session.commit()
+    auth.login("noivu")
+    timeline = text_of(client.get(f"/dossiers/{appraised.id}/timeline"))
+    assert "Đề nghị → Đủ điều kiện" in timeline and "proposed" not in timeline
+    timeline = text_of(client.get(f"/dossiers/{dossier.id}/timeline"))
+    assert "Giải trình của đơn vị:" in timeline and "Bản cũ đã có chữ ký." in timeline
