@@ -52,7 +52,7 @@ def appraise_every_nominee(office: Page, dossier_url: str) -> None:
         if office.locator("summary", has_text="Chấp nhận cảnh báo").count():
             office.locator("summary", has_text="Chấp nhận cảnh báo").click()
             office.get_by_label("Lý do chấp nhận cảnh báo").fill(E5_REASON)
-            office.get_by_role("button", name="Chấp nhận E5").click()
+            office.get_by_role("button", name="Chấp nhận cảnh báo này").click()
         expect(office.get_by_test_id("stored")).to_be_visible()
 
 

@@ -61,7 +61,7 @@ def test_diagrams_api_docs_and_a_dossier_render_without_csp_violations(
     login(page, live_server, "canbo.pleikan")
     page.goto(f"{live_server}/dossiers/{dossier.id}")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    page.locator("summary", has_text="Tải lên tài liệu").click()
+    page.locator("summary", has_text="Tài liệu khác").click()
     expect(page.locator("#document-file")).to_be_visible()
     assert page.evaluate("htmx.config.allowEval") is False
     page.screenshot(path=str(artifacts / "csp-dossier.png"), full_page=True)

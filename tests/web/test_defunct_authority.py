@@ -18,6 +18,7 @@ from models import AuditEntry, Dossier, RuleSet, db
 from tests.conftest import csrf_token_from, upload_missing
 from workflow.accounts.tokens import issue_token
 from workflow.core.errors import GuardFailed
+from workflow.dossiers import supplements
 from workflow.dossiers import transitions as steps
 from workflow.dossiers.succession import readdress_dossier
 from workflow.rules.competence import route_for
@@ -209,14 +210,15 @@ def test_a_body_that_ended_with_the_district_cannot_move_its_draft(make_dossier,
 @pytest.mark.today(JULY_2)
 def test_a_dossier_returned_before_acceptance_moves_and_meets_the_july_rules(make_dossier, user):
     dossier = in_state(make_dossier, user, "returned")
+    answered = {item.key: "Đã bổ sung" for item in supplements.current_return(db.session, dossier).items}
     with pytest.raises(GuardFailed) as refused:
-        steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"))
+        steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"), explanations=answered)
     assert refused.value.failures == [ENDED]
     db.session.rollback()
 
     readdress_dossier(db.session, dossier, actor=user("canbo.pleikan"))
     upload_missing(dossier, user("canbo.pleikan"))
-    steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"))
+    steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"), explanations=answered)
     steps.accept(db.session, dossier, actor=user("vanphong.xa"))
     db.session.commit()
 
@@ -236,7 +238,8 @@ def test_a_dossier_accepted_in_june_goes_on_in_july_with_the_transitional_banner
     db.session.commit()
     refused = api("canbo.pleikan", f"/dossiers/{dossier.id}/readdress", {"version": dossier.version})
     assert (refused.status_code, refused.json["detail"]) == (422, ACCEPTED_STAYS)
-    steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"))
+    answered = {"note:Bản nhận xét của chi bộ": "Đã gửi bản giấy"}
+    steps.resubmit(db.session, dossier, actor=user("canbo.pleikan"), explanations=answered)
     steps.accept(db.session, dossier, actor=user("noivu"))
     db.session.commit()
 

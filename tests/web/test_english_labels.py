@@ -68,7 +68,8 @@ def test_the_officer_reads_the_dossier_button_and_titles_in_english(reader):
     client = reader("canbo.pleikan")
     text = page(client, f"/dossiers/{plei_kan_dossier('draft')}")  # three Lao động tiên tiến
     assert "Send to the unit head for signature" in text and "Trình Thủ trưởng ký" not in text
-    assert text.count(f"<td>{LDTT[1]}</td>") == 3 and f"<td>{LDTT[0]}</td>" not in text
+    title = '<span class="nominee-title">{}</span>'
+    assert text.count(title.format(LDTT[1])) == 3 and title.format(LDTT[0]) not in text
 
 
 def test_the_head_reads_the_sign_off_buttons_in_english(reader):

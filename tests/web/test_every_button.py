@@ -65,7 +65,8 @@ def twin(unit_code: str, state: str) -> Dossier:
 def test_pages_and_the_api_offer_the_same_triggers_and_only_ones_with_a_service(offered):
     assert offered, "no demo dossier was visible to anyone"
     for key, (buttons, api) in offered.items():
-        assert buttons == api, key
+        # The page leads with the way forward and keeps withdraw/reject apart: compare what is offered, not the order.
+        assert sorted(buttons) == sorted(api), key
         assert all(DOSSIER.service(trigger) is not None for trigger in buttons), key
     everything = {trigger for buttons, _ in offered.values() for trigger in buttons}
     # The decision and forwarding steps have no service yet: nobody is shown them. The council's close_review is

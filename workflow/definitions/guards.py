@@ -50,7 +50,7 @@ def head_signed_off(row, data) -> list[str]:
 def has_comment(row, data) -> list[str]:
     if (data.get("comment") or "").strip():
         return []
-    return [msg("Vui lòng ghi rõ lý do vào ô “Ý kiến / lý do”.")]
+    return [msg("Vui lòng ghi rõ lý do.")]
 
 
 def has_missing_items(row, data) -> list[str]:
