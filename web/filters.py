@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from models.dossier import DossierState
 from web.messages import translate
 from workflow import permissions
 
@@ -62,6 +63,8 @@ def register(app: Flask) -> None:
         return {
             "can": permissions,
             "state_labels": STATE_LABELS,
+            # A dossier in one of these has no clock to start (closed, withdrawn, rejected).
+            "final_states": DossierState.FINAL,
             "role_labels": ROLE_LABELS,
             "nomination_labels": NOMINATION_LABELS,
             "reason_labels": REASON_LABELS,

@@ -21,7 +21,7 @@ NAV_LINES = """[...document.querySelectorAll('.navbar .nav-link')].filter(e => e
     - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
   return [e.textContent.trim(), Math.round(content / parseFloat(s.lineHeight))];
 })"""
-DUE = re.compile(r"Hạn giải quyết: (\d\d/\d\d/\d{4}|tính từ khi tiếp nhận)( Quá hạn)?")
+DUE = re.compile(r"Hạn giải quyết: (\d\d/\d\d/\d{4}|tính từ khi tiếp nhận|không áp dụng)( Quá hạn)?")
 
 
 def open_as(browser: Browser, base: str, username: str, viewport: dict) -> Page:

@@ -219,3 +219,17 @@ def test_the_timeline_names_nomination_steps_and_keeps_the_units_explanation(
     assert "Đề nghị → Đủ điều kiện" in timeline and "proposed" not in timeline
     timeline = text_of(client.get(f"/dossiers/{dossier.id}/timeline"))
     assert "Giải trình của đơn vị:" in timeline and "Bản cũ đã có chữ ký." in timeline
+
+
+def test_the_list_says_when_a_due_date_will_come_and_when_none_applies(demo_story, client, auth):
+    """Plei Kần's demo dossiers (workflow/demo/dossiers.py): its 2023 one was withdrawn and its 2022 one rejected, so no
+    clock will ever start; its 2025 draft's clock starts at acceptance."""
+    auth.login("canbo.pleikan")
+    page = text_of(client.get("/dossiers"))
+    cards = re.findall(r'data-testid="dossier-card".*?</li>', page, re.S)
+    due = {re.search(r"HS-\d{4}-\d{5}", c).group(): re.sub(r"\s+", " ", re.sub("<[^>]+>", "", c)) for c in cards}
+    withdrawn = next(code for code, text in due.items() if "Đã rút" in text)
+    rejected = next(code for code, text in due.items() if "Không chấp nhận" in text)
+    draft = next(code for code, text in due.items() if "Đang soạn" in text)
+    assert "Hạn giải quyết: không áp dụng" in due[withdrawn] and "Hạn giải quyết: không áp dụng" in due[rejected]
+    assert "Hạn giải quyết: tính từ khi tiếp nhận" in due[draft]
