@@ -157,7 +157,11 @@ def test_the_secretary_counts_every_state_of_the_authority(demo_dossiers, client
 FIRST_CONTROL = re.compile(r"<(a|button)\b([^>]*)>(.*?)</\1>", re.S)
 
 
-@pytest.mark.parametrize("username", ["canbo.pleikan", "canbo.vhxh"])
+@pytest.mark.parametrize(
+    "username",
+    # The successor commune receives dossiers from 1 July 2025 (docs/DOMAIN.md §3.3); the district until 30 June.
+    ["canbo.pleikan", pytest.param("canbo.vhxh", marks=pytest.mark.today("2025-07-02"))],
+)
 def test_a_unit_officers_home_opens_with_the_button_to_start_a_dossier(demo, client, auth, username):
     auth.login(username)
     html = client.get("/unit").get_data(as_text=True)
@@ -185,3 +189,10 @@ def test_after_the_district_ended_its_units_officer_is_told_where_new_dossiers_g
     page = html.unescape(client.get("/unit").get_data(as_text=True))
     assert "Tạo hồ sơ mới" not in page
     assert "hồ sơ mới gửi UBND xã Plei Kần" in page
+
+
+def test_before_the_successor_commune_exists_its_officer_is_told_from_when(demo, client, auth):
+    auth.login("canbo.vhxh")
+    page = html.unescape(client.get("/unit").get_data(as_text=True))
+    assert "Tạo hồ sơ mới" not in page
+    assert "chỉ nhận hồ sơ từ ngày 01/07/2025" in page
