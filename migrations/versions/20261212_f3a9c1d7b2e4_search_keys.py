@@ -21,31 +21,33 @@ depends_on = None
 
 
 def upgrade():
-    if op.get_bind().dialect.name == 'postgresql':
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    if postgres:
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
     for model, columns in SOURCES.items():
         table = model.__tablename__
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('search_key', sa.Text(), nullable=False, server_default=''))
+        # Plain ALTER TABLE, never batch mode's copy of the table: SQLite would refuse to drop a table (units,
+        # dossiers…) that other rows point to.
+        op.add_column(table, sa.Column('search_key', sa.Text(), nullable=False, server_default=''))
         rows = op.get_bind().execute(sa.text(f"SELECT id, {', '.join(columns)} FROM {table}")).all()
         if rows:
             op.get_bind().execute(
                 sa.text(f'UPDATE {table} SET search_key = :key WHERE id = :id'),
                 [{'id': row.id, 'key': fold(search_text(model, row))} for row in rows],
             )
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('search_key', server_default=None)
-            # A trigram index on PostgreSQL; SQLite ignores the postgresql_ options and makes a plain one.
-            batch_op.create_index(
-                f'ix_{table}_search_key', ['search_key'],
-                postgresql_using='gin', postgresql_ops={'search_key': 'gin_trgm_ops'},
-            )
+        if postgres:
+            # New rows get their key from the listener; SQLite cannot drop a default without copying the table.
+            op.alter_column(table, 'search_key', server_default=None)
+        # A trigram index on PostgreSQL; SQLite ignores the postgresql_ options and makes a plain one.
+        op.create_index(
+            f'ix_{table}_search_key', table, ['search_key'],
+            postgresql_using='gin', postgresql_ops={'search_key': 'gin_trgm_ops'},
+        )
 
 
 def downgrade():
     # pg_trgm stays: dropping an extension is the database owner's choice, and nothing else changes with it.
     for model in reversed(list(SOURCES)):
         table = model.__tablename__
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_index(f'ix_{table}_search_key')
-            batch_op.drop_column('search_key')
+        op.drop_index(f'ix_{table}_search_key', table_name=table)
+        op.drop_column(table, 'search_key')
