@@ -237,3 +237,9 @@ def test_each_search_key_has_its_index_a_trigram_one_on_postgresql(app):
             text("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%_search_key'")
         ).all()
         assert sorted(table for (table,) in rows) == sorted(tables)
+
+
+def test_the_name_as_typed_comes_before_names_that_only_hold_its_words(make_dossier, user):
+    # "Nguyễn Văn Hùng" holds "nguyen", "van" and (inside "van") "an": found, but after Nguyễn Văn An.
+    make_dossier(nominees=("Nguyễn Văn Hùng", "Nguyễn Văn An"))
+    assert found(user("thuky"), "nguyen van an", "nominee") == ["Nguyễn Văn An", "Nguyễn Văn Hùng"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from models import Decision, Dossier, Initiative, Nominee, Unit, User
@@ -107,6 +107,12 @@ def _every_word(column, words: tuple[str, ...]) -> ColumnElement[bool]:
     return and_(*(_contains(column, word) for word in words))
 
 
+def _closest_first(column, words: tuple[str, ...]):
+    """The whole query as typed before rows that only hold its words apart ("nguyen van an" before Nguyễn Văn
+    Hùng, whose "van" holds an "an")."""
+    return case((_contains(column, " ".join(words)), 0), else_=1)
+
+
 def _dossiers(session: Session, user: User, words: tuple[str, ...]) -> Select:
     def matches(word: str) -> ColumnElement[bool]:
         code = DOSSIER_CODE.fullmatch(word)
@@ -115,7 +121,13 @@ def _dossiers(session: Session, user: User, words: tuple[str, ...]) -> Select:
         year, number = int(code.group(1)), int(code.group(2))
         return or_(_contains(Dossier.search_key, word), and_(Dossier.year == year, Dossier.id == number))
 
-    return visible_dossiers(session, user).where(*(matches(word) for word in words)).options(selectinload(Dossier.unit))
+    return (
+        visible_dossiers(session, user)
+        .where(*(matches(word) for word in words))
+        .options(selectinload(Dossier.unit))
+        .order_by(None)
+        .order_by(_closest_first(Dossier.search_key, words), Dossier.id.desc())
+    )
 
 
 def _nominees(session: Session, user: User, words: tuple[str, ...]) -> Select:
@@ -124,7 +136,7 @@ def _nominees(session: Session, user: User, words: tuple[str, ...]) -> Select:
         .where(visible_nominees(session, user), Nominee.merged_into_id.is_(None))
         .where(_every_word(Nominee.search_key, words))
         .options(selectinload(Nominee.unit))
-        .order_by(Nominee.search_key, Nominee.id)
+        .order_by(_closest_first(Nominee.search_key, words), Nominee.search_key, Nominee.id)
     )
 
 
@@ -134,7 +146,7 @@ def _units(session: Session, user: User, words: tuple[str, ...]) -> Select:
         select(Unit)
         .where(true() if reach is None else Unit.id.in_(reach), _every_word(Unit.search_key, words))
         .options(selectinload(Unit.authority))
-        .order_by(Unit.search_key, Unit.id)
+        .order_by(_closest_first(Unit.search_key, words), Unit.search_key, Unit.id)
     )
 
 
@@ -143,13 +155,17 @@ def _initiatives(session: Session, user: User, words: tuple[str, ...]) -> Select
         select(Initiative)
         .where(initiatives.visible(session, user), _every_word(Initiative.search_key, words))
         .options(selectinload(Initiative.unit))
-        .order_by(Initiative.year.desc(), Initiative.id.desc())
+        .order_by(_closest_first(Initiative.search_key, words), Initiative.year.desc(), Initiative.id.desc())
     )
 
 
 def _decisions(session: Session, user: User, words: tuple[str, ...]) -> Select:
     own = Decision.authority_id == user.unit.authority_id if can_list_decisions(user) else false()
-    return select(Decision).where(own, _every_word(Decision.search_key, words)).order_by(Decision.id.desc())
+    return (
+        select(Decision)
+        .where(own, _every_word(Decision.search_key, words))
+        .order_by(_closest_first(Decision.search_key, words), Decision.id.desc())
+    )
 
 
 def _dossier_hit(dossier: Dossier) -> Hit:
