@@ -30,8 +30,10 @@ from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, User
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
 from models.public import PublicComment
 from models.registry import IdentityMatch, RegistryEntry
+from models.search_keys import SEARCHED
 
 __all__ = [
+    "SEARCHED",
     "AgendaItem",
     "ApiToken",
     "Attendance",

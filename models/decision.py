@@ -56,6 +56,7 @@ class Decision(WorkflowState, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     summary: Mapped[str] = mapped_column(String(500))
+    search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
     body: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(24), default=DecisionState.DRAFT, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -119,6 +119,7 @@ class Dossier(WorkflowState, Timestamped, db.Model):
     procedure: Mapped[str] = mapped_column(String(24))
     year: Mapped[int] = mapped_column(Integer, index=True)
     title: Mapped[str] = mapped_column(String(300))
+    search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
     state: Mapped[str] = mapped_column(String(24), default=DossierState.DRAFT, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -166,6 +167,7 @@ class Nominee(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(200), index=True)
+    search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
     gender: Mapped[str | None] = mapped_column(String(8))
@@ -241,6 +243,7 @@ class Initiative(WorkflowState, Timestamped, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
+    search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
     field: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16), default="initiative")
     state: Mapped[str] = mapped_column(String(16), default=InitiativeState.PROPOSED, index=True)

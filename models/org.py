@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Timestamped, UTCDateTime, db, one_of
@@ -68,6 +68,7 @@ class Unit(Validity, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
     kind: Mapped[str] = mapped_column(String(24))
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     parent_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

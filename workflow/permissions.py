@@ -471,3 +471,11 @@ def can_forward_dossier(user: User | None, dossier) -> bool:
     from workflow.decisions.forwarding import has_forwarding_cases  # it imports this module
 
     return has_forwarding_cases(object_session(dossier), dossier)
+
+
+# --- search across the records (issue 13, part 3: workflow/search/) -------------------------------------------------
+
+
+def can_search(user: User | None, obj: object = None) -> bool:
+    """Whoever reads some of the searched records; each kind is then narrowed to what the user may open."""
+    return can_search_registry(user) or can_list_dossiers(user) or can_list_decisions(user)

@@ -119,6 +119,8 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("appraisal.appraise", "POST"): frozenset({"office"}),
     ("appraisal.override", "POST"): frozenset({"office"}),
     ("registry.index", "GET"): SEARCHES_REGISTRY,
+    # Whoever reads some of the searched records: the registry's readers are exactly those.
+    ("search.index", "GET"): SEARCHES_REGISTRY,
     ("registry.nominee", "GET"): SEES_PERSON,
     ("registry.duplicates", "GET"): KEEPS_REGISTRY,
     ("registry.merge", "POST"): KEEPS_REGISTRY,
@@ -219,6 +221,7 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_initiatives.import_initiatives", "POST"): RECORDS_RECOGNITION,
     ("api_initiatives.set_nomination_initiatives", "PUT"): EDITS_DRAFT,
     ("api_registry.list_entries", "GET"): SEARCHES_REGISTRY,
+    ("api_search.search_records", "GET"): SEARCHES_REGISTRY,
     ("api_registry.import_entries", "POST"): KEEPS_REGISTRY,
     ("api_rulesets.list_rule_sets", "GET"): READS_RULES,
     ("api_rulesets.get_rule_set", "GET"): READS_RULES,

@@ -27,6 +27,7 @@ from web.api import (
     registry,
     revocations,
     rulesets,
+    search,
     units,
     workflows,
 )
@@ -112,6 +113,7 @@ def init_api(app: Flask) -> Api:
         registry.blp,
         revocations.blp,
         rulesets.blp,
+        search.blp,
         units.blp,
         workflows.blp,
     ):

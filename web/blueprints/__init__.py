@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         registry,
         revocations,
         rulesets_admin,
+        search,
         units,
         webhooks_admin,
         workflows_admin,
@@ -47,3 +48,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(revocations.bp)
     app.register_blueprint(forwarding.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(search.bp)
