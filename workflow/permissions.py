@@ -471,3 +471,14 @@ def can_forward_dossier(user: User | None, dossier) -> bool:
     from workflow.decisions.forwarding import has_forwarding_cases  # it imports this module
 
     return has_forwarding_cases(object_session(dossier), dossier)
+
+
+# --- the secretary's dashboard (bảng theo dõi) -----------------------------------------------------------------------
+
+
+def can_view_dashboard(user: User | None, obj: object = None) -> bool:
+    """The council's secretary and the standing office follow their authority's dossiers; the administrator
+    every authority's."""
+    return _active(user) and (
+        user.has_role(Role.ADMIN) or (user.unit is not None and user.has_role(Role.SECRETARY, Role.OFFICE))
+    )

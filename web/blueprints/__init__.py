@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         council,
         council_polls,
+        dashboard,
         decisions,
         dossiers,
         forwarding,
@@ -47,3 +48,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(revocations.bp)
     app.register_blueprint(forwarding.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(dashboard.bp)
