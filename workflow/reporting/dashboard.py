@@ -220,7 +220,9 @@ def dashboard(session: Session, actor: User, filters: Filters, today: date) -> D
     )
 
 
-def holders(session: Session, actor: User, filters: Filters, today: date, *, limit: int | None = None) -> list[HolderRow]:
+def holders(
+    session: Session, actor: User, filters: Filters, today: date, *, limit: int | None = None
+) -> list[HolderRow]:
     """The board for the actor's scope and the filters."""
     return holders_board(session, [*scope(actor), *filters.conditions()], today, limit=limit)
 
@@ -247,7 +249,7 @@ def _stays(session: Session, where: list, today: date) -> list[_Stay]:
     days = [local_day(at) for *_, at in rows]
     calendar = WorkingCalendar.load(session, min(days) - timedelta(days=1), max(max(days), today))
     stays = []
-    for (dossier_id, unit_id, state, _), (next_id, *_), start, end in zip(rows, rows[1:], days, days[1:]):
+    for (dossier_id, unit_id, state, _), (next_id, *_), start, end in zip(rows, rows[1:], days, days[1:], strict=False):
         if dossier_id == next_id and state in STAGES:
             stays.append(_Stay(dossier_id, unit_id, state, end, calendar.working_days_between(start, end)))
     return stays
