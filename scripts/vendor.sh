@@ -3,10 +3,10 @@
 # Run by hand (make vendor) when upgrading; the output is committed, so neither the app
 # nor the tests need npm or a network.  Versions and tarball hashes are pinned below:
 # to upgrade, change them (npm view bootstrap@5.3 version; npm view htmx.org@2.0 version;
-# npm view swagger-ui-dist@5 version; npm view mermaid@12 version;
+# npm view swagger-ui-dist@5 version; npm view mermaid@12 version; npm view chart.js@4 version;
 # npm view PKG@VERSION dist.integrity) and re-run.
 # swagger-ui-dist draws the API docs page (/api/v1/docs); mermaid draws the workflow diagrams
-# on the administration page (/admin/workflows).
+# on the administration page (/admin/workflows); chart.js draws the dashboard's charts (/dashboard).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,8 @@ SWAGGER_UI_VERSION=5.35.0
 SWAGGER_UI_INTEGRITY=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==
 MERMAID_VERSION=12.3.0
 MERMAID_INTEGRITY=sha512-4113TdXeLAsMruJ79OpFL5O8+LTFXhQqZ260rF3tgUmiNAtRm4Uume04I+65PRN6yZ69J4f8rVYWW8zRk65UYw==
+CHARTJS_VERSION=4.6.2
+CHARTJS_INTEGRITY=sha512-xachB+pPHjp0syJi7llUBA1w3kMYl6NF3o7eVrvjnWCT+IB2zMaF2pX5UYDiwbbfsioFEIRnAjreNOMsGj5TIA==
 
 DEST=web/static/vendor
 
@@ -48,11 +50,13 @@ fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
 fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
 fetch swagger-ui-dist "$SWAGGER_UI_VERSION" "$SWAGGER_UI_INTEGRITY"
 fetch mermaid "$MERMAID_VERSION" "$MERMAID_INTEGRITY"
+fetch chart.js "$CHARTJS_VERSION" "$CHARTJS_INTEGRITY"
 
 B=$TMP/bootstrap/package
 H=$TMP/htmx.org/package
 S=$TMP/swagger-ui-dist/package
 M=$TMP/mermaid/package
+C=$TMP/chart.js/package
 mkdir -p "$DEST"
 
 # Drop the trailing source-map comments: the .map files are not vendored, and browsers'
@@ -63,10 +67,13 @@ sed '/^\/\/# sourceMappingURL=/d' "$H/dist/htmx.min.js" >"$DEST/htmx.min.js"
 sed '/^\/\*# sourceMappingURL=.*\*\/$/d' "$S/swagger-ui.css" >"$DEST/swagger-ui.css"
 sed '/^\/\/# sourceMappingURL=/d' "$S/swagger-ui-bundle.js" >"$DEST/swagger-ui-bundle.js"
 sed '/^\/\/# sourceMappingURL=/d' "$M/dist/mermaid.min.js" >"$DEST/mermaid.min.js"
+# The UMD build (one file, every chart type, no imports), for a plain <script src>.
+sed '/^\/\/# sourceMappingURL=/d' "$C/dist/chart.umd.min.js" >"$DEST/chart.umd.min.js"
 cp "$B/LICENSE" "$DEST/LICENSE-bootstrap.txt"
 cp "$H/LICENSE" "$DEST/LICENSE-htmx.txt"
 cat "$S/LICENSE" "$S/NOTICE" >"$DEST/LICENSE-swagger-ui.txt"
 cp "$M/LICENSE" "$DEST/LICENSE-mermaid.txt"
+cp "$C/LICENSE.md" "$DEST/LICENSE-chartjs.txt"
 
 # Nothing may be fetched from elsewhere at runtime: no @import, no url() to a remote host.
 # (The http://www.w3.org/2000/svg strings are XML namespaces inside data: URIs, not fetches.)
@@ -93,13 +100,14 @@ fi
     echo "htmx.org $HTMX_VERSION $HTMX_INTEGRITY"
     echo "swagger-ui-dist $SWAGGER_UI_VERSION $SWAGGER_UI_INTEGRITY"
     echo "mermaid $MERMAID_VERSION $MERMAID_INTEGRITY"
+    echo "chart.js $CHARTJS_VERSION $CHARTJS_INTEGRITY"
     echo
     echo "# sha256 of the vendored files"
     (cd "$DEST" && sha256sum bootstrap.min.css bootstrap.bundle.min.js htmx.min.js \
-        swagger-ui.css swagger-ui-bundle.js mermaid.min.js \
-        LICENSE-bootstrap.txt LICENSE-htmx.txt LICENSE-swagger-ui.txt LICENSE-mermaid.txt)
+        swagger-ui.css swagger-ui-bundle.js mermaid.min.js chart.umd.min.js \
+        LICENSE-bootstrap.txt LICENSE-htmx.txt LICENSE-swagger-ui.txt LICENSE-mermaid.txt LICENSE-chartjs.txt)
 } >"$DEST/VERSIONS.txt"
 
-echo "vendor.sh: bootstrap $BOOTSTRAP_VERSION, htmx.org $HTMX_VERSION, swagger-ui-dist $SWAGGER_UI_VERSION" \
-    "and mermaid $MERMAID_VERSION in $DEST/"
+echo "vendor.sh: bootstrap $BOOTSTRAP_VERSION, htmx.org $HTMX_VERSION, swagger-ui-dist $SWAGGER_UI_VERSION," \
+    "mermaid $MERMAID_VERSION and chart.js $CHARTJS_VERSION in $DEST/"
 ls -l "$DEST"

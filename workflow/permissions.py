@@ -479,3 +479,14 @@ def can_forward_dossier(user: User | None, dossier) -> bool:
 def can_search(user: User | None, obj: object = None) -> bool:
     """Whoever reads some of the searched records; each kind is then narrowed to what the user may open."""
     return can_search_registry(user) or can_list_dossiers(user) or can_list_decisions(user)
+
+
+# --- the secretary's dashboard (bảng theo dõi) -----------------------------------------------------------------------
+
+
+def can_view_dashboard(user: User | None, obj: object = None) -> bool:
+    """The council's secretary and the standing office follow their authority's dossiers; the administrator
+    every authority's."""
+    return _active(user) and (
+        user.has_role(Role.ADMIN) or (user.unit is not None and user.has_role(Role.SECRETARY, Role.OFFICE))
+    )

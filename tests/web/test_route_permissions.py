@@ -67,6 +67,8 @@ SIGNS = frozenset({"chairman"})
 # office drafts and edits (submitting it for signature is then refused: no awardee, 422).
 READS_DECISIONS = frozenset({"office", "secretary", "chairman"})
 DRAFTS_DECISIONS = frozenset({"office"})
+# The dashboard: the secretary and the office follow their authority's dossiers, the administrator every one.
+FOLLOWS_DOSSIERS = frozenset({"secretary", "office", "admin"})
 
 ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("auth.logout", "POST"): EVERYONE,
@@ -78,6 +80,8 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("home.unit", "GET"): UNIT_PEOPLE,
     ("home.office", "GET"): frozenset({"office"}),
     ("home.secretary", "GET"): frozenset({"office", "secretary"}),
+    ("dashboard.index", "GET"): FOLLOWS_DOSSIERS,
+    ("dashboard.live", "GET"): FOLLOWS_DOSSIERS,
     ("home.council", "GET"): frozenset({"member", "chairman"}),
     ("home.chairman", "GET"): frozenset({"chairman"}),
     ("home.admin", "GET"): ADMIN,
@@ -229,6 +233,8 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_units.create_unit", "POST"): KEEPS_UNITS,
     ("api_units.update_unit", "PATCH"): KEEPS_UNITS,
     ("api_workflows.get_workflow", "GET"): EVERYONE,
+    ("api_dashboard.get_dashboard", "GET"): FOLLOWS_DOSSIERS,
+    ("api_dashboard.get_holders", "GET"): FOLLOWS_DOSSIERS,
     ("api_forwarding.list_awaiting", "GET"): FORWARDS,
     ("api_forwarding.list_forwarded", "GET"): FORWARDS,
     ("api_forwarding.preview_package", "GET"): FORWARDS,

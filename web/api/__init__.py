@@ -16,6 +16,7 @@ from web.access import public as public_view
 from web.api import (
     auth,
     council,
+    dashboard,
     decisions,
     dossiers,
     findings,
@@ -102,6 +103,7 @@ def init_api(app: Flask) -> Api:
     for blueprint in (
         auth.blp,
         council.blp,
+        dashboard.blp,
         decisions.blp,
         dossiers.blp,
         findings.blp,

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         council,
         council_polls,
+        dashboard,
         decisions,
         dossiers,
         forwarding,
@@ -49,3 +50,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(forwarding.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(dashboard.bp)

@@ -23,7 +23,7 @@ from web.forms import (
 from web.loaders import load_document, load_dossier, load_nomination
 from web.messages import translate_all, translate_fields
 from web.pagination import paginate
-from web.params import int_arg, text_arg
+from web.params import query_args
 from web.presenters import (
     dialog_inputs,
     dossier_page_context,
@@ -51,7 +51,8 @@ from workflow.permissions import (
 from workflow.reporting.worklists import visible_dossiers
 
 bp = Blueprint("dossiers", __name__)
-ID = "int(max=2147483647)"
+MAX_ID = 2147483647
+ID = f"int(max={MAX_ID})"
 
 
 def load_action(dossier_id: int, trigger: str) -> Action:
@@ -61,10 +62,16 @@ def load_action(dossier_id: int, trigger: str) -> Action:
 @bp.get("/dossiers")
 @permission_required(can_list_dossiers)
 def index():
-    state = text_arg("state", 24)
-    year = int_arg("year", 1945, 2200)
-    page = paginate(db.session, visible_dossiers(db.session, current_user, state=state, year=year))
-    return render_template("dossiers/index.html", page=page, state=state, year=year)
+    args = query_args(
+        ints={"year": (1945, 2200), "unit": (1, MAX_ID), "movement": (1, MAX_ID), "overdue": (0, 1)},
+        texts={"state": 24, "procedure": 24, "holder": 24},
+    )
+    found = visible_dossiers(
+        db.session, current_user, state=args["state"], year=args["year"], unit_id=args["unit"],
+        procedure=args["procedure"], movement_id=args["movement"], holder=args["holder"],
+        overdue=bool(args["overdue"]), today=local_today(),
+    )  # fmt: skip
+    return render_template("dossiers/index.html", page=paginate(db.session, found), **args)
 
 
 @bp.route("/dossiers/new", methods=["GET", "POST"])

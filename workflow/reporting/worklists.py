@@ -26,6 +26,7 @@ from models.decision import DecisionState
 from models.dossier import DossierState
 from workflow.dossiers.deadlines import overdue_on
 from workflow.permissions import can_view_dossier
+from workflow.reporting.holders import held_by
 
 # The page a user lands on after login: the first role in this order that the user holds.
 HOME_ORDER = (
@@ -177,9 +178,21 @@ def admin_overview(session: Session) -> dict[str, int]:
 
 
 def visible_dossiers(
-    session: Session, actor: User, *, state: str | None = None, year: int | None = None, unit_id: int | None = None
+    session: Session,
+    actor: User,
+    *,
+    state: str | None = None,
+    year: int | None = None,
+    unit_id: int | None = None,
+    procedure: str | None = None,
+    movement_id: int | None = None,
+    holder: str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
 ):
-    """The dossiers this actor may see (unit isolation), newest first, as a query to page through."""
+    """The dossiers this actor may see (unit isolation), newest first, as a query to page through; narrowed by
+    state, year, unit, procedure, movement, who holds them (workflow/reporting/holders.py) and being overdue on
+    `today`: the dashboard's counts open this list with the same filters."""
     query = select(Dossier).order_by(Dossier.id.desc())
     if actor.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN) and actor.unit is not None:
         query = query.where(Dossier.authority_id == actor.unit.authority_id)
@@ -193,4 +206,12 @@ def visible_dossiers(
         query = query.where(Dossier.state == state)
     if year is not None:
         query = query.where(Dossier.year == year)
+    if procedure is not None:
+        query = query.where(Dossier.procedure == procedure)
+    if movement_id is not None:
+        query = query.where(Dossier.movement_id == movement_id)
+    if holder is not None:
+        query = query.where(held_by(holder))
+    if overdue:
+        query = query.where(overdue_on(today))
     return query
