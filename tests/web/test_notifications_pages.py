@@ -119,7 +119,7 @@ def test_user_marks_all_read_without_touching_anyone_elses(demo, client, auth):
     db.session.expire_all()
     assert all(n.read_at is not None for n in mine)
     assert db.session.get(Notification, theirs.id).read_at is None
-    assert "chưa đọc" not in client.get("/notifications").get_data(as_text=True)
+    assert 'data-testid="unread-count"' not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_another_users_notification_is_not_found(demo, client, auth):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Dossier, OutboxMessage, Role, User
 from models.base import utcnow
+from models.dossier import DossierState
 from models.outbox import OutboxState
 from workflow.core.calendar import WorkingCalendar
 from workflow.dossiers.deadlines import REMINDER_WORKING_DAYS
@@ -81,8 +82,10 @@ def followed_dossiers(session: Session, user: User, today: date) -> list[Dossier
 
 def digest_items(session: Session, user: User, today: date) -> list[DigestItem]:
     """Of the user's dossiers, those overdue (most overdue first) and those due within the horizon (soonest first).
-    Only a dossier whose legal clock runs has a due date."""
-    dated = [d for d in followed_dossiers(session, user, today) if d.due_on is not None]
+    Only a dossier whose legal clock runs counts (a decided or forwarded one keeps its old due date)."""
+    dated = [
+        d for d in followed_dossiers(session, user, today) if d.state in DossierState.CLOCK_RUNNING and d.due_on
+    ]
     if not dated:
         return []
     days = [today, *(d.due_on for d in dated)]
