@@ -82,4 +82,3 @@ def test_an_unknown_group_is_refused_by_name(demo):
 )
 def test_each_topic_falls_in_the_group_a_clerk_would_look_for(topic, group):
     assert group_of(topic) == group
-

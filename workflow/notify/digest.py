@@ -83,9 +83,7 @@ def followed_dossiers(session: Session, user: User, today: date) -> list[Dossier
 def digest_items(session: Session, user: User, today: date) -> list[DigestItem]:
     """Of the user's dossiers, those overdue (most overdue first) and those due within the horizon (soonest first).
     Only a dossier whose legal clock runs counts (a decided or forwarded one keeps its old due date)."""
-    dated = [
-        d for d in followed_dossiers(session, user, today) if d.state in DossierState.CLOCK_RUNNING and d.due_on
-    ]
+    dated = [d for d in followed_dossiers(session, user, today) if d.state in DossierState.CLOCK_RUNNING and d.due_on]
     if not dated:
         return []
     days = [today, *(d.due_on for d in dated)]
