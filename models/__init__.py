@@ -28,6 +28,7 @@ from models.holiday import Holiday
 from models.movement import Movement, MovementRegistration, UnitReport
 from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
+from models.preferences import NotificationPreference
 from models.public import PublicComment
 from models.registry import IdentityMatch, RegistryEntry
 from models.search_keys import SEARCHED
@@ -63,6 +64,7 @@ __all__ = [
     "Nominee",
     "NomineeYear",
     "Notification",
+    "NotificationPreference",
     "NumberRegister",
     "OutboxMessage",
     "Poll",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from tests.conftest import csrf_token_from
 from tests.unit.test_dispatcher import children, emit, find_user, make_dossier_row, settings_for
 from tests.unit.test_webhooks import receiver
 from workflow.notify.dispatcher import dispatch_pending
+from workflow.notify.preferences import preferences_of
 
 
 def notify(username: str, title: str, *, read: bool = False, link: str = "/dossiers/1") -> Notification:
@@ -119,7 +120,7 @@ def test_user_marks_all_read_without_touching_anyone_elses(demo, client, auth):
     db.session.expire_all()
     assert all(n.read_at is not None for n in mine)
     assert db.session.get(Notification, theirs.id).read_at is None
-    assert "chưa đọc" not in client.get("/notifications").get_data(as_text=True)
+    assert 'data-testid="unread-count"' not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_another_users_notification_is_not_found(demo, client, auth):
@@ -243,3 +244,152 @@ def test_retrying_a_message_that_is_not_dead_is_not_found(demo, client, auth):
 
     assert response.status_code == 404
     assert db.session.get(OutboxMessage, event.id).state == OutboxState.PENDING
+
+
+# --- the notification centre: filters, pages ---------------------------------------------------------------------
+
+
+def notify_at(username: str, title: str, topic: str, when: datetime, *, read: bool = False) -> Notification:
+    notification = notify(username, title, read=read)
+    notification.topic = topic
+    notification.created_at = when
+    db.session.commit()
+    return notification
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'data-testid="notification".*?(?:</span>|">)\s*([^<\n]+?)\s*</div>', html, re.S)
+
+
+def centre_story():
+    """Three notifications of Plei Kần's head, at 08:00 Vietnam time on 10, 12 and 14 June 2025."""
+    notify_at("truong.pleikan", "Hồ sơ bị trả lại", "dossier.returned", datetime(2025, 6, 10, 1, tzinfo=UTC))
+    notify_at("truong.pleikan", "Hồ sơ được đưa ra Hội đồng", "dossier.scheduled", datetime(2025, 6, 12, 1, tzinfo=UTC),
+              read=True)  # fmt: skip
+    notify_at("truong.pleikan", "Hồ sơ quá hạn", "dossier.overdue", datetime(2025, 6, 14, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Hồ sơ quá hạn", "Hồ sơ được đưa ra Hội đồng", "Hồ sơ bị trả lại"]),
+        ("?unread=1", ["Hồ sơ quá hạn", "Hồ sơ bị trả lại"]),
+        ("?group=council", ["Hồ sơ được đưa ra Hội đồng"]),
+        ("?group=deadline&unread=1", ["Hồ sơ quá hạn"]),
+        ("?from=2025-06-11&to=2025-06-12", ["Hồ sơ được đưa ra Hội đồng"]),
+        ("?from=2025-06-14", ["Hồ sơ quá hạn"]),
+        ("?to=2025-06-10", ["Hồ sơ bị trả lại"]),
+    ],
+)
+def test_the_centre_filters_by_unread_group_and_days(demo, client, auth, query, expected):
+    centre_story()
+    auth.login("truong.pleikan")
+
+    html = client.get(f"/notifications{query}").get_data(as_text=True)
+
+    assert titles(html) == expected
+
+
+def test_each_notification_names_its_group(demo, client, auth):
+    centre_story()
+    auth.login("truong.pleikan")
+
+    html = client.get("/notifications").get_data(as_text=True)
+
+    assert re.findall(r'data-testid="group">([^<]+)<', html) == ["Hạn xử lý", "Hội đồng xét", "Các bước của hồ sơ"]
+
+
+def test_a_filter_that_matches_nothing_says_so(demo, client, auth):
+    centre_story()
+    auth.login("truong.pleikan")
+
+    html = client.get("/notifications?group=decision").get_data(as_text=True)
+
+    assert "Không có thông báo nào khớp bộ lọc." in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?from=16/06/2025", "Ngày không hợp lệ; chọn ngày trong lịch."),
+        ("?group=weather", "Không có nhóm thông báo này."),
+        ("?from=2025-06-14&to=2025-06-10", "Ngày cuối phải từ ngày đầu trở đi."),
+        ("?page=0", "Phải là số nguyên từ 1 đến"),
+    ],
+)
+def test_a_bad_filter_is_a_clear_422(demo, client, auth, query, message):
+    auth.login("truong.pleikan")
+
+    response = client.get(f"/notifications{query}")
+
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_the_centre_pages_by_25_newest_first(demo, client, auth):
+    start = datetime(2025, 6, 1, 1, tzinfo=UTC)
+    for n in range(30):
+        notify_at("truong.pleikan", f"Thông báo số {n + 1}", "dossier.accepted", start + timedelta(hours=n))
+    auth.login("truong.pleikan")
+
+    first = client.get("/notifications").get_data(as_text=True)
+    second = client.get("/notifications?page=2").get_data(as_text=True)
+
+    assert titles(first)[0] == "Thông báo số 30" and len(titles(first)) == 25
+    assert titles(second) == [f"Thông báo số {n}" for n in range(5, 0, -1)]
+    assert "30 thông báo" in first
+    assert 'href="/notifications?page=2"' in first
+
+
+def test_mark_all_read_resets_the_bells_count(demo, client, auth):
+    centre_story()
+    auth.login("truong.pleikan")
+    assert 'aria-label="2 thông báo chưa đọc"' in client.get("/unit").get_data(as_text=True)
+
+    response = post(client, "/notifications/read-all")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert "Đã đánh dấu 2 thông báo là đã đọc." in page
+    assert 'data-testid="unread-count"' not in page
+    assert 'data-testid="unread-count"' not in client.get("/unit").get_data(as_text=True)
+
+
+# --- preferences -------------------------------------------------------------------------------------------------
+
+
+def test_preferences_start_with_every_email_and_the_digest_on(demo, client, auth):
+    auth.login("canbo.pleikan")
+
+    html = client.get("/account/notifications").get_data(as_text=True)
+
+    for group in ("dossier", "council", "decision", "deadline"):
+        assert re.search(rf'id="email-{group}"\s+value="{group}" checked', html)
+    assert " checked " in re.search(r'<input[^>]*id="daily_digest"[^>]*>', html).group()
+    assert "canbo.pleikan@ngochoi.example" in html
+
+
+def test_a_user_turns_council_emails_and_the_digest_off(demo, client, auth):
+    auth.login("canbo.pleikan")
+    token = csrf_token_from(client.get("/account/notifications").get_data(as_text=True))
+
+    response = client.post(
+        "/account/notifications", data={"csrf_token": token, "email_on": ["dossier", "decision", "deadline"]}
+    )
+
+    assert response.status_code == 302
+    chosen = preferences_of(db.session, find_user("canbo.pleikan"))
+    assert (chosen.email_off, chosen.daily_digest) == ({"council"}, False)
+    html = client.get("/account/notifications").get_data(as_text=True)
+    assert "Đã lưu cách nhận thông báo." in html
+    assert re.search(r'id="email-council"\s+value="council">', html)
+
+
+def test_an_unknown_group_in_the_preferences_form_is_a_clear_422(demo, client, auth):
+    auth.login("canbo.pleikan")
+    token = csrf_token_from(client.get("/account/notifications").get_data(as_text=True))
+
+    response = client.post("/account/notifications", data={"csrf_token": token, "email_on": ["weather"]})
+
+    assert response.status_code == 422
+    assert "Không có nhóm thông báo: weather." in response.get_data(as_text=True)
+    assert preferences_of(db.session, find_user("canbo.pleikan")).email_off == frozenset()

@@ -5,10 +5,11 @@ How one message is handled, and why:
 
 * An `event` is claimed (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers take different rows)
   and expanded in that same short, database-only transaction: in-app `Notification` rows, one `email`
-  message per recipient with an address, one `webhook` message per matching subscription, the blinker
-  signal, and the event marked `sent`. The expansion runs in a SAVEPOINT: if anything in it fails, it is
-  undone as a whole and only the failed attempt is recorded. Children are keyed `<event key>:<channel>:<id>`
-  and existing keys are skipped, so a re-expanded event never duplicates anything.
+  message per recipient with an address who kept the topic's e-mail on (preferences.py), one `webhook`
+  message per matching subscription, the blinker signal, and the event marked `sent`. The expansion runs in
+  a SAVEPOINT: if anything in it fails, it is undone as a whole and only the failed attempt is recorded.
+  Children are keyed `<event key>:<channel>:<id>` and existing keys are skipped, so a re-expanded event never
+  duplicates anything.
 * An `email` or `webhook` message is claimed, its attempt counted and `next_attempt_at` pushed out by a
   lease, and that is committed *before* the slow network call: no row lock or transaction is held while
   an SMTP server or a webhook receiver takes its time. The result is then recorded in a second short
@@ -39,7 +40,7 @@ from models.outbox import OutboxState
 from workflow.core import audit
 from workflow.core.errors import DomainError, PermissionDenied
 from workflow.core.messages import msg
-from workflow.notify import audiences, messages, signals, webhooks
+from workflow.notify import audiences, messages, preferences, signals, webhooks
 from workflow.notify import email as mail
 from workflow.permissions import can_administer
 
@@ -191,7 +192,11 @@ def expand_event(session: Session, event: OutboxMessage, now: datetime, settings
         for s in session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id))
         if webhooks.subscribed(s, event.topic)
     ]
-    email_keys = {user.id: f"{event.idempotency_key}:email:{user.id}" for user in users if user.email}
+    # In-app notifications go to everyone; e-mail skips those who turned the topic's group off.
+    muted = preferences.email_muted(session, [user.id for user in users], event.topic)
+    email_keys = {
+        user.id: f"{event.idempotency_key}:email:{user.id}" for user in users if user.email and user.id not in muted
+    }
     webhook_keys = {s.id: f"{event.idempotency_key}:webhook:{s.id}" for s in subscriptions}
     existing_keys = set(
         session.scalars(

@@ -1,5 +1,5 @@
 """What people are told: a title per topic in Vietnamese and English, the e-mail bodies rendered from
-`templates/<language>/<topic>.txt`, and the in-app inbox under the bell.
+`templates/<language>/<topic>.txt`. The in-app inbox under the bell is centre.py.
 
 Texts are rendered by the dispatcher outside any request, in the recipient's own language, so they use a
 standalone Jinja environment and explicit per-language strings rather than Flask-Babel."""
@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models import Dossier, Nomination, Notification, User
+from models import Dossier, Nomination, User
 from workflow.core.today import LOCAL_TZ
 
 LANGUAGES = ("vi", "en")
@@ -308,38 +307,3 @@ def checkpoint_email_text(
         signature=signature,
     )
     return Text(CHECKPOINT_TITLE[language].format(entries=entries, taken_at=when), body)
-
-
-# --- the in-app inbox --------------------------------------------------------------------------------------------
-
-
-def unread_count(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
-
-
-def inbox(session: Session, user: User, limit: int = 100) -> list[Notification]:
-    """The user's latest notifications, newest first."""
-    statement = (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(statement))
-
-
-def mark_read(notification: Notification, now: datetime) -> None:
-    if notification.read_at is None:
-        notification.read_at = now
-
-
-def mark_all_read(session: Session, user: User, now: datetime) -> int:
-    """Mark every unread notification of the user read; returns how many."""
-    result = session.execute(
-        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=now)
-    )
-    return result.rowcount
