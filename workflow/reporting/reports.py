@@ -39,6 +39,8 @@ from workflow.registry.entries import title_names
 from workflow.registry.scope import authority_tree, visible_units
 
 FIRST_YEAR, LAST_YEAR = 1945, 2200
+# What an export calls as it writes rows: progress(done, total).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,17 @@ class Report:
     name: str
     title: Message
     authority: str  # the heading's issuing body: the authority's name, or "every authority"
+    place: str  # where the authority sits, for the document's date line ("" for every authority)
+    year: int | None
     period: Message  # e.g. "Năm thành tích 2024"
+    made_on: date
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+
+    def filename(self, extension: str) -> str:
+        """A download's name that says what it holds: "thong-ke-khen-thuong-2024.xlsx"."""
+        return f"{FILE_STEMS[self.name]}-{self.year or 'tat-ca-cac-nam'}.{extension}"
 
     @property
     def totals(self) -> dict:
@@ -93,6 +102,14 @@ class Report:
 
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+FILE_STEMS = {
+    "statistics": "thong-ke-khen-thuong",
+    "money": "tien-thuong",
+    "timeliness": "ty-le-giai-quyet-dung-han",
+    "annual": "bao-cao-thi-dua-khen-thuong",
+}
 
 
 @dataclass(frozen=True)
@@ -140,10 +157,19 @@ def _authorities(session: Session, filters: ReportFilters) -> set[int] | None:
     return None if filters.authority_id is None else authority_tree(session, filters.authority_id)
 
 
-def _heading(session: Session, filters: ReportFilters) -> str:
-    if filters.authority_id is None:
-        return msg("Tất cả cơ quan")
-    return session.get(Authority, filters.authority_id).name
+def _heading(session: Session, filters: ReportFilters, name: str) -> dict:
+    """The fields every report starts with: its name and title, the authority and place, the year and period."""
+    kind = KINDS[name]
+    authority = session.get(Authority, filters.authority_id) if filters.authority_id is not None else None
+    return {
+        "name": name,
+        "title": kind.title,
+        "authority": authority.name if authority else msg("Tất cả cơ quan"),
+        "place": authority.place_name if authority else "",
+        "year": filters.year,
+        "period": _period(kind.year_label, filters.year),
+        "made_on": filters.as_of,
+    }
 
 
 def _period(label: Message, year: int | None) -> Message:
@@ -227,8 +253,7 @@ def statistics(session: Session, filters: ReportFilters) -> Report:
     ]
     rows.sort(key=lambda r: (r["unit"], r["title"]))
     return Report(
-        "statistics", KINDS["statistics"].title, _heading(session, filters),
-        _period(KINDS["statistics"].year_label, filters.year), STATISTICS_COLUMNS, rows,
+        **_heading(session, filters, "statistics"), columns=STATISTICS_COLUMNS, rows=rows,
         notes=[
             msg("Tính các đề nghị đã được thủ trưởng đơn vị ký trình, theo năm thành tích."),
             msg("Được khen thưởng, không được khen thưởng, rút và đang xử lý cộng lại bằng số đề nghị."),
@@ -307,8 +332,7 @@ def money(session: Session, filters: ReportFilters) -> Report:
         _add(row, award)
     rows = sorted(grouped.values(), key=lambda r: (r["year"], r["title"]))
     return Report(
-        "money", KINDS["money"].title, _heading(session, filters), _period(KINDS["money"].year_label, filters.year),
-        MONEY_COLUMNS, rows,
+        **_heading(session, filters, "money"), columns=MONEY_COLUMNS, rows=rows,
         notes=[
             msg("Số tiền là số đã ghi khi ký quyết định (hệ số nhân với mức lương cơ sở tại ngày quyết định)."),
             msg("Ô trống: khen thưởng nhập từ sổ cũ không ghi số tiền."),
@@ -410,8 +434,7 @@ def timeliness(session: Session, filters: ReportFilters) -> Report:
     for row in rows:
         row["share"] = ratio(row["on_time"], row["handled"])
     return Report(
-        "timeliness", KINDS["timeliness"].title, _heading(session, filters),
-        _period(KINDS["timeliness"].year_label, filters.year), TIMELINESS_COLUMNS, rows,
+        **_heading(session, filters, "timeliness"), columns=TIMELINESS_COLUMNS, rows=rows,
         notes=[
             msg("Giải quyết: Chủ tịch ký quyết định khen thưởng hoặc hồ sơ được trình cấp trên."),
             msg("Tỷ lệ đúng hạn = số giải quyết đúng hạn / số đã giải quyết."),
@@ -444,8 +467,7 @@ def annual(session: Session, filters: ReportFilters) -> Report:
         _add(row, award)
     rows = sorted(grouped.values(), key=lambda r: (r["unit"], r["title"]))
     return Report(
-        "annual", KINDS["annual"].title, _heading(session, filters), _period(KINDS["annual"].year_label, filters.year),
-        ANNUAL_COLUMNS, rows,
+        **_heading(session, filters, "annual"), columns=ANNUAL_COLUMNS, rows=rows,
         notes=[msg("Các khen thưởng có quyết định ký trong năm, không kể khen thưởng đã bị thu hồi.")],
     )  # fmt: skip
 
@@ -457,7 +479,7 @@ KINDS: dict[str, ReportKind] = {
                    msg("Năm thành tích"), -1, statistics),
         ReportKind("money", msg("Tổng hợp tiền thưởng theo năm và danh hiệu"), msg("Năm quyết định"), None, money),
         ReportKind("timeliness", msg("Tỷ lệ hồ sơ giải quyết đúng thời hạn"), msg("Năm tiếp nhận"), None, timeliness),
-        ReportKind("annual", msg("Báo cáo tổng hợp kết quả thi đua, khen thưởng"), msg("Năm quyết định"), 0, annual),
+        ReportKind("annual", msg("Tổng hợp kết quả thi đua, khen thưởng"), msg("Năm quyết định"), 0, annual),
     )
 }  # fmt: skip
 
