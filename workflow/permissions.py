@@ -471,3 +471,15 @@ def can_forward_dossier(user: User | None, dossier) -> bool:
     from workflow.decisions.forwarding import has_forwarding_cases  # it imports this module
 
     return has_forwarding_cases(object_session(dossier), dossier)
+
+
+# --- reports (báo cáo thống kê) -------------------------------------------------------------------------------------
+
+
+def can_view_reports(user: User | None, obj: object = None) -> bool:
+    """The office, the secretary and the chairman report on their authority; the administrator on every one."""
+    if not _active(user):
+        return False
+    return user.has_role(Role.ADMIN) or (
+        user.unit is not None and user.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+    )

@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         public,
         registry,
+        reports,
         revocations,
         rulesets_admin,
         units,
@@ -47,3 +48,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(revocations.bp)
     app.register_blueprint(forwarding.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(reports.bp)

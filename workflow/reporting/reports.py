@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import extract, func, select
@@ -81,10 +81,6 @@ class Report:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
-
-    def filename(self, extension: str) -> str:
-        """A download's name that says what it holds: "thong-ke-khen-thuong-2024.xlsx"."""
-        return f"{FILE_STEMS[self.name]}-{self.year or 'tat-ca-cac-nam'}.{extension}"
 
     @property
     def totals(self) -> dict:
@@ -484,9 +480,20 @@ KINDS: dict[str, ReportKind] = {
 }  # fmt: skip
 
 
-def build_report(session: Session, name: str, filters: ReportFilters) -> Report:
-    """The report `name` (a key of KINDS) for the filters, its year defaulting as the report defines."""
+def _with_year(name: str, filters: ReportFilters) -> ReportFilters:
+    """The filters with the report's default year when none was asked for."""
     kind = KINDS[name]
     if filters.year is None and kind.default_year_offset is not None:
-        filters = ReportFilters(**{**filters.__dict__, "year": kind.default_year(filters.as_of)})
-    return kind.build(session, filters)
+        return replace(filters, year=kind.default_year(filters.as_of))
+    return filters
+
+
+def build_report(session: Session, name: str, filters: ReportFilters) -> Report:
+    """The report `name` (a key of KINDS) for the filters, its year defaulting as the report defines."""
+    return KINDS[name].build(session, _with_year(name, filters))
+
+
+def file_name(name: str, filters: ReportFilters, extension: str) -> str:
+    """A download's name that says what it holds: "thong-ke-khen-thuong-2024.xlsx"."""
+    year = _with_year(name, filters).year
+    return f"{FILE_STEMS[name]}-{year or 'tat-ca-cac-nam'}.{extension}"
