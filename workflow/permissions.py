@@ -490,3 +490,15 @@ def can_view_dashboard(user: User | None, obj: object = None) -> bool:
     return _active(user) and (
         user.has_role(Role.ADMIN) or (user.unit is not None and user.has_role(Role.SECRETARY, Role.OFFICE))
     )
+
+
+# --- reports (báo cáo thống kê) -------------------------------------------------------------------------------------
+
+
+def can_view_reports(user: User | None, obj: object = None) -> bool:
+    """The office, the secretary and the chairman report on their authority; the administrator on every one."""
+    if not _active(user):
+        return False
+    return user.has_role(Role.ADMIN) or (
+        user.unit is not None and user.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
+    )

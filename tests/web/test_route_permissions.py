@@ -61,6 +61,8 @@ PUBLIC = {
 }  # fmt: skip
 KEEPS_REVOCATIONS = frozenset({"office", "chairman"})
 SIGNS = frozenset({"chairman"})
+# The office, the secretary and the chairman report on their authority, the administrator on all.
+REPORTS = frozenset({"office", "secretary", "chairman", "admin"})
 
 
 # The sample decision is a draft of Ngọc Hồi with no awardee yet: its office, secretary and chairman read it, the
@@ -152,6 +154,10 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    ("reports.index", "GET"): REPORTS,
+    ("reports.show", "GET"): REPORTS,
+    ("reports.xlsx", "GET"): REPORTS,
+    ("reports.pdf", "GET"): REPORTS,
     ("forwarding.index", "GET"): FORWARDS,
     ("forwarding.package", "GET"): FORWARDS,
     ("forwarding.letter", "GET"): FORWARDS,
@@ -242,6 +248,9 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_workflows.get_workflow", "GET"): EVERYONE,
     ("api_dashboard.get_dashboard", "GET"): FOLLOWS_DOSSIERS,
     ("api_dashboard.get_holders", "GET"): FOLLOWS_DOSSIERS,
+    ("api_reports.get_report", "GET"): REPORTS,
+    ("api_reports.report_xlsx_file", "GET"): REPORTS,
+    ("api_reports.report_pdf_file", "GET"): REPORTS,
     ("api_forwarding.list_awaiting", "GET"): FORWARDS,
     ("api_forwarding.list_forwarded", "GET"): FORWARDS,
     ("api_forwarding.preview_package", "GET"): FORWARDS,
@@ -362,6 +371,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "unit_id": dossier.unit_id,
         "decision_id": decision.id,
         "position": 1,
+        "report": "statistics",
     }
 
 

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         public,
         registry,
+        reports,
         revocations,
         rulesets_admin,
         search,
@@ -51,3 +52,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(decisions.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(reports.bp)
