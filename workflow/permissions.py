@@ -471,3 +471,11 @@ def can_forward_dossier(user: User | None, dossier) -> bool:
     from workflow.decisions.forwarding import has_forwarding_cases  # it imports this module
 
     return has_forwarding_cases(object_session(dossier), dossier)
+
+
+# --- Background jobs (issue 13, part 5) ------------------------------------------------------------------------
+
+
+def can_view_job(user: User | None, job) -> bool:
+    """A job, its progress and its file are its owner's alone: an import's report names the rows of their file."""
+    return _active(user) and job is not None and job.owner_id == user.id

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         home,
         imports,
         initiatives,
+        jobs,
         notifications,
         public,
         registry,
@@ -47,3 +48,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(revocations.bp)
     app.register_blueprint(forwarding.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(jobs.bp)

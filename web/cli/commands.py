@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.cli import audit, calendar, demo, outbox, rules
+from web.cli import audit, calendar, demo, jobs, outbox, rules
 
 
 def register(app: Flask) -> None:
-    for module in (audit, calendar, demo, outbox, rules):
+    for module in (audit, calendar, demo, jobs, outbox, rules):
         module.register(app)
