@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import Job, db
+from models.jobs import JobState
 from workflow import jobs
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def run_command(once: bool, interval: float) -> None:
 
 
 def _note_submitted(session: Session, _flush_context) -> None:
-    new = [row.id for row in session.new if isinstance(row, Job)]
+    new = [row.id for row in session.new if isinstance(row, Job) and row.state == JobState.QUEUED]
     if new:
         session.info.setdefault(_SUBMITTED, []).extend(new)
 
