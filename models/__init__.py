@@ -25,6 +25,7 @@ from models.dossier import (
 )
 from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
+from models.jobs import Job
 from models.movement import Movement, MovementRegistration, UnitReport
 from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
@@ -56,6 +57,7 @@ __all__ = [
     "IdentityMatch",
     "Initiative",
     "InitiativeAuthor",
+    "Job",
     "LoginFailure",
     "Movement",
     "MovementRegistration",

@@ -502,3 +502,11 @@ def can_view_reports(user: User | None, obj: object = None) -> bool:
     return user.has_role(Role.ADMIN) or (
         user.unit is not None and user.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN)
     )
+
+
+# --- Background jobs (issue 13, part 5) ------------------------------------------------------------------------
+
+
+def can_view_job(user: User | None, job) -> bool:
+    """A job, its progress and its file are its owner's alone: an import's report names the rows of their file."""
+    return _active(user) and job is not None and job.owner_id == user.id

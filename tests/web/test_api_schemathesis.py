@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
-from models import AgendaItem, Council, CouncilSession, Decision, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, Job, Poll, db
 from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
@@ -60,6 +60,14 @@ def _session_with_a_poll(dossier):
     return council_session, poll
 
 
+def _finished_job(owner):
+    """A failed import of the caller's, for the job operations (finished: no runner takes it up)."""
+    job = Job(kind="registry_import", owner_id=owner.id, params={}, state="failed", finished_at=datetime.now(UTC))
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
 @pytest.mark.parametrize("username", ["canbo.pleikan", "noivu"])
 def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, username):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -81,6 +89,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         # The demo's signed decision (1/QĐ-UBND of 2025) and its first certificate.
         "decision_id": db.session.scalar(select(Decision.id).order_by(Decision.id)),
         "position": 1,
+        "job_id": _finished_job(user(username)).id,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

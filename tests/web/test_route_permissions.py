@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -148,6 +148,11 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("initiatives.refuse", "POST"): RECORDS_RECOGNITION,
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
+    # The sample job is the office's: the list is everyone's own, a job its owner's alone.
+    ("jobs.index", "GET"): EVERYONE,
+    ("jobs.show", "GET"): frozenset({"office"}),
+    ("jobs.progress", "GET"): frozenset({"office"}),
+    ("jobs.download", "GET"): frozenset({"office"}),
     ("imports.dossier_template", "GET"): EDITS_DRAFT,
     ("units.index", "GET"): KEEPS_UNITS,
     ("units.new", "GET"): KEEPS_UNITS,
@@ -208,6 +213,9 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("decisions.signed_copy_file", "GET"): READS_DECISIONS,
 }
 API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
+    ("api_jobs.list_jobs", "GET"): EVERYONE,
+    ("api_jobs.get_job", "GET"): frozenset({"office"}),
+    ("api_jobs.job_file", "GET"): frozenset({"office"}),
     ("api_auth.revoke", "DELETE"): EVERYONE,
     ("api_auth.revoke_all", "DELETE"): EVERYONE,
     ("api_notifications.list_notifications", "GET"): EVERYONE,
@@ -348,6 +356,11 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         authority_id=dossier.authority_id, summary="Về việc khen thưởng", drafted_by_id=user("noivu").id, content={}
     )
     db.session.add(decision)
+    # A finished job, so no runner picks it up while the roles try its pages.
+    job = Job(
+        kind="registry_import", owner_id=user("noivu").id, params={}, state="failed", finished_at=datetime.now(UTC)
+    )
+    db.session.add(job)
     db.session.commit()
     return {
         "council_id": council.id,
@@ -372,6 +385,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "decision_id": decision.id,
         "position": 1,
         "report": "statistics",
+        "job_id": job.id,
     }
 
 

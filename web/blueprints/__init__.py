@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         home,
         imports,
         initiatives,
+        jobs,
         notifications,
         public,
         registry,
@@ -53,3 +54,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(jobs.bp)

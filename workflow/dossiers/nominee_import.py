@@ -135,7 +135,9 @@ def nominee_columns(session: Session, dossier: Dossier) -> list[Column]:
     ]
 
 
-def import_nominees(session: Session, dossier: Dossier, stream: BinaryIO, *, actor: User) -> ImportReport:
+def import_nominees(
+    session: Session, dossier: Dossier, stream: BinaryIO, *, actor: User, progress=None
+) -> ImportReport:
     """A nominee list into a dossier the actor may edit, one nomination per row, all or nothing. Raises
     PermissionDenied, InvalidInput (the file itself); bad rows, including those add_nomination refuses, are in
     the report."""
@@ -164,7 +166,7 @@ def import_nominees(session: Session, dossier: Dossier, stream: BinaryIO, *, act
             ),
         )
 
-    return run_import(session, stream, nominee_columns(session, dossier), write)
+    return run_import(session, stream, nominee_columns(session, dossier), write, progress)
 
 
 def nominee_template(session: Session, dossier: Dossier) -> bytes:

@@ -127,7 +127,7 @@ def registry_columns(session: Session, actor: User) -> list[Column]:
     ]
 
 
-def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> ImportReport:
+def import_registry(session: Session, stream: BinaryIO, *, actor: User, progress=None) -> ImportReport:
     """Past awards into the registry, all or nothing. Raises PermissionDenied, InvalidInput (the file itself:
     not .xlsx, over 5 MB or 2,000 rows, no header row); bad rows are in the report."""
     if not can_import_registry(actor):
@@ -163,7 +163,7 @@ def import_registry(session: Session, stream: BinaryIO, *, actor: User) -> Impor
         )
         identity.record_unit_history(session, nominee, year=row["year"], unit_id=row["unit"].id)
 
-    return run_import(session, stream, registry_columns(session, actor), write)
+    return run_import(session, stream, registry_columns(session, actor), write, progress)
 
 
 def registry_template(session: Session, actor: User) -> bytes:

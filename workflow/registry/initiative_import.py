@@ -66,7 +66,7 @@ def initiative_columns(session: Session, actor: User) -> list[Column]:
     ]  # fmt: skip
 
 
-def import_initiatives(session: Session, stream: BinaryIO, *, actor: User) -> ImportReport:
+def import_initiatives(session: Session, stream: BinaryIO, *, actor: User, progress=None) -> ImportReport:
     """Recognised initiatives into the office's register, all or nothing. Raises PermissionDenied, InvalidInput (the
     file itself); bad rows are in the report."""
     if not can_record_recognition(actor):
@@ -106,7 +106,7 @@ def import_initiatives(session: Session, stream: BinaryIO, *, actor: User) -> Im
             raise InvalidInput(errors) from None
         identity.record_unit_history(session, nominee, year=row["year"], unit_id=row["unit"].id)
 
-    return run_import(session, stream, initiative_columns(session, actor), write)
+    return run_import(session, stream, initiative_columns(session, actor), write, progress)
 
 
 def _record(session: Session, row: dict, author: register.Author, actor: User) -> Initiative:

@@ -432,16 +432,23 @@ def _row_errors(number: int, errors: dict[str, list[str]], positions: dict[int, 
 
 
 def run_import(
-    session: Session, stream: BinaryIO, columns: list[Column], write: Callable[[dict], None]
+    session: Session,
+    stream: BinaryIO,
+    columns: list[Column],
+    write: Callable[[dict], None],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Read and check every row, try to write every good one so the services can refuse it too (a duplicate, a
     title of the wrong kind), and keep the writing only when no row at all was refused. A refused row may leave
-    a new nominee behind until then; the savepoint's rollback takes it away with everything else."""
+    a new nominee behind until then; the savepoint's rollback takes it away with everything else. `progress(done,
+    total)` hears of each row tried (a background job's progress bar)."""
     rows, positions = read_sheet(stream, columns)
     report = ImportReport(rows_read=len(rows))
     parsed_rows = [(number, _parse_row(number, values, positions, columns, report)) for number, values in rows]
     everything = session.begin_nested()
-    for number, parsed in parsed_rows:
+    for done, (number, parsed) in enumerate(parsed_rows):
+        if progress is not None:
+            progress(done, len(parsed_rows))
         if parsed is None:
             continue
         try:
