@@ -68,3 +68,26 @@ def test_a_bad_filter_is_a_422_naming_it_and_an_unknown_report_a_404(demo_story,
     assert "Không có đơn vị này trong phạm vi báo cáo của bạn." in refused.get_data(as_text=True)
     assert client.get("/reports/statistics?year=abc").status_code == 422
     assert client.get("/reports/nothing").status_code == 404
+
+
+def test_the_page_builds_the_excel_in_the_background_and_the_job_hands_over_the_same_selection(demo_story, client):
+    """Issue 13 part 5: the export runs as a job (progress on its page); the file holds the page's selection."""
+    from tests.conftest import csrf_token_from
+    from tests.web.test_job_pages import wait_for
+
+    AuthActions(client).login("thuky")
+    dakxu = db.session.scalar(select(Unit).where(Unit.code == "XA-DAKXU"))
+    query = f"year=2024&unit_id={dakxu.id}&title=LDTT"
+    page = client.get(f"/reports/statistics?{query}").get_data(as_text=True)
+    response = client.post(
+        f"/reports/statistics/export?{query}", data={"csrf_token": csrf_token_from(page), "format": "xlsx"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].startswith("/jobs/")
+    job = wait_for(int(response.headers["Location"].removeprefix("/jobs/")))
+    assert job.state == "done" and (job.done, job.total) == (1, 1)  # one row: Đắk Xú's LĐTT
+    download = client.get(f"/jobs/{job.id}/file")
+    content = download.data
+    download.close()
+    assert "thong-ke-khen-thuong-2024.xlsx" in download.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A3"].value == "Xã Đắk Xú" and sheet["C3"].value == 7 and sheet["F3"].value == 2

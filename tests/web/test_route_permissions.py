@@ -163,6 +163,7 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("reports.show", "GET"): REPORTS,
     ("reports.xlsx", "GET"): REPORTS,
     ("reports.pdf", "GET"): REPORTS,
+    ("reports.export", "POST"): REPORTS,
     ("forwarding.index", "GET"): FORWARDS,
     ("forwarding.package", "GET"): FORWARDS,
     ("forwarding.letter", "GET"): FORWARDS,

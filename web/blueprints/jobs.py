@@ -26,6 +26,7 @@ KIND_LABELS = {
     kinds.REGISTRY_IMPORT: _l("Nhập khen thưởng từ Excel vào sổ theo dõi"),
     kinds.INITIATIVE_IMPORT: _l("Nhập sáng kiến từ Excel"),
     kinds.NOMINEE_IMPORT: _l("Nhập danh sách đề nghị từ Excel"),
+    kinds.REPORT_EXPORT: _l("Xuất báo cáo thống kê"),
 }
 STATE_LABELS = {
     JobState.QUEUED: _l("Đang chờ"),

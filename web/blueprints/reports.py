@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from models import db
 from web.access import permission_required
+from web.blueprints.jobs import start
+from web.forms import TransitionForm
 from web.params import MAX_ID, query_args
 from workflow.core.today import local_today
+from workflow.jobs import kinds
 from workflow.permissions import can_view_reports
 from workflow.registry.entries import title_names
 from workflow.registry.scope import visible_units
@@ -82,3 +85,14 @@ def pdf(report: str):
     filters = read_filters()
     content = report_pdf.BUILDERS[report](db.session, filters)
     return download(content, "application/pdf", file_name(report, filters, "pdf"))
+
+
+@bp.post(f"/<{REPORT}:report>/export")
+@permission_required(can_view_reports)
+def export(report: str):
+    """Excel or PDF built in the background (a large year takes a while); the job's page shows its progress and
+    then the download."""
+    file_format = request.form.get("format")
+    if file_format not in kinds.EXPORT_BUILDERS or not TransitionForm().validate_on_submit():
+        abort(400)
+    return start(kinds.REPORT_EXPORT, kinds.report_params(report, file_format, read_filters()))

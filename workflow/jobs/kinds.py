@@ -3,13 +3,13 @@
 The three Excel imports run as jobs: the upload is kept by hash under the upload folder and the job reads it, so
 the request that sent it returns at once. A refused file keeps its row report on the job, nothing written.
 
-A report export `build_<report>_xlsx(session, filters, progress)` becomes a job with one line here:
-`register("report_<name>", lambda s, filters, progress: ("<name>.xlsx", build_<report>_xlsx(s, filters, progress)))`,
-then its page calls `web/blueprints/jobs.py::start("report_<name>", filters)`."""
+Report exports (Excel or PDF, workflow/reporting/report_xlsx.py and report_pdf.py) run as jobs too: the page starts
+one with `report_params` and `web/blueprints/jobs.py::start`, and the file is downloaded from the job's page."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,11 +21,15 @@ from workflow.jobs import store
 from workflow.jobs.runner import JobFailed, Outcome, Progress, register
 from workflow.registry import award_import, initiative_import
 from workflow.registry.xlsx import ImportReport, RowError
+from workflow.reporting import report_pdf, report_xlsx
+from workflow.reporting.reports import ReportFilters, file_name
 
 REGISTRY_IMPORT = "registry_import"
 INITIATIVE_IMPORT = "initiative_import"
 NOMINEE_IMPORT = "nominee_import"
 IMPORTS = (REGISTRY_IMPORT, INITIATIVE_IMPORT, NOMINEE_IMPORT)
+REPORT_EXPORT = "report_export"
+EXPORT_BUILDERS = {"xlsx": report_xlsx.BUILDERS, "pdf": report_pdf.BUILDERS}
 
 GONE = msg("Tệp tải lên không còn trên máy chủ; hãy tải lại tệp.")
 
@@ -88,3 +92,31 @@ def _nominees(session: Session, params: dict[str, Any], progress: Progress) -> O
 register(REGISTRY_IMPORT, _registry)
 register(INITIATIVE_IMPORT, _initiatives)
 register(NOMINEE_IMPORT, _nominees)
+
+
+def report_params(report: str, file_format: str, filters: ReportFilters) -> dict[str, Any]:
+    """What a report export job needs, as JSON: the report, the format and the filters already checked."""
+    return {
+        "report": report,
+        "format": file_format,
+        "authority_id": filters.authority_id,
+        "as_of": filters.as_of.isoformat(),
+        "year": filters.year,
+        "unit_id": filters.unit_id,
+        "title_code": filters.title_code,
+    }
+
+
+def _report_export(session: Session, params: dict[str, Any], progress: Progress) -> tuple[str, bytes]:
+    filters = ReportFilters(
+        authority_id=params["authority_id"],
+        as_of=date.fromisoformat(params["as_of"]),
+        year=params["year"],
+        unit_id=params["unit_id"],
+        title_code=params["title_code"],
+    )
+    build = EXPORT_BUILDERS[params["format"]][params["report"]]
+    return file_name(params["report"], filters, params["format"]), build(session, filters, progress)
+
+
+register(REPORT_EXPORT, _report_export)
