@@ -10,10 +10,12 @@ from models.dossier import DossierState, NominationState
 from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import MAX_ID, ApiBlueprint
 from web.api.schemas import InputSchema, Integer, Text, in_range, one_of
+from web.downloads import XLSX, xlsx_download
 from workflow.core.today import local_today
 from workflow.dossiers.editing import UNIT_PROCEDURES
 from workflow.permissions import can_view_dashboard
 from workflow.reporting import dashboard as figures
+from workflow.reporting import holders_export
 from workflow.reporting.holders import HOLDERS
 
 blp = ApiBlueprint(
@@ -134,3 +136,17 @@ def get_dashboard(query: dict):
 @blp.response(200, HolderRowSchema(many=True))
 def get_holders(query: dict):
     return figures.holders(db.session, current_actor(), _filters(query), local_today(), limit=query.get("limit"))
+
+
+@blp.route("/holders.xlsx", methods=["GET"])
+@blp.doc(summary="Hồ sơ đang ở đâu, ai giữ (Excel)", description="Cả bảng theo các bộ lọc, quá hạn xếp trước.")
+@blp.problems(401, 403, 422)
+@api_permission_required(can_view_dashboard)
+@blp.arguments(BoardQuerySchema, location="query")
+@blp.response(200, content_type=XLSX, description="Tệp .xlsx.")
+def holders_xlsx(query: dict):
+    today = local_today()
+    rows = figures.holders(db.session, current_actor(), _filters(query), today, limit=query.get("limit"))
+    return xlsx_download(
+        holders_export.build_holders_xlsx(rows, current_actor(), today), holders_export.file_name(today)
+    )

@@ -4,15 +4,13 @@ Each view builds its filters and calls one function of workflow/reporting/."""
 
 from __future__ import annotations
 
-import io
-
-from flask import send_file
 from marshmallow import Schema, fields
 
 from models import db
 from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas import InputSchema, Integer, Text, an_id, in_range, max_length
+from web.downloads import XLSX, file_download
 from web.messages import translate
 from workflow.core.today import local_today
 from workflow.permissions import can_view_reports
@@ -37,7 +35,6 @@ blp = ApiBlueprint(
     "Phòng Nội vụ, Thư ký và Chủ tịch xem cơ quan của mình; quản trị hệ thống xem tất cả.",
 )
 REPORT = f"any({', '.join(KINDS)})"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReportQuerySchema(InputSchema):
@@ -80,13 +77,6 @@ def _filters(query: dict) -> ReportFilters:
     )  # fmt: skip
 
 
-def _download(content: bytes, mimetype: str, name: str):
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blp.route(f"/<{REPORT}:report>", methods=["GET"])
 @blp.doc(
     summary="Số liệu một báo cáo",
@@ -113,7 +103,7 @@ def get_report(query: dict, report: str):
 def report_xlsx_file(query: dict, report: str):
     filters = _filters(query)
     content = report_xlsx.BUILDERS[report](db.session, filters)
-    return _download(content, XLSX, file_name(report, filters, "xlsx"))
+    return file_download(content, XLSX, file_name(report, filters, "xlsx"))
 
 
 @blp.route(f"/<{REPORT}:report>.pdf", methods=["GET"])
@@ -128,4 +118,4 @@ def report_xlsx_file(query: dict, report: str):
 def report_pdf_file(query: dict, report: str):
     filters = _filters(query)
     content = report_pdf.BUILDERS[report](db.session, filters)
-    return _download(content, "application/pdf", file_name(report, filters, "pdf"))
+    return file_download(content, "application/pdf", file_name(report, filters, "pdf"))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from models import db
 from web.access import permission_required
 from web.api.blueprint import MAX_ID
+from web.downloads import xlsx_download
 from web.filters import NOMINATION_LABELS, STATE_LABELS
 from web.forms import PROCEDURE_CHOICES
 from web.messages import translate
@@ -18,7 +19,8 @@ from workflow.core.today import local_today
 from workflow.dossiers.appraisal import title_labels
 from workflow.permissions import can_view_dashboard
 from workflow.reporting import dashboard as figures
-from workflow.reporting.holders import HOLDERS
+from workflow.reporting import holders_export
+from workflow.reporting.holders import HOLDER_LABELS, HOLDERS
 
 bp = Blueprint("dashboard", __name__)
 # How many of the most urgent dossiers the page shows; the rest are one click away in the dossier list.
@@ -39,6 +41,7 @@ def _context() -> dict:
         "figures": figures.dashboard(db.session, current_user, filters, today),
         "board": figures.holders(db.session, current_user, filters, today, limit=BOARD_ROWS),
         "holders": HOLDERS,
+        "holder_labels": HOLDER_LABELS,
     }
 
 
@@ -57,6 +60,16 @@ def index():
 @permission_required(can_view_dashboard)
 def live():
     return render_template("dashboard/_live.html", **_context())
+
+
+@bp.get("/dashboard/holders.xlsx")
+@permission_required(can_view_dashboard)
+def holders_xlsx():
+    """The whole board (every running dossier of the filters, not only the page's first rows) as a workbook."""
+    filters, today = _filters(), local_today()
+    rows = figures.holders(db.session, current_user, filters, today)
+    content = holders_export.build_holders_xlsx(rows, current_user, today)
+    return xlsx_download(content, holders_export.file_name(today))
 
 
 def _charts(data: figures.Dashboard) -> dict:

@@ -4,14 +4,13 @@ workflow/reporting/."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from models import db
 from web.access import permission_required
 from web.blueprints.jobs import start
+from web.downloads import file_download, xlsx_download
 from web.forms import TransitionForm
 from web.params import MAX_ID, query_args
 from workflow.core.today import local_today
@@ -32,7 +31,6 @@ from workflow.reporting.reports import (
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 REPORT = f"any({', '.join(KINDS)})"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_filters() -> ReportFilters:
@@ -42,13 +40,6 @@ def read_filters() -> ReportFilters:
         db.session, current_user, as_of=local_today(), year=args["year"], unit_id=args["unit_id"],
         title_code=args["title"],
     )  # fmt: skip
-
-
-def download(content: bytes, mimetype: str, name: str):
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/")
@@ -76,7 +67,7 @@ def show(report: str):
 def xlsx(report: str):
     filters = read_filters()
     content = report_xlsx.BUILDERS[report](db.session, filters)
-    return download(content, XLSX, file_name(report, filters, "xlsx"))
+    return xlsx_download(content, file_name(report, filters, "xlsx"))
 
 
 @bp.get(f"/<{REPORT}:report>.pdf")
@@ -84,7 +75,7 @@ def xlsx(report: str):
 def pdf(report: str):
     filters = read_filters()
     content = report_pdf.BUILDERS[report](db.session, filters)
-    return download(content, "application/pdf", file_name(report, filters, "pdf"))
+    return file_download(content, "application/pdf", file_name(report, filters, "pdf"))
 
 
 @bp.post(f"/<{REPORT}:report>/export")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import AuditEntry, Authority, Council, Dossier
 from models.dossier import DossierState
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.messages import msg
 from workflow.core.today import local_day
 from workflow.dossiers.deadlines import REMINDER_WORKING_DAYS
 
@@ -42,6 +43,14 @@ HOLDER_STATES: dict[str, tuple[str, ...]] = {
     PROVINCE: (DossierState.FORWARDED,),
 }
 HOLDERS = tuple(HOLDER_STATES)
+HOLDER_LABELS = {
+    UNIT_OFFICER: msg("Cán bộ thi đua đơn vị"),
+    UNIT_HEAD: msg("Thủ trưởng đơn vị"),
+    OFFICE: msg("Phòng Nội vụ"),
+    COUNCIL: msg("Hội đồng Thi đua – Khen thưởng"),
+    CHAIRMAN: msg("Chủ tịch UBND"),
+    PROVINCE: msg("Cấp trên (tỉnh)"),
+}
 HOLDER_OF = {state: holder for holder, states in HOLDER_STATES.items() for state in states}
 # Due soon: within the reminder window of the daily sweep (workflow/dossiers/deadlines.py).
 DUE_SOON_WORKING_DAYS = REMINDER_WORKING_DAYS

@@ -19,8 +19,14 @@ from workflow.core.messages import msg
 from workflow.reporting.reports import Column, Progress, Report, ReportFilters, build_report
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
-SHEET_NAMES = {"statistics": "Thống kê", "money": "Tiền thưởng", "timeliness": "Đúng hạn", "annual": "Tổng hợp"}
-FORMATS = {"count": "#,##0", "money": "#,##0", "ratio": "0.0%"}
+SHEET_NAMES = {
+    "statistics": "Thống kê",
+    "money": "Tiền thưởng",
+    "timeliness": "Đúng hạn",
+    "annual": "Tổng hợp",
+    "holders": "Đang ở đâu",
+}
+FORMATS = {"count": "#,##0", "money": "#,##0", "ratio": "0.0%", "number": "0"}
 HEADER_FILL = PatternFill("solid", start_color="DDE7F3", end_color="DDE7F3")
 TOTAL_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
 THIN = Side(style="thin", color="808080")
@@ -46,7 +52,8 @@ def workbook(report: Report, progress: Progress | None = None) -> bytes:
         _write_row(sheet, columns, FIRST_ROW + offset, row)
         if progress is not None:
             progress(offset + 1, total)
-    _totals(sheet, columns, FIRST_ROW + total, last_data_row=FIRST_ROW + total - 1)
+    if any(column.summed or column.kind == "ratio" for column in columns):
+        _totals(sheet, columns, FIRST_ROW + total, last_data_row=FIRST_ROW + total - 1)
     for offset, note in enumerate(report.notes):
         sheet.cell(FIRST_ROW + total + 2 + offset, 1, str(note)).font = Font(italic=True)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
@@ -113,7 +120,7 @@ def _shown(column: Column, value) -> str:
     """The text a cell shows, to fit the column to: numbers with their separators."""
     if value is None:
         return ""
-    if column.kind in ("count", "money"):
+    if column.kind in ("count", "money", "number"):
         return f"{value:,}"
     return "100.0%" if column.kind == "ratio" else str(value)
 

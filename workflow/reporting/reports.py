@@ -57,7 +57,8 @@ class ReportFilters:
 
 @dataclass(frozen=True)
 class Column:
-    """`kind`: text, count, money (VND) or ratio (`ratio_of` = numerator and denominator keys, shown as a share)."""
+    """`kind`: text, count, money (VND), number (not summed, e.g. days) or ratio (`ratio_of` = numerator and
+    denominator keys, shown as a share)."""
 
     key: str
     label: Message
