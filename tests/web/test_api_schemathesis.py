@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
-from models import AgendaItem, Council, CouncilSession, Decision, Job, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, Job, Notification, Poll, db
 from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
@@ -60,6 +60,14 @@ def _session_with_a_poll(dossier):
     return council_session, poll
 
 
+def _notification(owner):
+    """One of the caller's own in-app notifications, for marking it read."""
+    note = Notification(user_id=owner.id, topic="dossier.submitted", title="Hồ sơ đã nộp", link="/dossiers")
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
 def _finished_job(owner):
     """A failed import of the caller's, for the job operations (finished: no runner takes it up)."""
     job = Job(kind="registry_import", owner_id=owner.id, params={}, state="failed", finished_at=datetime.now(UTC))
@@ -90,6 +98,8 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "decision_id": db.session.scalar(select(Decision.id).order_by(Decision.id)),
         "position": 1,
         "job_id": _finished_job(user(username)).id,
+        "notification_id": _notification(user(username)).id,
+        "report": "statistics",
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
