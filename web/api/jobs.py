@@ -4,9 +4,6 @@ state is `done` or `failed`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, send_file
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
@@ -14,9 +11,9 @@ from models import Job, db
 from web.api.auth import api_permission_required, current_actor
 from web.api.blueprint import ID, ApiBlueprint
 from web.api.registry import RowErrorSchema
+from web.blueprints.jobs import result_file
 from web.messages import translate
 from workflow import jobs
-from workflow.jobs import store
 from workflow.permissions import can_view_home, can_view_job
 
 blp = ApiBlueprint(
@@ -96,12 +93,4 @@ def get_job(job_id: int):
 @api_permission_required(can_view_job, load=load_job)
 @blp.response(200, content_type="application/octet-stream", description="Tệp kết quả.")
 def job_file(job_id: int):
-    job = load_job(job_id)
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    if job.result_sha256 is None or not store.path_of(upload_dir, job.result_sha256).is_file():
-        abort(404)
-    response = send_file(
-        store.path_of(upload_dir, job.result_sha256), as_attachment=True, download_name=job.result_name
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return result_file(load_job(job_id))

@@ -106,12 +106,17 @@ def progress(job_id: int):
 @bp.get(f"/<{ID}:job_id>/file")
 @permission_required(can_view_job, load=load_job)
 def download(job_id: int):
-    job = load_job(job_id)
+    return result_file(load_job(job_id))
+
+
+def result_file(job: Job):
+    """A finished job's file as a download (the page and the API); 404 while there is none."""
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     if job.result_sha256 is None or not store.path_of(upload_dir, job.result_sha256).is_file():
         abort(404)
     response = send_file(
         store.path_of(upload_dir, job.result_sha256), as_attachment=True, download_name=job.result_name
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
