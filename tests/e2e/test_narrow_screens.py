@@ -64,7 +64,9 @@ def test_the_home_and_the_dossier_list_fit_a_phone_with_every_due_date_in_view(
 
 @pytest.mark.parametrize(
     "username",
-    ["admin", "noivu", "truong.noivu", "thuky", "chutich", "uyvien1", "canbo.pleikan", "vanphong.xa", "chutich.xa"],
+    # The widest bars (the office, the secretary, the chairman, the administrator) and a unit's; the other roles
+    # have fewer links than these.
+    ["admin", "noivu", "thuky", "chutich", "canbo.pleikan"],
 )
 def test_every_roles_navigation_keeps_each_link_on_one_line_at_1280_px(demo, live_server, browser: Browser, username):
     page = open_as(browser, live_server, username, LAPTOP)

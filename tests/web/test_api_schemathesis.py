@@ -21,7 +21,7 @@ from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
 
-EXAMPLES = settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture
