@@ -27,6 +27,7 @@ from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
 from models.jobs import Job
 from models.movement import Movement, MovementRegistration, UnitReport
+from models.movement_year import MovementYear
 from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
 from models.preferences import NotificationPreference
@@ -61,6 +62,7 @@ __all__ = [
     "LoginFailure",
     "Movement",
     "MovementRegistration",
+    "MovementYear",
     "Nomination",
     "NominationRevision",
     "Nominee",

@@ -23,7 +23,8 @@ class ReportState(States):
     DUE = "due"
     SUBMITTED = "submitted"
     REVIEWED = "reviewed"
-    ALL = (DUE, SUBMITTED, REVIEWED)
+    RETURNED = "returned"
+    ALL = (DUE, SUBMITTED, REVIEWED, RETURNED)
 
 
 class Movement(WorkflowState, Timestamped, db.Model):
@@ -53,7 +54,8 @@ class Movement(WorkflowState, Timestamped, db.Model):
 
 
 class MovementRegistration(Timestamped, db.Model):
-    """A unit's registration to take part (đăng ký thi đua), with the targets it commits to."""
+    """A unit's yearly registration (đăng ký thi đua): the collective title and the number of individuals per title
+    it aims at, its own plan (a stored document) and its targets per content item of the movement."""
 
     __tablename__ = "movement_registrations"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +63,14 @@ class MovementRegistration(Timestamped, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     commitments: Mapped[str] = mapped_column(Text, default="")
+    collective_title: Mapped[str] = mapped_column(String(40), default="")
+    # Title code → number of individuals aimed at.
+    individual_targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Content item key → the unit's target for it.
+    content_targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    plan_sha256: Mapped[str | None] = mapped_column(String(64))
+    plan_name: Mapped[str] = mapped_column(String(255), default="")
+    plan_media_type: Mapped[str] = mapped_column(String(100), default="")
 
     unit: Mapped[Unit] = relationship()
 
@@ -80,8 +90,15 @@ class UnitReport(WorkflowState, Timestamped, db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Content item key → the figure or text reported for it.
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+    document_media_type: Mapped[str] = mapped_column(String(100), default="")
+    return_reason: Mapped[str] = mapped_column(Text, default="")
 
     unit: Mapped[Unit] = relationship()
+    movement: Mapped[Movement] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (ReportState.check(), UniqueConstraint("movement_id", "unit_id", "year"))

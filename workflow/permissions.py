@@ -510,3 +510,47 @@ def can_view_reports(user: User | None, obj: object = None) -> bool:
 def can_view_job(user: User | None, job) -> bool:
     """A job, its progress and its file are its owner's alone: an import's report names the rows of their file."""
     return _active(user) and job is not None and job.owner_id == user.id
+
+
+# --- movements: unit registrations and yearly unit reports (issue 14, part 2) -----------------------------------------
+
+
+def _in_unit_of_authority(user: User | None, authority_id: int) -> bool:
+    return (
+        _active(user)
+        and user.unit is not None
+        and user.unit.authority_id == authority_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def _office_of_authority(user: User | None, authority_id: int) -> bool:
+    return _active(user) and (
+        user.has_role(Role.ADMIN)
+        or (user.unit is not None and user.unit.authority_id == authority_id and user.has_role(Role.OFFICE))
+    )
+
+
+def can_register_for_movement(user: User | None, movement) -> bool:
+    """A unit of the launching authority registers itself (its officer or head)."""
+    return movement is not None and _in_unit_of_authority(user, movement.authority_id)
+
+
+def can_follow_registrations(user: User | None, movement) -> bool:
+    """The standing office of the launching authority sees who registered and reminds the others."""
+    return movement is not None and _office_of_authority(user, movement.authority_id)
+
+
+def can_submit_unit_report(user: User | None, report) -> bool:
+    """The report's own unit (its officer or head) submits it."""
+    return (
+        report is not None
+        and _active(user)
+        and user.unit_id == report.unit_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def can_review_unit_report(user: User | None, report) -> bool:
+    """The standing office of the movement's authority reviews or returns a unit's report."""
+    return report is not None and _office_of_authority(user, report.movement.authority_id)

@@ -1,0 +1,1 @@
+"""Emulation movements: launch, unit registrations, yearly unit reports."""
