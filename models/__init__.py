@@ -25,6 +25,7 @@ from models.dossier import (
 )
 from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
+from models.inspection import Inspection
 from models.jobs import Job
 from models.movement import Movement, MovementRegistration, UnitReport
 from models.movement_year import MovementYear
@@ -58,6 +59,7 @@ __all__ = [
     "IdentityMatch",
     "Initiative",
     "InitiativeAuthor",
+    "Inspection",
     "Job",
     "LoginFailure",
     "Movement",

@@ -554,3 +554,54 @@ def can_submit_unit_report(user: User | None, report) -> bool:
 def can_review_unit_report(user: User | None, report) -> bool:
     """The standing office of the movement's authority reviews or returns a unit's report."""
     return report is not None and _office_of_authority(user, report.movement.authority_id)
+
+
+# --- movements: inspections and reviews (issue 14, inspections and reviews) ------------------------------------------
+
+
+def _of_movement_authority(user: User | None, movement, *roles: str) -> bool:
+    return (
+        _active(user)
+        and movement is not None
+        and user.unit is not None
+        and user.unit.authority_id == movement.authority_id
+        and user.has_role(*roles)
+    )
+
+
+def can_view_inspections(user: User | None, movement=None) -> bool:
+    """The office, secretary, chairman and council members see every inspection of their authority's movement,
+    a unit its own (workflow/movements/inspections.py narrows the rows), the administrator all."""
+    if can_administer(user):
+        return True
+    return _of_movement_authority(
+        user, movement, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN, Role.COUNCIL_MEMBER, Role.UNIT_OFFICER,
+        Role.UNIT_HEAD,
+    )
+
+
+def can_record_inspection(user: User | None, movement=None) -> bool:
+    """Council members of the movement's authority inspect its units."""
+    return _of_movement_authority(user, movement, Role.COUNCIL_MEMBER)
+
+
+def can_answer_inspection(user: User | None, inspection=None) -> bool:
+    """The inspected unit answers, once."""
+    return (
+        _active(user)
+        and inspection is not None
+        and inspection.answered_at is None
+        and user.unit_id == inspection.unit_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def can_view_movement_review(user: User | None, movement=None) -> bool:
+    return can_administer(user) or _of_movement_authority(
+        user, movement, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN, Role.COUNCIL_MEMBER
+    )
+
+
+def can_open_commendation_round(user: User | None, movement=None) -> bool:
+    """The standing office opens the round of the final review (tổng kết)."""
+    return _of_movement_authority(user, movement, Role.OFFICE)

@@ -5,14 +5,14 @@ a unit of Ngọc Hồi, and the sample dossier is a draft."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Poll, db
+from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Movement, Poll, db
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -160,6 +160,11 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    # Issue 14, inspections and reviews: the review is the authority's office, secretary, chairman and members'.
+    ("movement_reviews.show", "GET"): REPORTS | {"member"},
+    ("movement_reviews.xlsx", "GET"): REPORTS | {"member"},
+    ("movement_reviews.pdf", "GET"): REPORTS | {"member"},
+    ("movement_reviews.open_round", "POST"): frozenset({"office"}),
     ("reports.index", "GET"): REPORTS,
     ("reports.show", "GET"): REPORTS,
     ("reports.xlsx", "GET"): REPORTS,
@@ -364,6 +369,9 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         kind="registry_import", owner_id=user("noivu").id, params={}, state="failed", finished_at=datetime.now(UTC)
     )
     db.session.add(job)
+    movement = Movement(authority_id=dossier.authority_id, name="Phong trào thi đua yêu nước",
+                        period_start=date(2020, 1, 1), period_end=date(2025, 12, 31), contents=[])
+    db.session.add(movement)
     db.session.commit()
     return {
         "council_id": council.id,
@@ -389,6 +397,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "position": 1,
         "report": "statistics",
         "job_id": job.id,
+        "movement_id": movement.id,
     }
 
 

@@ -1,1 +1,1 @@
-"""Emulation movements: launch, unit registrations, yearly unit reports."""
+"""Emulation movements (phong trào thi đua): launch, registrations, unit reports, inspections and reviews."""

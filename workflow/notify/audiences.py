@@ -97,9 +97,17 @@ AUDIENCES: dict[str, Callable[[int], Select]] = {
     "council_members": _council_members,
 }
 
+# Events about a unit rather than a dossier (a movement's invitations) name the unit in their data.
+UNIT_AUDIENCES: dict[str, Callable[[int | None], Select]] = {
+    "unit_officers_of_unit": lambda unit_id: _with_role(Role.UNIT_OFFICER).where(User.unit_id == unit_id),
+}
+
 
 def resolve(session: Session, audience: str, payload: dict[str, Any]) -> list[User]:
     """The active users in `audience` for this event, the actor left out. Raises UnknownAudience."""
+    if audience in UNIT_AUDIENCES:
+        statement = UNIT_AUDIENCES[audience]((payload.get("data") or {}).get("unit_id")).order_by(User.id)
+        return list(session.scalars(statement.where(User.id != payload.get("actor_id"))))
     query = AUDIENCES.get(audience)
     if query is None:
         raise UnknownAudience(f"unknown audience {audience!r}")
