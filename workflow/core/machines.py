@@ -14,7 +14,16 @@ from types import ModuleType
 from transitions import Machine
 
 from workflow.core.transition import Transition
-from workflow.definitions import council_session, decision, dossier, identity_match, initiative, nomination, poll
+from workflow.definitions import (
+    council_session,
+    decision,
+    dossier,
+    identity_match,
+    initiative,
+    movement,
+    nomination,
+    poll,
+)
 
 
 @dataclass(frozen=True)
@@ -64,4 +73,8 @@ INITIATIVE = build(initiative)
 COUNCIL_SESSION = build(council_session)
 POLL = build(poll)
 DECISION = build(decision)
-WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION)}
+MOVEMENT = build(movement)
+WORKFLOWS = {
+    w.name: w
+    for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION, MOVEMENT)
+}

@@ -1,0 +1,1 @@
+"""Emulation movements (phong trào thi đua): their launch plans and their workflow."""
