@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         imports,
         initiatives,
         jobs,
+        movements,
         notifications,
         public,
         registry,
@@ -55,3 +56,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(movements.bp)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Movement, Unit, User
+from models import Dossier, Movement, MovementRegistration, Nomination, RegistryEntry, Unit, UnitReport, User
 from models.movement import MovementState
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
@@ -223,3 +223,91 @@ def _audit(session: Session, movement: Movement, action: str, actor: User) -> No
         to_state=movement.state,
         data={"name": movement.name, "contents": [item["key"] for item in movement.contents]},
     )
+
+
+# --- the plan as the page's text boxes -------------------------------------------------------------------------------
+
+
+def split_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def contents_from_text(text: str) -> list[dict[str, Any]]:
+    """One content per line; the lines under it starting with '-' are its targets. A leading number ('1.') is
+    the item's position, so it is dropped."""
+    items: list[dict[str, Any]] = []
+    for line in split_lines(text):
+        if line.startswith(("-", "+", "•")):
+            if not items:
+                items.append({"title": "", "targets": []})
+            items[-1]["targets"].append(line.lstrip("-+• "))
+        else:
+            items.append({"title": line.lstrip("0123456789").lstrip(".) "), "targets": []})
+    return items
+
+
+def organisation_from_text(text: str) -> list[dict[str, str]]:
+    """One task per line: who | what | when."""
+    tasks = []
+    for line in split_lines(text):
+        who, what, when = ([*line.split("|"), "", ""])[:3]
+        tasks.append({"who": who, "what": what, "when": when})
+    return tasks
+
+
+def clusters_from_text(text: str) -> list[dict[str, Any]]:
+    """One cluster per line: its name, a colon, then its units separated by ';'."""
+    clusters = []
+    for line in split_lines(text):
+        name, _, units = line.partition(":")
+        clusters.append({"name": name, "units": [u for u in units.split(";") if u.strip()]})
+    return clusters
+
+
+def plan_as_text(session: Session, movement: Movement) -> dict[str, str]:
+    """The stored plan in the form's text boxes, the inverse of the *_from_text readers."""
+    contents = []
+    for number, item in enumerate(movement.contents or [], start=1):
+        contents.append(f"{number}. {item['title']}")
+        contents.extend(f"- {target}" for target in item["targets"])
+    return {
+        "purposes": "\n".join(movement.purposes or []),
+        "requirements": "\n".join(movement.requirements or []),
+        "contents": "\n".join(contents),
+        "forms": "\n".join(movement.forms or []),
+        "organisation": "\n".join(" | ".join((t["who"], t["what"], t["when"])) for t in movement.organisation or []),
+        "clusters": "\n".join(f"{name}: {'; '.join(units)}" for name, units in cluster_units(session, movement)),
+    }
+
+
+# --- over the years ------------------------------------------------------------------------------------------------
+
+
+def over_the_years(session: Session, movement: Movement) -> list[dict[str, int]]:
+    """Per year of the movement: registrations, unit reports, dossiers linked to it and the awards of those
+    dossiers (registry entries of their nominations, revoked ones left out)."""
+    def per_year(statement) -> dict[int, int]:
+        return dict(session.execute(statement).all())
+
+    counts = {
+        "registrations": per_year(
+            select(MovementRegistration.year, func.count())
+            .where(MovementRegistration.movement_id == movement.id)
+            .group_by(MovementRegistration.year)
+        ),
+        "reports": per_year(
+            select(UnitReport.year, func.count()).where(UnitReport.movement_id == movement.id).group_by(UnitReport.year)
+        ),
+        "dossiers": per_year(
+            select(Dossier.year, func.count()).where(Dossier.movement_id == movement.id).group_by(Dossier.year)
+        ),
+        "awards": per_year(
+            select(Dossier.year, func.count(RegistryEntry.id))
+            .join(Nomination, Nomination.dossier_id == Dossier.id)
+            .join(RegistryEntry, RegistryEntry.nomination_id == Nomination.id)
+            .where(Dossier.movement_id == movement.id, RegistryEntry.revoked_at.is_(None))
+            .group_by(Dossier.year)
+        ),
+    }
+    first, last = movement.period_start.year, movement.period_end.year
+    return [{"year": year, **{kind: counts[kind].get(year, 0) for kind in counts}} for year in range(first, last + 1)]
