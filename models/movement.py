@@ -28,19 +28,35 @@ class ReportState(States):
 
 
 class Movement(WorkflowState, Timestamped, db.Model):
+    """A movement and its launch plan (kế hoạch phát động). The plan's sections are JSON lists, checked as a
+    whole by workflow/movements/plans.py: the plan is written, read and versioned as one document, and no query
+    reaches inside it, so child tables would only add joins. `contents` keeps a stable `key` per item, which
+    registrations and reports use to key their targets."""
+
     __tablename__ = "movements"
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
-    # The plan's contents (nội dung thi đua), in order, as a list of strings.
-    contents: Mapped[list] = mapped_column(JSON, default=list)
+    # The general goal (mục tiêu chung) of the plan.
     description: Mapped[str] = mapped_column(Text, default="")
+    # Mục đích, yêu cầu: lists of sentences.
+    purposes: Mapped[list] = mapped_column(JSON, default=list)
+    requirements: Mapped[list] = mapped_column(JSON, default=list)
+    # Nội dung thi đua, in order: {"key", "title", "targets": [str, ...]}; the number is the position.
+    contents: Mapped[list] = mapped_column(JSON, default=list)
+    # Hình thức thi đua: list of sentences.
+    forms: Mapped[list] = mapped_column(JSON, default=list)
+    # Tổ chức thực hiện: {"who", "what", "when"} per task.
+    organisation: Mapped[list] = mapped_column(JSON, default=list)
+    # Khối, cụm thi đua: {"name", "unit_ids": [int, ...]}.
+    clusters: Mapped[list] = mapped_column(JSON, default=list)
     pinned_rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_sets.id"))
     state: Mapped[str] = mapped_column(String(16), default=MovementState.DRAFT, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     launched_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     authority: Mapped[Authority] = relationship()
     pinned_rule_set: Mapped[RuleSet | None] = relationship()

@@ -17,6 +17,7 @@ from models import (
     Dossier,
     IdentityMatch,
     Initiative,
+    Movement,
     Nomination,
     Nominee,
     Poll,
@@ -605,3 +606,25 @@ def can_view_movement_review(user: User | None, movement=None) -> bool:
 def can_open_commendation_round(user: User | None, movement=None) -> bool:
     """The standing office opens the round of the final review (tổng kết)."""
     return _of_movement_authority(user, movement, Role.OFFICE)
+
+
+# --- Emulation movements (issue 14, movements) -------------------------------------------------------------------
+
+
+def can_view_movements(user: User | None, obj: object = None) -> bool:
+    """Everyone working in an authority follows its movements; the administrator sees them all."""
+    return _active(user) and (user.unit is not None or user.has_role(Role.ADMIN))
+
+
+def can_view_movement(user: User | None, movement: object) -> bool:
+    if not (isinstance(movement, Movement) and can_view_movements(user)):
+        return False
+    return user.has_role(Role.ADMIN) or user.unit.authority_id == movement.authority_id
+
+
+def can_manage_movement(user: User | None, movement: object = None) -> bool:
+    """The standing office of the launching authority drafts, launches and closes its movements. Without a
+    movement: whether the user could draft one for their own authority."""
+    if not (_active(user) and user.unit is not None and user.has_role(Role.OFFICE)):
+        return False
+    return not isinstance(movement, Movement) or user.unit.authority_id == movement.authority_id

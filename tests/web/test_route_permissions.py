@@ -147,6 +147,14 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("initiatives.show", "GET"): SEES_INITIATIVE,
     ("initiatives.recognise", "POST"): RECORDS_RECOGNITION,
     ("initiatives.refuse", "POST"): RECORDS_RECOGNITION,
+    # Movements (issue 14): everyone of the district reads its movement; its standing office drafts and launches.
+    ("movements.index", "GET"): EVERYONE,
+    ("movements.show", "GET"): EVERYONE,
+    ("movements.new", "GET"): RECORDS_RECOGNITION,
+    ("movements.new", "POST"): RECORDS_RECOGNITION,
+    ("movements.edit", "GET"): RECORDS_RECOGNITION,
+    ("movements.edit", "POST"): RECORDS_RECOGNITION,
+    ("movements.act", "POST"): RECORDS_RECOGNITION,
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
     # The sample job is the office's: the list is everyone's own, a job its owner's alone.
@@ -405,6 +413,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
 TRIGGERS = {
     "dossiers.act": "submit_to_head",
     "council.act": "open",
+    "movements.act": "launch",
     "council_polls.act": "start",
     "council_polls.act_on_all": "finish",
     "registry.resolve_match": "reject_identity",

@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         initiatives,
         jobs,
         movement_reviews,
+        movements,
         notifications,
         public,
         registry,
@@ -57,3 +58,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(movement_reviews.bp)
+    app.register_blueprint(movements.bp)

@@ -20,6 +20,7 @@ from workflow.definitions import (
     dossier,
     identity_match,
     initiative,
+    movement,
     nomination,
     poll,
     unit_report,
@@ -74,6 +75,10 @@ COUNCIL_SESSION = build(council_session)
 POLL = build(poll)
 DECISION = build(decision)
 UNIT_REPORT = build(unit_report)
+MOVEMENT = build(movement)
 WORKFLOWS = {
-    w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION, UNIT_REPORT)
+    w.name: w
+    for w in (
+        DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION, UNIT_REPORT, MOVEMENT
+    )
 }

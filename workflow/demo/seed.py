@@ -34,6 +34,7 @@ from workflow.demo.council import seed_demo_council
 from workflow.demo.decisions import seed_demo_decisions
 from workflow.demo.dossiers import seed_demo_dossiers
 from workflow.demo.forwarding import seed_demo_forwarding
+from workflow.demo.movements import seed_demo_movement
 from workflow.rules.rulesets import LoadReport, load_rulesets
 
 DEMO_PASSWORD = "demo"
@@ -354,6 +355,7 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
         CouncilPlan(successor, SUCCESSOR_COUNCIL_NAME, "XA-VP", (MERGER, None), SUCCESSOR_COUNCIL_MEMBERS),
     ):
         _council(session, report, plan, units, users)
+    report.created["movements"] += seed_demo_movement(session, district)
     _movement(session, report, district, units)
     report.created["holidays"] += seed_holidays(session, *HOLIDAY_YEARS)
     session.flush()

@@ -130,6 +130,14 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Cần kiểm tra lại số định danh cá nhân của {nominee} (hồ sơ {code})",
         "en": "Please check the personal ID number of {nominee} (dossier {code})",
     },
+    "movement.launched": {
+        "vi": "Phong trào thi đua mới được phát động",
+        "en": "A new emulation movement was launched",
+    },
+    "movement.closed": {
+        "vi": "Phong trào thi đua đã kết thúc",
+        "en": "An emulation movement was closed",
+    },
     "initiative.recognised": {
         "vi": "Sáng kiến, đề tài đã được công nhận",
         "en": "An initiative or research work was recognised",
