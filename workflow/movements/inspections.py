@@ -10,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Inspection, Movement, Role, Unit, User, UserRole
-from models.base import utcnow
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import msg
-from workflow.core.today import local_today
+from workflow.core.today import local_today, story_now
 from workflow.permissions import can_answer_inspection, can_record_inspection, can_view_inspections
 
 TEXT_MAX = 10_000
@@ -129,7 +128,7 @@ def answer_inspection(session: Session, inspection: Inspection, *, actor: User, 
     if len(answer) > TEXT_MAX:
         raise InvalidInput({"answer": [msg("Nội dung dài quá %(max)s ký tự.", max=TEXT_MAX)]})
     inspection.answer = answer.strip()
-    inspection.answered_at = utcnow()
+    inspection.answered_at = story_now()
     inspection.answered_by_id = actor.id
     session.flush()
     audit.append(

@@ -17,6 +17,7 @@ from models import AwardTitle, Movement, MovementRegistration, MovementYear, Out
 from models.base import utcnow
 from models.movement import MovementState
 from models.outbox import OutboxState
+from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import msg
 from workflow.dossiers.documents import store_content
@@ -154,6 +155,10 @@ def register(
         row.plan_sha256, row.plan_name, row.plan_media_type = stored.sha256, plan.name[:255], stored.media_type
     session.add(row)
     session.flush()
+    audit.append(
+        session, entity_type="movement", entity_id=movement.id, action="register", actor_id=actor.id,
+        data={"unit_id": actor.unit_id, "year": data.year, "registration_id": row.id},
+    )
     return row
 
 

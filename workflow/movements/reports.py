@@ -5,7 +5,7 @@ every day it is late, once per report and day."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from workflow.core.engine import fire
 from workflow.core.errors import InvalidInput
 from workflow.core.machines import UNIT_REPORT
 from workflow.core.messages import msg
+from workflow.core.today import story_now
 from workflow.dossiers.documents import store_content
 from workflow.movements.contents import content_items
 from workflow.movements.registrations import MAX_TEXT, Upload, email_unit, units_of
@@ -83,7 +84,7 @@ def submit(
         errors["document"] = [msg("Cần đính kèm văn bản báo cáo.")]
     if errors:
         raise InvalidInput(errors)
-    changes = {"summary": (summary or "").strip(), "figures": clean, "submitted_at": datetime.now(UTC)}
+    changes = {"summary": (summary or "").strip(), "figures": clean, "submitted_at": story_now()}
     if document is not None:
         stored = store_content(document.stream, upload_dir, document.name)
         changes.update(
