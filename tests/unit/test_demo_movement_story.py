@@ -76,3 +76,27 @@ def test_two_inspections_one_answered(demo_story):
     assert [(r.unit.code, r.inspected_on, r.answered_at is not None) for r in rows] == [
         ("TT-PLEIKAN", date(2021, 8, 12), True), ("XA-DAKXU", date(2023, 9, 7), False),
     ]
+
+
+def test_the_review_up_to_2024_counts_the_story(demo_story):
+    from workflow.movements.review import review
+
+    result = review(db.session, movement(), 2024)
+    assert result.totals == {
+        # 4 units × 2020–2022 + 3 units × 2023–2024
+        "registered": 4 * 3 + 3 * 2,
+        # 4 units × 2020–2023, then Plei Kần and Phòng Nội vụ in 2024 (Phòng GD&ĐT's came back)
+        "reports_submitted": 16 + 2,
+        "reports_reviewed": 16 + 1,
+        # the 20 district units without a login owe all five years; Phòng GD&ĐT 2022; Đắk Xú 2024
+        "reports_late": 20 * 5 + 1 + 1,
+        "inspections": 2,
+        # the first round's three dossiers (Plei Kần, Đắk Xú, Phòng GD&ĐT), year 2024
+        "dossiers": 3,
+        # decision 1/QĐ-UBND: two Lao động tiên tiến each for Plei Kần and Đắk Xú
+        "awards": 4,
+    }
+    assert [(n, count) for n, count in result.awards_by_title] == [("Lao động tiên tiến", 4)]
+    by_content = {item["key"]: (item["targets"], item["results"]) for item in result.by_content}
+    # every registration sets targets for contents 3 and 5; every report gives figures for them
+    assert by_content == {"c1": (0, 0), "c2": (0, 0), "c3": (18, 18), "c4": (0, 0), "c5": (18, 18), "c6": (0, 0)}

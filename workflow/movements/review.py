@@ -34,6 +34,7 @@ from workflow.core import audit
 from workflow.core.errors import DomainError, PermissionDenied
 from workflow.core.messages import data_label, msg
 from workflow.core.today import local_day, local_today
+from workflow.movements.contents import content_items
 from workflow.notify.outbox import enqueue_event
 from workflow.permissions import can_open_commendation_round, can_view_movement_review
 from workflow.reporting.reports import Column, Report
@@ -62,6 +63,9 @@ class Review:
     final: bool
     rows: list[dict] = field(default_factory=list)  # one per year and unit, the COUNTS and "year", "unit"
     awards_by_title: list[tuple[object, int]] = field(default_factory=list)
+    # One per content item of the plan, in order: "number", "title", "targets" (registrations with a target for
+    # it) and "results" (submitted or reviewed reports with a figure for it), over the review's years.
+    by_content: list[dict] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -85,16 +89,22 @@ def review(session: Session, movement: Movement, up_to_year: int, *, year: int |
         if (year_, unit_id) in counts:
             counts[(year_, unit_id)][key] += n
 
-    for unit_id, year_ in session.execute(
-        select(MovementRegistration.unit_id, MovementRegistration.year).where(
+    targets: Counter = Counter()
+    results: Counter = Counter()
+    for unit_id, year_, content_targets in session.execute(
+        select(MovementRegistration.unit_id, MovementRegistration.year, MovementRegistration.content_targets).where(
             MovementRegistration.movement_id == movement.id
         )
     ):
         add(year_, unit_id, "registered")
+        if year_ in years:
+            targets.update(key for key, text in (content_targets or {}).items() if str(text).strip())
     today = local_today()
     for report in session.scalars(select(UnitReport).where(UnitReport.movement_id == movement.id)):
         if report.state in (ReportState.SUBMITTED, ReportState.REVIEWED):
             add(report.year, report.unit_id, "reports_submitted")
+            if report.year in years:
+                results.update(key for key, value in (report.figures or {}).items() if str(value).strip())
         if report.state == ReportState.REVIEWED:
             add(report.year, report.unit_id, "reports_reviewed")
         handed_in = local_day(report.submitted_at) if report.submitted_at else None
@@ -130,6 +140,11 @@ def review(session: Session, movement: Movement, up_to_year: int, *, year: int |
         final=up_to_year >= movement.period_end.year,
         rows=rows,
         awards_by_title=sorted(((names.get(c, c), n) for c, n in by_title.items()), key=lambda p: -p[1]),
+        by_content=[
+            {"number": n, "title": item.text, "key": item.key, "targets": targets[item.key],
+             "results": results[item.key]}
+            for n, item in enumerate(content_items(movement), start=1)
+        ],
     )
 
 
