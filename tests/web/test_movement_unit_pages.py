@@ -144,7 +144,9 @@ def test_remind_shows_the_count_and_a_second_remind_the_same_day_sends_nothing(m
     # Not registered and with someone to write to: Xã Đắk Xú (officer, head), Phòng Giáo dục và Đào tạo (officer,
     # head), Phòng Nội vụ (its head). Plei Kần registered; the other units have no accounts.
     assert "Đã nhắc 3 đơn vị" in text_of(office.get(response.headers["Location"]))
-    reminders = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.topic == registrations.REMINDER_TOPIC)
+    reminders = (
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.topic == registrations.REMINDER_TOPIC)
+    )
     assert db.session.scalar(reminders) == 5
 
     response = post(office, f"{url}/remind", {}, url)
@@ -197,8 +199,12 @@ def test_report_submitted_returned_submitted_again_and_reviewed(movement, browse
     assert "Vui lòng ghi lý do trả lại để đơn vị bổ sung." in text_of(response)
     db.session.refresh(report)
     assert report.state == "submitted"
-    response = post(office, f"/movement-reports/{report.id}/return",
-                    {"comment": "Thiếu số liệu nội dung 2 theo từng thôn", "version": str(report.version)}, year_page)
+    response = post(
+        office,
+        f"/movement-reports/{report.id}/return",
+        {"comment": "Thiếu số liệu nội dung 2 theo từng thôn", "version": str(report.version)},
+        year_page,
+    )
     assert "Đã trả lại báo cáo năm 2024 cho Thị trấn Plei Kần." in text_of(office.get(response.headers["Location"]))
 
     page = text_of(unit.get(url))
