@@ -43,9 +43,10 @@ def inspection_form():
         )  # fmt: skip
         findings = TextAreaField(_l("Kết quả kiểm tra"), validators=[Length(max=TEXT_MAX)])
 
-    for row in range(FOLLOW_UP_ROWS):
-        setattr(InspectionForm, f"item_{row}", StringField(_l("Việc cần khắc phục"), validators=[Length(max=500)]))
-        setattr(InspectionForm, f"due_{row}", DateField(_l("Hạn"), validators=[Optional()]))
+    for row in range(1, FOLLOW_UP_ROWS + 1):
+        item = StringField(_("Việc %(n)s", n=row), validators=[Length(max=500)])
+        setattr(InspectionForm, f"item_{row - 1}", item)
+        setattr(InspectionForm, f"due_{row - 1}", DateField(_("Hạn việc %(n)s", n=row), validators=[Optional()]))
     return InspectionForm
 
 

@@ -235,7 +235,7 @@ def registration_form(movement: Movement, collective: dict, person: dict):
     class RegistrationForm(FlaskForm):
         collective_title = SelectField(
             _l("Danh hiệu tập thể đăng ký"),
-            choices=options({"": _("— Không đăng ký danh hiệu tập thể —"), **collective}),
+            choices=options({"": _("— Không đăng ký —"), **collective}),
             validate_choice=False,
         )
         commitments = TextAreaField(_l("Cam kết, biện pháp thực hiện"), validators=[Length(max=MAX_TEXT)])
@@ -244,7 +244,9 @@ def registration_form(movement: Movement, collective: dict, person: dict):
     for code, label in person.items():
         setattr(
             RegistrationForm, f"individual_{code}",
-            WholeNumberField(translate(label), validators=[Optional()], low=0, high=MAX_TARGET),
+            WholeNumberField(
+                translate(label), validators=[Optional()], low=0, high=MAX_TARGET, render_kw={"inputmode": "numeric"}
+            ),
         )  # fmt: skip
     for item in content_items(movement):
         setattr(RegistrationForm, f"target_{item.key}", TextAreaField(item.text, validators=[Length(max=MAX_TEXT)]))
