@@ -253,3 +253,15 @@ def test_the_movement_page_links_each_role_to_its_pages(movement, browser):
     assert "Đăng ký thi đua, báo cáo của đơn vị" in page and "Đăng ký và báo cáo của các đơn vị" not in page
     response = unit.get(f"/movements/{movement.id}/registration")
     assert response.headers["Location"].endswith(f"/movements/{movement.id}/registration/2025")
+
+
+def test_an_english_reader_reads_the_year_page_in_english(movement, browser, user):
+    user("noivu").language = "en"
+    db.session.commit()
+    office = browser("noivu")
+    assert set_dates(office, movement, 2024, report_due="2025-06-10").status_code == 302
+    page = text_of(office.get(f"/movements/{movement.id}/years/2024"))
+    for text in ("Registrations and reports for 2024", "Remind to register", "Overdue by 4 working days",
+                 "Not registered", "Yearly report due date"):  # fmt: skip
+        assert text in page, text
+    assert "Nhắc đăng ký" not in page
