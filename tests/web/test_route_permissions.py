@@ -12,7 +12,20 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Movement, Poll, db
+from models import (
+    AgendaItem,
+    Council,
+    CouncilSession,
+    Decision,
+    IdentityMatch,
+    Inspection,
+    Job,
+    Movement,
+    MovementRegistration,
+    Poll,
+    UnitReport,
+    db,
+)
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -173,6 +186,27 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("movement_reviews.xlsx", "GET"): REPORTS | {"member"},
     ("movement_reviews.pdf", "GET"): REPORTS | {"member"},
     ("movement_reviews.open_round", "POST"): frozenset({"office"}),
+    # Issue 14, the year's pages: the office (and the administrator) follows registrations and reviews reports; the
+    # district's units register and report for themselves (the sample movement is a draft: refused with 422; the
+    # sample report is Plei Kần's, so Đắk Xú's officer finds none, 404); a report's document and a registration's
+    # plan are their unit's and the office's (the samples have none: 404).
+    ("movement_units.office_year", "GET"): frozenset({"office", "admin"}),
+    ("movement_units.set_dates", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.remind", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.review", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.return_report", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.report_document", "GET"): frozenset({"officer", "head", "office", "admin"}),
+    ("movement_units.plan_document", "GET"): frozenset({"officer", "head", "office", "admin"}),
+    ("movement_units.register", "GET"): UNIT_PEOPLE,
+    ("movement_units.register", "POST"): UNIT_PEOPLE,
+    ("movement_units.unit_report", "GET"): UNIT_PEOPLE,
+    ("movement_units.unit_report", "POST"): UNIT_PEOPLE,
+    # Inspections: everyone of the district reads them (a unit only its own), council members record, the
+    # inspected unit answers (the sample is Plei Kần's, unanswered).
+    ("movement_inspections.index", "GET"): EVERYONE,
+    ("movement_inspections.new", "GET"): VOTES,
+    ("movement_inspections.new", "POST"): VOTES,
+    ("movement_inspections.answer", "POST"): frozenset({"officer", "head"}),
     ("reports.index", "GET"): REPORTS,
     ("reports.show", "GET"): REPORTS,
     ("reports.xlsx", "GET"): REPORTS,
@@ -380,8 +414,19 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     movement = Movement(authority_id=dossier.authority_id, name="Phong trào thi đua yêu nước",
                         period_start=date(2020, 1, 1), period_end=date(2025, 12, 31), contents=[])
     db.session.add(movement)
+    db.session.flush()
+    report = UnitReport(movement_id=movement.id, unit_id=dossier.unit_id, year=2023, due_on=date(2024, 3, 29))
+    registration = MovementRegistration(movement_id=movement.id, unit_id=dossier.unit_id, year=2023)
+    inspection = Inspection(
+        movement_id=movement.id, unit_id=dossier.unit_id, inspected_on=date(2025, 6, 2), findings="Đủ hồ sơ",
+        recorded_by_id=user("uyvien2").id,
+    )  # fmt: skip
+    db.session.add_all([report, registration, inspection])
     db.session.commit()
     return {
+        "report_id": report.id,
+        "registration_id": registration.id,
+        "inspection_id": inspection.id,
         "council_id": council.id,
         "session_id": council_session.id,
         "membership_id": council.memberships[0].id,

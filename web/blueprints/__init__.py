@@ -19,7 +19,9 @@ def register_blueprints(app: Flask) -> None:
         imports,
         initiatives,
         jobs,
+        movement_inspections,
         movement_reviews,
+        movement_units,
         movements,
         notifications,
         public,
@@ -59,3 +61,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs.bp)
     app.register_blueprint(movement_reviews.bp)
     app.register_blueprint(movements.bp)
+    app.register_blueprint(movement_units.bp)
+    app.register_blueprint(movement_inspections.bp)

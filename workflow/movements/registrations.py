@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from models import AwardTitle, Movement, MovementRegistration, MovementYear, OutboxMessage, Role, Unit, User, UserRole
 from models.base import utcnow
+from models.catalogue import RuleSet
 from models.movement import MovementState
 from models.outbox import OutboxState
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
-from workflow.core.messages import msg
+from workflow.core.messages import DataLabel, data_label, msg
 from workflow.dossiers.documents import store_content
 from workflow.movements.contents import content_items
 from workflow.notify.messages import language_of
@@ -93,6 +94,37 @@ def _check_year(movement: Movement, year: int) -> None:
         )
 
 
+def deadline_passed(session: Session, movement: Movement, year: int, today: date) -> date | None:
+    """The year's registration deadline when it is behind `today` (the last day itself still counts), else None:
+    the page then says so instead of offering the form."""
+    row = movement_year(session, movement, year)
+    if row is not None and row.registration_due is not None and today > row.registration_due:
+        return row.registration_due
+    return None
+
+
+def closed_message(year: int, due: date):
+    return msg(
+        "Đã hết hạn đăng ký thi đua năm %(year)s (hạn cuối: %(due)s).", year=year, due=due.strftime("%d/%m/%Y")
+    )
+
+
+def title_catalogue(session: Session) -> tuple[dict[str, DataLabel], dict[str, DataLabel]]:
+    """The titles a unit may aim at, as `register` accepts them: (collective titles, individual titles), code →
+    name in both languages as the newest rule set writes it."""
+    rows = session.scalars(
+        select(AwardTitle)
+        .join(RuleSet, AwardTitle.rule_set_id == RuleSet.id)
+        .where(AwardTitle.category == "title", AwardTitle.subject_kind.in_(("collective", "person")))
+        .order_by(RuleSet.effective_from, RuleSet.revision, AwardTitle.id)
+    )
+    collective: dict[str, DataLabel] = {}
+    person: dict[str, DataLabel] = {}
+    for row in rows:
+        (collective if row.subject_kind == "collective" else person)[row.code] = data_label(row)
+    return collective, person
+
+
 def registration_of(session: Session, movement: Movement, unit_id: int, year: int) -> MovementRegistration | None:
     return session.scalar(
         select(MovementRegistration).where(
@@ -120,19 +152,8 @@ def register(
     if movement.state != MovementState.LAUNCHED:
         raise InvalidInput({"year": [msg("Phong trào chưa phát động hoặc đã kết thúc; không thể đăng ký.")]})
     _check_year(movement, data.year)
-    year_row = movement_year(session, movement, data.year)
-    if year_row is not None and year_row.registration_due is not None and today > year_row.registration_due:
-        raise InvalidInput(
-            {
-                "year": [
-                    msg(
-                        "Đã hết hạn đăng ký thi đua năm %(year)s (hạn cuối: %(due)s).",
-                        year=data.year,
-                        due=year_row.registration_due.strftime("%d/%m/%Y"),
-                    )
-                ]
-            }
-        )
+    if (closed := deadline_passed(session, movement, data.year, today)) is not None:
+        raise InvalidInput({"year": [closed_message(data.year, closed)]})
     errors: dict[str, list] = {}
     titles = _titles(session)
     if data.collective_title and titles.get(data.collective_title) != "collective":
