@@ -115,3 +115,16 @@ def test_who_has_not_registered_and_a_reminder_once_a_day(movement, user):
     assert user("canbo.dakxu").unit in next_day
     db.session.flush()
     assert db.session.scalar(dakxu_mail) == 4
+
+
+@pytest.mark.parametrize("state", ["draft", "closed"])
+def test_deadlines_and_reminders_need_a_launched_movement(movement, user, state):
+    office = user("noivu")
+    db.session.execute(Movement.__table__.update().where(Movement.id == movement.id).values(state=state))
+    db.session.expire_all()
+    with pytest.raises(InvalidInput) as refused:
+        service.set_year(db.session, movement, 2024, actor=office, registration_due=date(2024, 3, 31), report_due=None)
+    assert str(refused.value.errors["year"][0]) == "Phong trào chưa phát động hoặc đã kết thúc."
+    with pytest.raises(InvalidInput):
+        service.remind(db.session, movement, 2025, actor=office, today=date(2025, 3, 1))
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

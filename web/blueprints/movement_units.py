@@ -147,7 +147,13 @@ def remind(movement_id: int, year: int):
     if not ReviewForm().validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn, vui lòng thử lại."), "danger")
         return redirect(url_for(".office_year", movement_id=movement_id, year=year))
-    reminded = registrations.remind(db.session, movement, year, actor=current_user, today=local_today())
+    try:
+        reminded = registrations.remind(db.session, movement, year, actor=current_user, today=local_today())
+    except InvalidInput as error:
+        db.session.rollback()
+        for message in translate_all([m for messages in error.errors.values() for m in messages]):
+            flash(message, "danger")
+        return redirect(url_for(".office_year", movement_id=movement_id, year=year))
     db.session.commit()
     if reminded:
         flash(ngettext("Đã nhắc %(num)s đơn vị.", "Đã nhắc %(num)s đơn vị.", len(reminded)), "success")

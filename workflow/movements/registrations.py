@@ -67,6 +67,7 @@ def set_year(
     that year's report (workflow/movements/reports.py)."""
     if not can_follow_registrations(actor, movement):
         raise PermissionDenied()
+    _require_running(movement)
     _check_year(movement, year)
     row = movement_year(session, movement, year) or MovementYear(movement_id=movement.id, year=year)
     row.registration_due, row.report_due = registration_due, report_due
@@ -77,6 +78,12 @@ def set_year(
 
         open_reports(session, movement, year, report_due)
     return row
+
+
+def _require_running(movement: Movement) -> None:
+    """Deadlines and reminders belong to a launched movement: a draft has told nobody, a closed one asks no more."""
+    if movement.state != MovementState.LAUNCHED:
+        raise InvalidInput({"year": [msg("Phong trào chưa phát động hoặc đã kết thúc.")]})
 
 
 def _check_year(movement: Movement, year: int) -> None:
@@ -252,6 +259,7 @@ def remind(session: Session, movement: Movement, year: int, *, actor: User, toda
     already reminded today is skipped. Returns the units reminded now."""
     if not can_follow_registrations(actor, movement):
         raise PermissionDenied()
+    _require_running(movement)
     due = movement_year(session, movement, year)
     deadline = due.registration_due.strftime("%d/%m/%Y") if due and due.registration_due else "—"
     reminded = []
