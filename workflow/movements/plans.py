@@ -15,13 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Dossier, Movement, MovementRegistration, Nomination, RegistryEntry, Unit, UnitReport, User
-from models.movement import MovementState
+from models.movement import MovementState, ReportState
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import msg
 from workflow.permissions import can_manage_movement
 
 NAME_LIMIT = 300
+RECEIVED = (ReportState.SUBMITTED, ReportState.REVIEWED)
 TEXT_LIMIT = 2000
 ITEM_LIMIT = 50
 
@@ -284,8 +285,9 @@ def plan_as_text(session: Session, movement: Movement) -> dict[str, str]:
 
 
 def over_the_years(session: Session, movement: Movement) -> list[dict[str, int]]:
-    """Per year of the movement: registrations, unit reports, dossiers linked to it and the awards of those
-    dossiers (registry entries of their nominations, revoked ones left out)."""
+    """Per year of the movement: registrations, unit reports received (submitted or reviewed) of those owed,
+    dossiers linked to it and the awards of those dossiers (registry entries of their nominations, revoked ones
+    left out)."""
     def per_year(statement) -> dict[int, int]:
         return dict(session.execute(statement).all())
 
@@ -296,6 +298,11 @@ def over_the_years(session: Session, movement: Movement) -> list[dict[str, int]]
             .group_by(MovementRegistration.year)
         ),
         "reports": per_year(
+            select(UnitReport.year, func.count())
+            .where(UnitReport.movement_id == movement.id, UnitReport.state.in_(RECEIVED))
+            .group_by(UnitReport.year)
+        ),
+        "reports_owed": per_year(
             select(UnitReport.year, func.count()).where(UnitReport.movement_id == movement.id).group_by(UnitReport.year)
         ),
         "dossiers": per_year(
