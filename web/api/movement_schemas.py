@@ -38,7 +38,9 @@ def _version(**kwargs) -> Integer:
 
 def _sentences(description: str = SENTENCES) -> TextList:
     return TextList(
-        Text(validate=max_length(plans.TEXT_LIMIT)), load_default=list, validate=validate.Length(max=plans.ITEM_LIMIT),
+        Text(validate=max_length(plans.TEXT_LIMIT)),
+        load_default=list,
+        validate=validate.Length(max=plans.ITEM_LIMIT),
         metadata={"description": description},
     )
 
@@ -49,7 +51,7 @@ class JsonObjectText(fields.Field):
     default_error_messages = {
         "required": "Trường này là bắt buộc.",
         "null": "Trường này không được để trống.",
-        "invalid": "Phải là một đối tượng JSON (trong multipart: văn bản JSON, ví dụ {\"c1\": 12}).",
+        "invalid": 'Phải là một đối tượng JSON (trong multipart: văn bản JSON, ví dụ {{"c1": 12}}).',
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -83,8 +85,9 @@ class PersonRefSchema(Schema):
 
 
 class MovementContentSchema(Schema):
-    key = fields.String(metadata={"description": "Khóa ổn định của nội dung: chỉ tiêu đăng ký và kết quả báo cáo "
-                                                 "ghi theo khóa này."})
+    key = fields.String(
+        metadata={"description": "Khóa ổn định của nội dung: chỉ tiêu đăng ký và kết quả báo cáo ghi theo khóa này."}
+    )
     number = fields.Integer(metadata={"description": "Số thứ tự trong kế hoạch."})
     title = fields.String()
     targets = fields.List(fields.String(), metadata={"description": "Chỉ tiêu, tiêu chí của nội dung."})
@@ -124,7 +127,9 @@ class MovementSchema(MovementSummarySchema):
     description = fields.String(metadata={"description": "Mục tiêu chung."})
     purposes = fields.List(fields.String(), metadata={"description": "Mục đích."})
     requirements = fields.List(fields.String(), metadata={"description": "Yêu cầu."})
-    contents = fields.List(fields.Nested(MovementContentSchema), metadata={"description": "Nội dung thi đua và chỉ tiêu."})
+    contents = fields.List(
+        fields.Nested(MovementContentSchema), metadata={"description": "Nội dung thi đua và chỉ tiêu."}
+    )
     forms = fields.List(fields.String(), metadata={"description": "Hình thức thi đua."})
     organisation = fields.List(fields.Nested(TaskSchema), metadata={"description": "Tổ chức thực hiện."})
     clusters = fields.List(fields.Nested(ClusterSchema), metadata={"description": "Khối, cụm thi đua."})
@@ -201,7 +206,7 @@ class UnitReportListSchema(Schema):
 
 class FollowUpSchema(Schema):
     item = fields.String()
-    due_on = fields.Date()
+    due_on = fields.String(metadata={"format": "date", "description": "Hạn khắc phục (YYYY-MM-DD)."})
 
 
 class InspectionSchema(Schema):
@@ -261,8 +266,10 @@ class MovementQuerySchema(InputSchema):
 
 
 class ContentInSchema(InputSchema):
-    key = Text(validate=max_length(40), metadata={"description": "Giữ khóa khi sửa; bỏ trống: khóa của nội dung "
-                                                                 "cùng tên trước đó, hoặc khóa mới."})
+    key = Text(
+        validate=max_length(40),
+        metadata={"description": "Giữ khóa khi sửa; bỏ trống: khóa của nội dung cùng tên trước đó, hoặc khóa mới."},
+    )
     title = Text(required=True, validate=max_length(plans.TEXT_LIMIT))
     targets = _sentences("Chỉ tiêu, tiêu chí; cần ít nhất một khi phát động.")
 
@@ -276,7 +283,9 @@ class TaskInSchema(InputSchema):
 class ClusterInSchema(InputSchema):
     name = Text(required=True, validate=max_length(plans.TEXT_LIMIT))
     units = TextList(
-        Text(validate=max_length(300)), load_default=list, validate=validate.Length(max=500),
+        Text(validate=max_length(300)),
+        load_default=list,
+        validate=validate.Length(max=500),
         metadata={"description": "Tên các đơn vị của cơ quan phát động; mỗi đơn vị thuộc một khối."},
     )
 
@@ -285,20 +294,28 @@ class MovementPlanSchema(InputSchema):
     name = Text(required=True, validate=max_length(plans.NAME_LIMIT), metadata={"description": "Tên (chủ đề)."})
     period_start = Date(required=True)
     period_end = Date(required=True)
-    description = Text(load_default="", validate=max_length(4 * plans.TEXT_LIMIT), metadata={"description": "Mục tiêu chung."})
+    description = Text(
+        load_default="", validate=max_length(4 * plans.TEXT_LIMIT), metadata={"description": "Mục tiêu chung."}
+    )
     purposes = _sentences("Mục đích.")
     requirements = _sentences("Yêu cầu.")
     contents = fields.List(
-        NestedObject(ContentInSchema), load_default=list, validate=validate.Length(max=plans.ITEM_LIMIT),
+        NestedObject(ContentInSchema),
+        load_default=list,
+        validate=validate.Length(max=plans.ITEM_LIMIT),
         metadata={"description": "Nội dung thi đua theo thứ tự, mỗi nội dung với chỉ tiêu."},
     )
     forms = _sentences("Hình thức thi đua.")
     organisation = fields.List(
-        NestedObject(TaskInSchema), load_default=list, validate=validate.Length(max=plans.ITEM_LIMIT),
+        NestedObject(TaskInSchema),
+        load_default=list,
+        validate=validate.Length(max=plans.ITEM_LIMIT),
         metadata={"description": "Tổ chức thực hiện: ai, làm gì, khi nào."},
     )
     clusters = fields.List(
-        NestedObject(ClusterInSchema), load_default=list, validate=validate.Length(max=plans.ITEM_LIMIT),
+        NestedObject(ClusterInSchema),
+        load_default=list,
+        validate=validate.Length(max=plans.ITEM_LIMIT),
         metadata={"description": "Khối, cụm thi đua."},
     )
 
@@ -323,18 +340,26 @@ class YearQuerySchema(InputSchema):
 class RegistrationInSchema(InputSchema):
     collective_title = Text(load_default="", validate=max_length(40), metadata={"example": "TLDXS"})
     individual_targets = fields.Dict(
-        keys=Text(validate=max_length(40)), values=fields.Raw(), load_default=dict, validate=validate.Length(max=50),
+        keys=Text(validate=max_length(40)),
+        values=fields.Raw(),
+        load_default=dict,
+        validate=validate.Length(max=50),
         metadata={"description": "Mã danh hiệu cá nhân → số người (số nguyên).", "example": {"CSTDCS": 3}},
     )
     content_targets = fields.Dict(
-        keys=Text(validate=max_length(40)), values=fields.Raw(), load_default=dict, validate=validate.Length(max=200),
+        keys=Text(validate=max_length(40)),
+        values=fields.Raw(),
+        load_default=dict,
+        validate=validate.Length(max=200),
         metadata={"description": "Khóa nội dung → chỉ tiêu của đơn vị (văn bản).", "example": {"c1": "Tăng 10%"}},
     )
     commitments = Text(load_default="", validate=max_length(2000))
 
 
 class PlanUploadSchema(InputSchema):
-    file = File(required=True, metadata={"description": "Kế hoạch của đơn vị: PDF, DOCX, XLSX, JPG hoặc PNG; tối đa 20 MB."})
+    file = File(
+        required=True, metadata={"description": "Kế hoạch của đơn vị: PDF, DOCX, XLSX, JPG hoặc PNG; tối đa 20 MB."}
+    )
 
 
 class ReportSubmitSchema(InputSchema):
@@ -342,8 +367,10 @@ class ReportSubmitSchema(InputSchema):
     summary = Text(load_default="", validate=max_length(2000))
     figures = JsonObjectText(
         load_default=dict,
-        metadata={"type": "string", "description": "Văn bản JSON: khóa nội dung → kết quả (số hoặc văn bản ngắn), "
-                                                   "ví dụ {\"c1\": 12}."},
+        metadata={
+            "type": "string",
+            "description": 'Văn bản JSON: khóa nội dung → kết quả (số hoặc văn bản ngắn), ví dụ {"c1": 12}.',
+        },
     )
     file = File(metadata={"description": "Văn bản báo cáo (PDF, DOCX…); bỏ trống khi nộp lại: giữ bản đã gửi."})
 
@@ -370,12 +397,16 @@ class InspectionInSchema(InputSchema):
     unit_id = Integer(required=True, validate=an_id())
     inspected_on = Date(required=True)
     inspector_ids = fields.List(
-        Integer(validate=an_id()), load_default=list, validate=validate.Length(max=30),
+        Integer(validate=an_id()),
+        load_default=list,
+        validate=validate.Length(max=30),
         metadata={"description": "Ủy viên Hội đồng cùng kiểm tra; người ghi luôn là một thành viên."},
     )
     findings = Text(required=True, validate=max_length(10_000))
     follow_ups = fields.List(
-        NestedObject(FollowUpInSchema), load_default=list, validate=validate.Length(max=30),
+        NestedObject(FollowUpInSchema),
+        load_default=list,
+        validate=validate.Length(max=30),
         metadata={"description": "Việc đơn vị cần khắc phục và hạn."},
     )
 
@@ -385,6 +416,7 @@ class AnswerInSchema(InputSchema):
 
 
 class ReviewQuerySchema(InputSchema):
-    up_to = Integer(strict=False, validate=YEAR, metadata={"description": "Đến năm (mặc định: năm nay, hoặc năm cuối)."})
+    up_to = Integer(
+        strict=False, validate=YEAR, metadata={"description": "Đến năm (mặc định: năm nay, hoặc năm cuối)."}
+    )
     year = Integer(strict=False, validate=YEAR, metadata={"description": "Chỉ năm này."})
-

@@ -195,8 +195,13 @@ def update_movement(data: dict, movement_id: int):
 
 def _fire(movement_id: int, trigger: str, body: dict) -> MovementDetail:
     movement = load_movement(movement_id)
-    perform(db.session, Action(MOVEMENT, movement, trigger), actor=current_actor(), version=body["version"],
-            inputs={"comment": body.get("comment", "")})
+    perform(
+        db.session,
+        Action(MOVEMENT, movement, trigger),
+        actor=current_actor(),
+        version=body["version"],
+        inputs={"comment": body.get("comment", "")},
+    )
     db.session.commit()
     return detail(movement)
 
@@ -245,8 +250,12 @@ def list_registrations(query: dict, movement_id: int):
     movement, year = load_movement(movement_id), query["year"]
     rows, missing = registrations.registrations_for(db.session, movement, year, actor=current_actor())
     due = registrations.movement_year(db.session, movement, year)
-    return {"year": year, "registration_due": due.registration_due if due else None, "items": rows,
-            "not_registered": missing}
+    return {
+        "year": year,
+        "registration_due": due.registration_due if due else None,
+        "items": rows,
+        "not_registered": missing,
+    }
 
 
 @blp.route(f"/<{ID}:movement_id>/registrations/<int(min=1945,max=2200):year>", methods=["PUT"])
@@ -262,8 +271,11 @@ def list_registrations(query: dict, movement_id: int):
 @blp.response(200, RegistrationSchema)
 def put_registration(data: dict, movement_id: int, year: int):
     row = registrations.register(
-        db.session, load_movement(movement_id), registrations.RegistrationInput(year=year, **data),
-        actor=current_actor(), today=local_today(),
+        db.session,
+        load_movement(movement_id),
+        registrations.RegistrationInput(year=year, **data),
+        actor=current_actor(),
+        today=local_today(),
     )
     db.session.commit()
     return row
@@ -282,7 +294,12 @@ def put_registration(data: dict, movement_id: int, year: int):
 def put_registration_plan(form: dict, movement_id: int, year: int):
     upload = registrations.Upload(form["file"].stream, form["file"].filename or "")
     row = registrations.attach_plan(
-        db.session, load_movement(movement_id), year, upload, actor=current_actor(), today=local_today(),
+        db.session,
+        load_movement(movement_id),
+        year,
+        upload,
+        actor=current_actor(),
+        today=local_today(),
         upload_dir=_upload_dir(),
     )
     db.session.commit()
@@ -358,8 +375,13 @@ def submit_report(form: dict, movement_id: int, report_id: int):
     report = load_report(movement_id, report_id)
     file = form.get("file")
     reports.submit(
-        db.session, report, actor=current_actor(), version=form["version"], summary=form["summary"],
-        figures=form["figures"], document=registrations.Upload(file.stream, file.filename or "") if file else None,
+        db.session,
+        report,
+        actor=current_actor(),
+        version=form["version"],
+        summary=form["summary"],
+        figures=form["figures"],
+        document=registrations.Upload(file.stream, file.filename or "") if file else None,
         upload_dir=_upload_dir(),
     )
     db.session.commit()
