@@ -12,7 +12,19 @@ from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Movement, Poll, db
+from models import (
+    AgendaItem,
+    Council,
+    CouncilSession,
+    Decision,
+    IdentityMatch,
+    Inspection,
+    Job,
+    Movement,
+    Poll,
+    UnitReport,
+    db,
+)
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -314,6 +326,27 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     # As on the page: the office attaches the signed copy, every reader of decisions downloads it.
     ("api_decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
     ("api_decisions.signed_copy_file", "GET"): READS_DECISIONS,
+    # Movements, as on the pages: the district reads its movement, its office drafts, launches and closes it; the
+    # office (and the administrator) follows every unit's registrations and reports, a unit its own; the sample
+    # report and inspection are Plei Kần's; council members inspect, the review is the reporters' and members'.
+    ("api_movements.list_movements", "GET"): EVERYONE,
+    ("api_movements.create_movement", "POST"): frozenset({"office"}),
+    ("api_movements.get_movement", "GET"): EVERYONE,
+    ("api_movements.update_movement", "PUT"): frozenset({"office"}),
+    ("api_movements.launch", "POST"): frozenset({"office"}),
+    ("api_movements.close", "POST"): frozenset({"office"}),
+    ("api_movements.list_registrations", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.put_registration", "PUT"): UNIT_PEOPLE,
+    ("api_movements.put_registration_plan", "PUT"): UNIT_PEOPLE,
+    ("api_movements.remind", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.list_reports", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.submit_report", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.review_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.return_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.list_inspections", "GET"): EVERYONE,
+    ("api_movements.record_inspection", "POST"): VOTES,
+    ("api_movements.answer_inspection", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.get_review", "GET"): REPORTS | {"member"},
 }
 
 
@@ -380,6 +413,11 @@ def sample_args(make_dossier, user) -> dict[str, object]:
     movement = Movement(authority_id=dossier.authority_id, name="Phong trào thi đua yêu nước",
                         period_start=date(2020, 1, 1), period_end=date(2025, 12, 31), contents=[])
     db.session.add(movement)
+    db.session.flush()
+    report = UnitReport(movement_id=movement.id, unit_id=dossier.unit_id, year=2023, due_on=date(2024, 3, 31))
+    inspection = Inspection(movement_id=movement.id, unit_id=dossier.unit_id, inspected_on=date(2025, 5, 20),
+                            findings="Chưa lập kế hoạch", recorded_by_id=user("uyvien2").id)
+    db.session.add_all([report, inspection])
     db.session.commit()
     return {
         "council_id": council.id,
@@ -406,6 +444,8 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "report": "statistics",
         "job_id": job.id,
         "movement_id": movement.id,
+        "report_id": report.id,
+        "inspection_id": inspection.id,
     }
 
 
