@@ -12,6 +12,7 @@ import hashlib
 import io
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -543,7 +544,7 @@ def test_a_council_member_records_an_inspection_and_the_unit_answers_once(
 
 
 @pytest.mark.today("2025-05-06")
-def test_the_review_counts_registrations_and_late_reports_per_year_and_unit(dakto, client, bearer):
+def test_the_review_counts_registrations_and_late_reports_per_year_and_unit(dakto, client, bearer, auth):
     movement = launched(client, bearer, dakto)
     set_year(movement, 2024, report_due=date(2025, 4, 25))
     officer, office = bearer("canbo.dienbinh"), bearer("noivu.dakto")
@@ -592,6 +593,23 @@ def test_the_review_counts_registrations_and_late_reports_per_year_and_unit(dakt
     assert (interim["final"], interim["title"], len(interim["rows"])) == (False, "Sơ kết phong trào", 2)
     one_year = client.get(f"{API}/{movement['id']}/review", headers=office, query_string={"year": 2025}).json
     assert [r["year"] for r in one_year["rows"]] == [2025, 2025]
+
+    outside = client.get(f"{API}/{movement['id']}/review", headers=office, query_string={"up_to": 2023, "year": 2026})
+    assert (outside.status_code, set(outside.json["errors"])) == (422, {"up_to", "year"})
+
+    # The page's Excel export has the same figures, row by row.
+    auth.login("noivu.dakto")
+    book = client.get(f"/movements/{movement['id']}/review.xlsx")
+    assert book.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    header = [cell.value for cell in sheet[2]]
+    wanted = ["Năm", "Đơn vị", "Đăng ký thi đua", "Báo cáo đã nộp", "Báo cáo đã xem xét", "Báo cáo trễ hạn"]
+    exported = [
+        tuple(row[header.index(title)] for title in wanted)
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if isinstance(row[header.index("Năm")], int)
+    ]
+    assert exported == counted
 
     assert client.get(f"{API}/{movement['id']}/review", headers=officer).status_code == 403
     assert client.get(f"{API}/{movement['id']}/review", headers=bearer("noivu")).status_code == 403
