@@ -348,6 +348,27 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     # As on the page: the office attaches the signed copy, every reader of decisions downloads it.
     ("api_decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
     ("api_decisions.signed_copy_file", "GET"): READS_DECISIONS,
+    # Movements, as on the pages: the district reads its movement, its office drafts, launches and closes it; the
+    # office (and the administrator) follows every unit's registrations and reports, a unit its own; the sample
+    # report and inspection are Plei Kần's; council members inspect, the review is the reporters' and members'.
+    ("api_movements.list_movements", "GET"): EVERYONE,
+    ("api_movements.create_movement", "POST"): frozenset({"office"}),
+    ("api_movements.get_movement", "GET"): EVERYONE,
+    ("api_movements.update_movement", "PUT"): frozenset({"office"}),
+    ("api_movements.launch", "POST"): frozenset({"office"}),
+    ("api_movements.close", "POST"): frozenset({"office"}),
+    ("api_movements.list_registrations", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.put_registration", "PUT"): UNIT_PEOPLE,
+    ("api_movements.put_registration_plan", "PUT"): UNIT_PEOPLE,
+    ("api_movements.remind", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.list_reports", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.submit_report", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.review_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.return_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.list_inspections", "GET"): EVERYONE,
+    ("api_movements.record_inspection", "POST"): VOTES,
+    ("api_movements.answer_inspection", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.get_review", "GET"): REPORTS | {"member"},
 }
 
 

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Dossier, Movement, MovementRegistration, Nomination, RegistryEntry, Unit, UnitReport, User
+from models import Dossier, Movement, MovementRegistration, Nomination, RegistryEntry, Role, Unit, UnitReport, User
 from models.movement import MovementState, ReportState
 from workflow.core import audit
-from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.errors import InvalidInput, PermissionDenied, StaleObject
 from workflow.core.messages import msg
 from workflow.permissions import can_manage_movement
 
@@ -196,15 +196,29 @@ def update_movement(session: Session, movement: Movement, *, actor: User, plan: 
     """Edit a draft's plan; a launched plan is the authority's published document and stays as it was."""
     if not can_manage_movement(actor, movement):
         raise PermissionDenied()
+    if version is not None and version != movement.version:
+        # A conflict, not a typing slip: the API answers 409, the page its error page with this message.
+        raise StaleObject(msg("Kế hoạch vừa được người khác sửa; vui lòng tải lại trang."))
     if movement.state != MovementState.DRAFT:
         raise InvalidInput({"name": [msg("Chỉ sửa được kế hoạch khi phong trào chưa phát động.")]})
-    if version is not None and version != movement.version:
-        raise InvalidInput({"name": [msg("Kế hoạch vừa được người khác sửa; vui lòng tải lại trang.")]})
     for column, value in _checked(session, plan, movement.authority_id, movement.contents or [], movement.id).items():
         setattr(movement, column, value)
     session.flush()
     _audit(session, movement, "movement_edited", actor)
     return movement
+
+
+def visible_movements(actor: User, *, state: str | None = None, year: int | None = None):
+    """The movements the actor follows (their authority's; the administrator's: all), newest first, optionally
+    only those in `state` or running during `year`. A query, for paging."""
+    query = select(Movement).order_by(Movement.period_start.desc(), Movement.id.desc())
+    if actor.unit is not None and not actor.has_role(Role.ADMIN):
+        query = query.where(Movement.authority_id == actor.unit.authority_id)
+    if state is not None:
+        query = query.where(Movement.state == state)
+    if year is not None:
+        query = query.where(Movement.period_start <= date(year, 12, 31), Movement.period_end >= date(year, 1, 1))
+    return query
 
 
 def cluster_units(session: Session, movement: Movement) -> list[tuple[str, list[str]]]:

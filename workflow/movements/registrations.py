@@ -190,6 +190,44 @@ def register(
     return row
 
 
+def attach_plan(
+    session: Session, movement: Movement, year: int, plan: Upload, *, actor: User, today: date,
+    upload_dir: Path | None = None,
+) -> MovementRegistration:
+    """The unit's own plan for the year, sent on its own (the API's multipart upload): the registration keeps what
+    it says, or is made with the plan alone; the same deadline and checks as `register`."""
+    row = registration_of(session, movement, actor.unit_id, year) if actor.unit_id else None
+    data = RegistrationInput(year)
+    if row is not None:
+        data = RegistrationInput(
+            year, row.collective_title, dict(row.individual_targets or {}), dict(row.content_targets or {}),
+            row.commitments,
+        )
+    return register(session, movement, data, actor=actor, today=today, plan=plan, upload_dir=upload_dir)
+
+
+def registrations_for(
+    session: Session, movement: Movement, year: int, *, actor: User
+) -> tuple[list[MovementRegistration], list[Unit]]:
+    """The year's registrations and the units that have none: the office sees every unit, a unit only itself.
+    Raises PermissionDenied, InvalidInput (a year outside the movement)."""
+    office = can_follow_registrations(actor, movement)
+    if not (office or can_register_for_movement(actor, movement)):
+        raise PermissionDenied()
+    _check_year(movement, year)
+    query = (
+        select(MovementRegistration)
+        .join(Unit, Unit.id == MovementRegistration.unit_id)
+        .where(MovementRegistration.movement_id == movement.id, MovementRegistration.year == year)
+        .order_by(Unit.name, MovementRegistration.id)
+    )
+    missing = not_registered(session, movement, year)
+    if not office:
+        query = query.where(MovementRegistration.unit_id == actor.unit_id)
+        missing = [unit for unit in missing if unit.id == actor.unit_id]
+    return list(session.scalars(query)), missing
+
+
 def _titles(session: Session) -> dict[str, str]:
     """Title code → the kind of subject it is for, over every rule set's titles (danh hiệu, not forms)."""
     rows = session.execute(select(AwardTitle.code, AwardTitle.subject_kind).where(AwardTitle.category == "title"))
@@ -260,6 +298,7 @@ def remind(session: Session, movement: Movement, year: int, *, actor: User, toda
     if not can_follow_registrations(actor, movement):
         raise PermissionDenied()
     _require_running(movement)
+    _check_year(movement, year)
     due = movement_year(session, movement, year)
     deadline = due.registration_due.strftime("%d/%m/%Y") if due and due.registration_due else "—"
     reminded = []

@@ -11,17 +11,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Movement, UnitReport, User
+from models import Movement, Unit, UnitReport, User
 from models.movement import ReportState
 from workflow.core.calendar import WorkingCalendar, add_working_days, working_days_between
 from workflow.core.engine import fire
-from workflow.core.errors import InvalidInput
+from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.machines import UNIT_REPORT
 from workflow.core.messages import msg
 from workflow.core.today import story_now
 from workflow.dossiers.documents import store_content
 from workflow.movements.contents import content_items
 from workflow.movements.registrations import MAX_TEXT, Upload, email_unit, units_of
+from workflow.permissions import can_follow_registrations, can_register_for_movement
 
 OPEN = (ReportState.DUE, ReportState.RETURNED)
 REMINDER_TOPIC = "unit_report.reminder"
@@ -44,6 +45,23 @@ def open_reports(session: Session, movement: Movement, year: int, due_on: date) 
         elif report.state in OPEN:
             report.due_on = due_on
     session.flush()
+
+
+def reports_for(session: Session, movement: Movement, year: int, *, actor: User) -> list[UnitReport]:
+    """The year's unit reports by unit name: the office of the movement's authority sees them all, a unit of the
+    authority its own. Raises PermissionDenied."""
+    office = can_follow_registrations(actor, movement)
+    if not (office or can_register_for_movement(actor, movement)):
+        raise PermissionDenied()
+    query = (
+        select(UnitReport)
+        .join(Unit, Unit.id == UnitReport.unit_id)
+        .where(UnitReport.movement_id == movement.id, UnitReport.year == year)
+        .order_by(Unit.name, UnitReport.id)
+    )
+    if not office:
+        query = query.where(UnitReport.unit_id == actor.unit_id)
+    return list(session.scalars(query))
 
 
 def overdue_days(session: Session, report: UnitReport, today: date) -> int:

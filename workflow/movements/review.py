@@ -31,7 +31,7 @@ from models import (
 )
 from models.movement import ReportState
 from workflow.core import audit
-from workflow.core.errors import DomainError, PermissionDenied
+from workflow.core.errors import DomainError, InvalidInput, PermissionDenied
 from workflow.core.messages import data_label, msg
 from workflow.core.today import local_day, local_today
 from workflow.movements.contents import content_items
@@ -170,8 +170,17 @@ def as_report(result: Review, made_on: date) -> Report:
 
 
 def checked_review(session: Session, movement: Movement, actor: User, up_to_year: int, year: int | None) -> Review:
+    """The review for the actor, its years checked against the movement's (the API's query takes any year).
+    Raises PermissionDenied, InvalidInput."""
     if not can_view_movement_review(actor, movement):
         raise PermissionDenied()
+    years = review_years(movement)
+    outside = msg("Năm phải nằm trong thời gian của phong trào (%(first)s–%(last)s).", first=years.start,
+                  last=years.stop - 1)  # fmt: skip
+    errors = {name: [outside] for name, value in (("up_to", up_to_year), ("year", year)) if value is not None
+              and value not in years}  # fmt: skip
+    if errors:
+        raise InvalidInput(errors)
     return review(session, movement, up_to_year, year=year)
 
 
