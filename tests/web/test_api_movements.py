@@ -615,3 +615,21 @@ def test_the_review_counts_registrations_and_late_reports_per_year_and_unit(dakt
     assert client.get(f"{API}/{movement['id']}/review", headers=bearer("noivu")).status_code == 403
     wrong = client.get(f"{API}/{movement['id']}/review", headers=office, query_string={"up_to": "hai"})
     assert (wrong.status_code, set(wrong.json["errors"])) == (422, {"up_to"})
+
+
+def test_the_office_sets_a_years_dates_and_every_unit_then_owes_the_report(dakto, client, bearer):
+    path = f"{API}/{dakto['id']}/years/2025"
+    dates = {"registration_due": "2025-03-31", "report_due": "2025-11-15"}
+    refused = client.put(path, headers=bearer("noivu.dakto"), json=dates)
+    assert refused.status_code == 422  # still a draft: nobody has been told of it
+    assert count(UnitReport) == 0
+    launched(client, bearer, dakto)
+    assert client.put(path, headers=bearer("canbo.dienbinh"), json=dates).status_code == 403
+    response = client.put(path, headers=bearer("noivu.dakto"), json=dates)
+    assert response.status_code == 200
+    assert response.json == {"year": 2025, **dates}
+    # Đắk Tô's two units each owe the 2025 report, due 15/11/2025.
+    rows = db.session.scalars(select(UnitReport).order_by(UnitReport.unit_id)).all()
+    assert [(r.unit.name, r.year, r.due_on, r.state) for r in rows] == [
+        (name, 2025, date(2025, 11, 15), "due") for name in sorted(DAKTO_UNITS, key=unit_id)
+    ]

@@ -361,6 +361,7 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("api_movements.put_registration", "PUT"): UNIT_PEOPLE,
     ("api_movements.put_registration_plan", "PUT"): UNIT_PEOPLE,
     ("api_movements.remind", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.set_year", "PUT"): frozenset({"office", "admin"}),
     ("api_movements.list_reports", "GET"): UNIT_PEOPLE | {"office", "admin"},
     ("api_movements.submit_report", "POST"): frozenset({"officer", "head"}),
     ("api_movements.review_report", "POST"): frozenset({"office", "admin"}),

@@ -333,6 +333,17 @@ class CloseSchema(InputSchema):
     comment = Text(load_default="", validate=max_length(2000), metadata={"description": "Ghi chú khi kết thúc."})
 
 
+class YearDatesInSchema(InputSchema):
+    registration_due = fields.Date(
+        required=True, allow_none=True, metadata={"description": "Hạn đăng ký thi đua của năm (null: không đặt)."}
+    )
+    report_due = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Hạn báo cáo năm; khi có, mọi đơn vị của cơ quan phải nộp báo cáo năm đó."},
+    )
+
+
 class YearQuerySchema(InputSchema):
     year = Integer(strict=False, required=True, validate=YEAR)
 

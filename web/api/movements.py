@@ -24,6 +24,7 @@ from web.api.movement_schemas import (
     MovementQuerySchema,
     MovementSchema,
     MovementUpdateSchema,
+    MovementYearSchema,
     PlanUploadSchema,
     RegistrationInSchema,
     RegistrationListSchema,
@@ -36,6 +37,7 @@ from web.api.movement_schemas import (
     ReviewSchema,
     UnitReportListSchema,
     UnitReportSchema,
+    YearDatesInSchema,
     YearQuerySchema,
 )
 from web.messages import translate
@@ -302,6 +304,22 @@ def put_registration_plan(form: dict, movement_id: int, year: int):
         today=local_today(),
         upload_dir=_upload_dir(),
     )
+    db.session.commit()
+    return row
+
+
+@blp.route(f"/<{ID}:movement_id>/years/<int(min=1945,max=2200):year>", methods=["PUT"])
+@blp.doc(
+    summary="Đặt hạn đăng ký và hạn báo cáo của một năm",
+    description="Phòng Nội vụ đặt hạn của năm cho phong trào đã phát động; đặt hạn báo cáo thì mọi đơn vị của cơ "
+    "quan phải nộp báo cáo năm đó (báo cáo chưa nộp nhận hạn mới).",
+)
+@blp.problems(401, 403, 404, 422)
+@api_permission_required(can_follow_registrations, load=load_movement)
+@blp.arguments(YearDatesInSchema)
+@blp.response(200, MovementYearSchema)
+def set_year(data: dict, movement_id: int, year: int):
+    row = registrations.set_year(db.session, load_movement(movement_id), year, actor=current_actor(), **data)
     db.session.commit()
     return row
 
