@@ -25,8 +25,10 @@ from models.dossier import (
 )
 from models.eligibility import EligibilityOverride
 from models.holiday import Holiday
+from models.inspection import Inspection
 from models.jobs import Job
 from models.movement import Movement, MovementRegistration, UnitReport
+from models.movement_year import MovementYear
 from models.org import ApiToken, Authority, LoginFailure, Role, Unit, User, UserRole
 from models.outbox import Notification, OutboxMessage, WebhookSubscription
 from models.preferences import NotificationPreference
@@ -57,10 +59,12 @@ __all__ = [
     "IdentityMatch",
     "Initiative",
     "InitiativeAuthor",
+    "Inspection",
     "Job",
     "LoginFailure",
     "Movement",
     "MovementRegistration",
+    "MovementYear",
     "Nomination",
     "NominationRevision",
     "Nominee",

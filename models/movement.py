@@ -23,23 +23,40 @@ class ReportState(States):
     DUE = "due"
     SUBMITTED = "submitted"
     REVIEWED = "reviewed"
-    ALL = (DUE, SUBMITTED, REVIEWED)
+    RETURNED = "returned"
+    ALL = (DUE, SUBMITTED, REVIEWED, RETURNED)
 
 
 class Movement(WorkflowState, Timestamped, db.Model):
+    """A movement and its launch plan (kế hoạch phát động). The plan's sections are JSON lists, checked as a
+    whole by workflow/movements/plans.py: the plan is written, read and versioned as one document, and no query
+    reaches inside it, so child tables would only add joins. `contents` keeps a stable `key` per item, which
+    registrations and reports use to key their targets."""
+
     __tablename__ = "movements"
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
-    # The plan's contents (nội dung thi đua), in order, as a list of strings.
-    contents: Mapped[list] = mapped_column(JSON, default=list)
+    # The general goal (mục tiêu chung) of the plan.
     description: Mapped[str] = mapped_column(Text, default="")
+    # Mục đích, yêu cầu: lists of sentences.
+    purposes: Mapped[list] = mapped_column(JSON, default=list)
+    requirements: Mapped[list] = mapped_column(JSON, default=list)
+    # Nội dung thi đua, in order: {"key", "title", "targets": [str, ...]}; the number is the position.
+    contents: Mapped[list] = mapped_column(JSON, default=list)
+    # Hình thức thi đua: list of sentences.
+    forms: Mapped[list] = mapped_column(JSON, default=list)
+    # Tổ chức thực hiện: {"who", "what", "when"} per task.
+    organisation: Mapped[list] = mapped_column(JSON, default=list)
+    # Khối, cụm thi đua: {"name", "unit_ids": [int, ...]}.
+    clusters: Mapped[list] = mapped_column(JSON, default=list)
     pinned_rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_sets.id"))
     state: Mapped[str] = mapped_column(String(16), default=MovementState.DRAFT, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     launched_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     authority: Mapped[Authority] = relationship()
     pinned_rule_set: Mapped[RuleSet | None] = relationship()
@@ -53,7 +70,8 @@ class Movement(WorkflowState, Timestamped, db.Model):
 
 
 class MovementRegistration(Timestamped, db.Model):
-    """A unit's registration to take part (đăng ký thi đua), with the targets it commits to."""
+    """A unit's yearly registration (đăng ký thi đua): the collective title and the number of individuals per title
+    it aims at, its own plan (a stored document) and its targets per content item of the movement."""
 
     __tablename__ = "movement_registrations"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +79,14 @@ class MovementRegistration(Timestamped, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     commitments: Mapped[str] = mapped_column(Text, default="")
+    collective_title: Mapped[str] = mapped_column(String(40), default="")
+    # Title code → number of individuals aimed at.
+    individual_targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Content item key → the unit's target for it.
+    content_targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    plan_sha256: Mapped[str | None] = mapped_column(String(64))
+    plan_name: Mapped[str] = mapped_column(String(255), default="")
+    plan_media_type: Mapped[str] = mapped_column(String(100), default="")
 
     unit: Mapped[Unit] = relationship()
 
@@ -80,8 +106,15 @@ class UnitReport(WorkflowState, Timestamped, db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Content item key → the figure or text reported for it.
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+    document_media_type: Mapped[str] = mapped_column(String(100), default="")
+    return_reason: Mapped[str] = mapped_column(Text, default="")
 
     unit: Mapped[Unit] = relationship()
+    movement: Mapped[Movement] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (ReportState.check(), UniqueConstraint("movement_id", "unit_id", "year"))

@@ -128,6 +128,18 @@ class DossierForm(FlaskForm):
         _l("Trích yếu"),
         validators=[DataRequired(_l("Vui lòng nhập trích yếu hồ sơ.")), Length(max=300)],
     )
+    movement_id = SelectField(
+        _l("Thuộc phong trào thi đua"), choices=[], coerce=lambda value: int(value) if value else None,
+        validate_choice=False,
+    )
+
+
+def build_dossier_form(movements: Iterable, **data) -> DossierForm:
+    """The new-dossier form offering the movements the unit's dossier may name (workflow.movements.dossier_link
+    judges the choice); none chosen unless `data` says so."""
+    form = DossierForm(**data)
+    form.movement_id.choices = [("", _l("— Không thuộc phong trào nào —")), *((m.id, m.name) for m in movements)]
+    return form
 
 
 def _member_count(label) -> WholeNumberField:

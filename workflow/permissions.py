@@ -17,6 +17,7 @@ from models import (
     Dossier,
     IdentityMatch,
     Initiative,
+    Movement,
     Nomination,
     Nominee,
     Poll,
@@ -510,3 +511,120 @@ def can_view_reports(user: User | None, obj: object = None) -> bool:
 def can_view_job(user: User | None, job) -> bool:
     """A job, its progress and its file are its owner's alone: an import's report names the rows of their file."""
     return _active(user) and job is not None and job.owner_id == user.id
+
+
+# --- movements: unit registrations and yearly unit reports (issue 14, part 2) -----------------------------------------
+
+
+def _in_unit_of_authority(user: User | None, authority_id: int) -> bool:
+    return (
+        _active(user)
+        and user.unit is not None
+        and user.unit.authority_id == authority_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def _office_of_authority(user: User | None, authority_id: int) -> bool:
+    return _active(user) and (
+        user.has_role(Role.ADMIN)
+        or (user.unit is not None and user.unit.authority_id == authority_id and user.has_role(Role.OFFICE))
+    )
+
+
+def can_register_for_movement(user: User | None, movement) -> bool:
+    """A unit of the launching authority registers itself (its officer or head)."""
+    return movement is not None and _in_unit_of_authority(user, movement.authority_id)
+
+
+def can_follow_registrations(user: User | None, movement) -> bool:
+    """The standing office of the launching authority sees who registered and reminds the others."""
+    return movement is not None and _office_of_authority(user, movement.authority_id)
+
+
+def can_submit_unit_report(user: User | None, report) -> bool:
+    """The report's own unit (its officer or head) submits it."""
+    return (
+        report is not None
+        and _active(user)
+        and user.unit_id == report.unit_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def can_review_unit_report(user: User | None, report) -> bool:
+    """The standing office of the movement's authority reviews or returns a unit's report."""
+    return report is not None and _office_of_authority(user, report.movement.authority_id)
+
+
+# --- movements: inspections and reviews (issue 14, inspections and reviews) ------------------------------------------
+
+
+def _of_movement_authority(user: User | None, movement, *roles: str) -> bool:
+    return (
+        _active(user)
+        and movement is not None
+        and user.unit is not None
+        and user.unit.authority_id == movement.authority_id
+        and user.has_role(*roles)
+    )
+
+
+def can_view_inspections(user: User | None, movement=None) -> bool:
+    """The office, secretary, chairman and council members see every inspection of their authority's movement,
+    a unit its own (workflow/movements/inspections.py narrows the rows), the administrator all."""
+    if can_administer(user):
+        return True
+    return _of_movement_authority(
+        user, movement, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN, Role.COUNCIL_MEMBER, Role.UNIT_OFFICER,
+        Role.UNIT_HEAD,
+    )
+
+
+def can_record_inspection(user: User | None, movement=None) -> bool:
+    """Council members of the movement's authority inspect its units."""
+    return _of_movement_authority(user, movement, Role.COUNCIL_MEMBER)
+
+
+def can_answer_inspection(user: User | None, inspection=None) -> bool:
+    """The inspected unit answers, once."""
+    return (
+        _active(user)
+        and inspection is not None
+        and inspection.answered_at is None
+        and user.unit_id == inspection.unit_id
+        and user.has_role(Role.UNIT_OFFICER, Role.UNIT_HEAD)
+    )
+
+
+def can_view_movement_review(user: User | None, movement=None) -> bool:
+    return can_administer(user) or _of_movement_authority(
+        user, movement, Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN, Role.COUNCIL_MEMBER
+    )
+
+
+def can_open_commendation_round(user: User | None, movement=None) -> bool:
+    """The standing office opens the round of the final review (tổng kết)."""
+    return _of_movement_authority(user, movement, Role.OFFICE)
+
+
+# --- Emulation movements (issue 14, movements) -------------------------------------------------------------------
+
+
+def can_view_movements(user: User | None, obj: object = None) -> bool:
+    """Everyone working in an authority follows its movements; the administrator sees them all."""
+    return _active(user) and (user.unit is not None or user.has_role(Role.ADMIN))
+
+
+def can_view_movement(user: User | None, movement: object) -> bool:
+    if not (isinstance(movement, Movement) and can_view_movements(user)):
+        return False
+    return user.has_role(Role.ADMIN) or user.unit.authority_id == movement.authority_id
+
+
+def can_manage_movement(user: User | None, movement: object = None) -> bool:
+    """The standing office of the launching authority drafts, launches and closes its movements. Without a
+    movement: whether the user could draft one for their own authority."""
+    if not (_active(user) and user.unit is not None and user.has_role(Role.OFFICE)):
+        return False
+    return not isinstance(movement, Movement) or user.unit.authority_id == movement.authority_id

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Authority, Base, Council, Movement, MovementRegistration, Nomination, RuleSet, Unit, User, db
+from models import Authority, Base, Council, Movement, Nomination, RuleSet, Unit, User, db
 from workflow.accounts.users import authenticate
 from workflow.demo.seed import seed_demo
 
@@ -83,15 +83,13 @@ def test_council_has_a_chair_seven_members_and_a_secretary(demo):
     assert {(m.term_from, m.term_to) for m in council.memberships} == {(date(2020, 1, 1), date(2025, 6, 30))}
 
 
-def test_movement_is_launched_with_its_seven_contents_and_three_registrations(demo):
+def test_movement_is_launched_with_its_six_contents(demo):
     movement = db.session.scalar(select(Movement))
 
     assert movement.name == "Phong trào thi đua yêu nước giai đoạn 2020–2025"
     assert movement.state == "launched"
     assert (movement.period_start, movement.period_end) == (date(2020, 1, 1), date(2025, 6, 30))
-    assert len(movement.contents) == 7
-    registrations = db.session.scalars(select(MovementRegistration).where(MovementRegistration.year == 2024))
-    assert {r.unit.code for r in registrations} == {"TT-PLEIKAN", "XA-DAKXU", "P-GDDT"}
+    assert len(movement.contents) == 6
 
 
 def test_district_bodies_end_with_the_district_and_communes_live_on(demo):

@@ -25,7 +25,7 @@ STALE = "Hồ sơ đã được người khác thay đổi, vui lòng tải lạ
 DOSSIER_FIELDS = {
     "id", "code", "title", "procedure", "year", "unit", "authority", "state", "version", "available_triggers", "due_at",
     "overdue", "submitted_at", "accepted_on", "rejection_reason", "nominations", "documents", "checklist",
-    "supplements",
+    "supplements", "movement_id",
 }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ pytest), each operation with its own Hypothesis run."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import schemathesis
@@ -16,7 +16,20 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
-from models import AgendaItem, Council, CouncilSession, Decision, Job, Notification, Poll, db
+from models import (
+    AgendaItem,
+    Council,
+    CouncilSession,
+    Decision,
+    Inspection,
+    Job,
+    Movement,
+    Notification,
+    Poll,
+    UnitReport,
+    User,
+    db,
+)
 from workflow.accounts.tokens import issue_token
 from workflow.registry import initiatives as register
 from workflow.reporting.worklists import visible_dossiers
@@ -76,6 +89,23 @@ def _finished_job(owner):
     return job
 
 
+def _movement_samples(dossier) -> dict[str, int]:
+    """The demo's movement of the dossier's authority, with a due report of the dossier's unit and an inspection
+    of it, for the movement operations."""
+    movement = db.session.scalar(
+        select(Movement).where(Movement.authority_id == dossier.authority_id).order_by(Movement.id)
+    )
+    member = db.session.scalar(select(User).where(User.username == "uyvien1"))
+    report = db.session.scalar(
+        select(UnitReport).where(UnitReport.movement_id == movement.id, UnitReport.unit_id == dossier.unit_id)
+    ) or UnitReport(movement_id=movement.id, unit_id=dossier.unit_id, year=dossier.year - 1, due_on=date(2025, 4, 25))
+    inspection = Inspection(movement_id=movement.id, unit_id=dossier.unit_id, inspected_on=date(2025, 5, 20),
+                            findings="Chưa lập kế hoạch", recorded_by_id=member.id)
+    db.session.add_all([report, inspection])
+    db.session.commit()
+    return {"movement_id": movement.id, "report_id": report.id, "inspection_id": inspection.id}
+
+
 @pytest.mark.parametrize("username", ["canbo.pleikan", "noivu"])
 def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, username):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -100,6 +130,7 @@ def test_no_operation_answers_a_server_error(demo_with_dossiers, app, user, user
         "job_id": _finished_job(user(username)).id,
         "notification_id": _notification(user(username)).id,
         "report": "statistics",
+        **_movement_samples(dossier),
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15

@@ -141,9 +141,11 @@ def _routes(app):
         if rule.endpoint == "static" or rule.rule in SKIPPED:
             continue
         path = rule.rule
-        for argument in rule.arguments:
-            start = path.index("<")
-            path = path[:start] + PATH_VALUES.get(argument, "1") + path[path.index(">", start) + 1 :]
+        # Every placeholder of the path (an argument given by the rule's defaults has none).
+        while "<" in path:
+            start, end = path.index("<"), path.index(">")
+            argument = path[start + 1 : end].rpartition(":")[2]
+            path = path[:start] + PATH_VALUES.get(argument, "1") + path[end + 1 :]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if not (method == "DELETE" and path == "/api/v1/auth/tokens"):
                 yield method, path

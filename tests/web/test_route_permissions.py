@@ -5,14 +5,27 @@ a unit of Ngọc Hồi, and the sample dossier is a draft."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
-from models import AgendaItem, Council, CouncilSession, Decision, IdentityMatch, Job, Poll, db
+from models import (
+    AgendaItem,
+    Council,
+    CouncilSession,
+    Decision,
+    IdentityMatch,
+    Inspection,
+    Job,
+    Movement,
+    MovementRegistration,
+    Poll,
+    UnitReport,
+    db,
+)
 from tests.conftest import AuthActions, csrf_token_from
 from web import create_app
 from workflow.accounts.tokens import issue_token
@@ -147,6 +160,14 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("initiatives.show", "GET"): SEES_INITIATIVE,
     ("initiatives.recognise", "POST"): RECORDS_RECOGNITION,
     ("initiatives.refuse", "POST"): RECORDS_RECOGNITION,
+    # Movements (issue 14): everyone of the district reads its movement; its standing office drafts and launches.
+    ("movements.index", "GET"): EVERYONE,
+    ("movements.show", "GET"): EVERYONE,
+    ("movements.new", "GET"): RECORDS_RECOGNITION,
+    ("movements.new", "POST"): RECORDS_RECOGNITION,
+    ("movements.edit", "GET"): RECORDS_RECOGNITION,
+    ("movements.edit", "POST"): RECORDS_RECOGNITION,
+    ("movements.act", "POST"): RECORDS_RECOGNITION,
     ("imports.dossier_import", "GET"): EDITS_DRAFT,
     ("imports.dossier_import", "POST"): EDITS_DRAFT,
     # The sample job is the office's: the list is everyone's own, a job its owner's alone.
@@ -160,6 +181,32 @@ ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("units.new", "POST"): KEEPS_UNITS,
     ("units.edit", "GET"): KEEPS_UNITS,
     ("units.edit", "POST"): KEEPS_UNITS,
+    # Issue 14, inspections and reviews: the review is the authority's office, secretary, chairman and members'.
+    ("movement_reviews.show", "GET"): REPORTS | {"member"},
+    ("movement_reviews.xlsx", "GET"): REPORTS | {"member"},
+    ("movement_reviews.pdf", "GET"): REPORTS | {"member"},
+    ("movement_reviews.open_round", "POST"): frozenset({"office"}),
+    # Issue 14, the year's pages: the office (and the administrator) follows registrations and reviews reports; the
+    # district's units register and report for themselves (the sample movement is a draft: refused with 422; the
+    # sample report is Plei Kần's, so Đắk Xú's officer finds none, 404); a report's document and a registration's
+    # plan are their unit's and the office's (the samples have none: 404).
+    ("movement_units.office_year", "GET"): frozenset({"office", "admin"}),
+    ("movement_units.set_dates", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.remind", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.review", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.return_report", "POST"): frozenset({"office", "admin"}),
+    ("movement_units.report_document", "GET"): frozenset({"officer", "head", "office", "admin"}),
+    ("movement_units.plan_document", "GET"): frozenset({"officer", "head", "office", "admin"}),
+    ("movement_units.register", "GET"): UNIT_PEOPLE,
+    ("movement_units.register", "POST"): UNIT_PEOPLE,
+    ("movement_units.unit_report", "GET"): UNIT_PEOPLE,
+    ("movement_units.unit_report", "POST"): UNIT_PEOPLE,
+    # Inspections: everyone of the district reads them (a unit only its own), council members record, the
+    # inspected unit answers (the sample is Plei Kần's, unanswered).
+    ("movement_inspections.index", "GET"): EVERYONE,
+    ("movement_inspections.new", "GET"): VOTES,
+    ("movement_inspections.new", "POST"): VOTES,
+    ("movement_inspections.answer", "POST"): frozenset({"officer", "head"}),
     ("reports.index", "GET"): REPORTS,
     ("reports.show", "GET"): REPORTS,
     ("reports.xlsx", "GET"): REPORTS,
@@ -301,6 +348,28 @@ API_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     # As on the page: the office attaches the signed copy, every reader of decisions downloads it.
     ("api_decisions.attach_signed_copy", "POST"): DRAFTS_DECISIONS,
     ("api_decisions.signed_copy_file", "GET"): READS_DECISIONS,
+    # Movements, as on the pages: the district reads its movement, its office drafts, launches and closes it; the
+    # office (and the administrator) follows every unit's registrations and reports, a unit its own; the sample
+    # report and inspection are Plei Kần's; council members inspect, the review is the reporters' and members'.
+    ("api_movements.list_movements", "GET"): EVERYONE,
+    ("api_movements.create_movement", "POST"): frozenset({"office"}),
+    ("api_movements.get_movement", "GET"): EVERYONE,
+    ("api_movements.update_movement", "PUT"): frozenset({"office"}),
+    ("api_movements.launch", "POST"): frozenset({"office"}),
+    ("api_movements.close", "POST"): frozenset({"office"}),
+    ("api_movements.list_registrations", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.put_registration", "PUT"): UNIT_PEOPLE,
+    ("api_movements.put_registration_plan", "PUT"): UNIT_PEOPLE,
+    ("api_movements.remind", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.set_year", "PUT"): frozenset({"office", "admin"}),
+    ("api_movements.list_reports", "GET"): UNIT_PEOPLE | {"office", "admin"},
+    ("api_movements.submit_report", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.review_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.return_report", "POST"): frozenset({"office", "admin"}),
+    ("api_movements.list_inspections", "GET"): EVERYONE,
+    ("api_movements.record_inspection", "POST"): VOTES,
+    ("api_movements.answer_inspection", "POST"): frozenset({"officer", "head"}),
+    ("api_movements.get_review", "GET"): REPORTS | {"member"},
 }
 
 
@@ -364,8 +433,22 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         kind="registry_import", owner_id=user("noivu").id, params={}, state="failed", finished_at=datetime.now(UTC)
     )
     db.session.add(job)
+    movement = Movement(authority_id=dossier.authority_id, name="Phong trào thi đua yêu nước",
+                        period_start=date(2020, 1, 1), period_end=date(2025, 12, 31), contents=[])
+    db.session.add(movement)
+    db.session.flush()
+    report = UnitReport(movement_id=movement.id, unit_id=dossier.unit_id, year=2023, due_on=date(2024, 3, 29))
+    registration = MovementRegistration(movement_id=movement.id, unit_id=dossier.unit_id, year=2023)
+    inspection = Inspection(
+        movement_id=movement.id, unit_id=dossier.unit_id, inspected_on=date(2025, 6, 2), findings="Đủ hồ sơ",
+        recorded_by_id=user("uyvien2").id,
+    )  # fmt: skip
+    db.session.add_all([report, registration, inspection])
     db.session.commit()
     return {
+        "report_id": report.id,
+        "registration_id": registration.id,
+        "inspection_id": inspection.id,
         "council_id": council.id,
         "session_id": council_session.id,
         "membership_id": council.memberships[0].id,
@@ -389,6 +472,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
         "position": 1,
         "report": "statistics",
         "job_id": job.id,
+        "movement_id": movement.id,
     }
 
 
@@ -396,6 +480,7 @@ def sample_args(make_dossier, user) -> dict[str, object]:
 TRIGGERS = {
     "dossiers.act": "submit_to_head",
     "council.act": "open",
+    "movements.act": "launch",
     "council_polls.act": "start",
     "council_polls.act_on_all": "finish",
     "registry.resolve_match": "reject_identity",

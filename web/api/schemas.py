@@ -259,6 +259,9 @@ class DossierSummarySchema(Schema):
     submitted_at = fields.AwareDateTime(allow_none=True)
     accepted_on = fields.Date(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
+    movement_id = fields.Integer(
+        allow_none=True, metadata={"description": "Phong trào thi đua mà thành tích được đề nghị thuộc về."}
+    )
 
 
 class DossierSchema(DossierSummarySchema):
@@ -319,6 +322,11 @@ class DossierCreateSchema(InputSchema):
     procedure = Text(required=True, validate=one_of(UNIT_PROCEDURES))
     year = Integer(required=True, metadata={"example": 2025})
     title = Text(required=True, validate=max_length(300))
+    movement_id = Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Phong trào thi đua đã phát động của cơ quan, nếu thành tích thuộc phong trào."},
+    )
 
 
 def _member_count_in(name: str) -> Integer:

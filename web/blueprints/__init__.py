@@ -19,6 +19,10 @@ def register_blueprints(app: Flask) -> None:
         imports,
         initiatives,
         jobs,
+        movement_inspections,
+        movement_reviews,
+        movement_units,
+        movements,
         notifications,
         public,
         registry,
@@ -55,3 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(movement_reviews.bp)
+    app.register_blueprint(movements.bp)
+    app.register_blueprint(movement_units.bp)
+    app.register_blueprint(movement_inspections.bp)

@@ -13,11 +13,11 @@ from models import Dossier, Nomination, db
 from web.access import permission_required
 from web.forms import (
     DocumentForm,
-    DossierForm,
     NominationForm,
     ReassignForm,
     TransitionForm,
     attach_errors,
+    build_dossier_form,
     build_nomination_form,
 )
 from web.loaders import load_document, load_dossier, load_nomination
@@ -41,6 +41,7 @@ from workflow.dossiers import attachments
 from workflow.dossiers import editing as service
 from workflow.dossiers.documents import content_path, opens_inline, served_as
 from workflow.dossiers.succession import readdress_dossier
+from workflow.movements.dossier_link import linkable_movements
 from workflow.permissions import (
     can_create_dossier,
     can_edit_dossier,
@@ -77,7 +78,9 @@ def index():
 @bp.route("/dossiers/new", methods=["GET", "POST"])
 @permission_required(can_create_dossier)
 def new():
-    form = DossierForm(year=local_today().year)
+    movements = linkable_movements(db.session, current_user.unit.authority_id)
+    chosen = request.args.get("movement", type=int)
+    form = build_dossier_form(movements, year=local_today().year, movement_id=chosen)
     if form.validate_on_submit():
         try:
             dossier = service.create_dossier(
@@ -86,6 +89,7 @@ def new():
                 procedure=form.procedure.data,
                 year=form.year.data,
                 title=form.title.data,
+                movement_id=form.movement_id.data,
             )
         except InvalidInput as error:
             return _with_errors("dossiers/new.html", form, error)

@@ -7,6 +7,7 @@ from models import Role, db
 from web.access import permission_required
 from web.presenters import new_dossier_notice
 from workflow.core.today import local_today
+from workflow.movements.follow_up import unit_tasks
 from workflow.permissions import (
     can_administer,
     can_view_chairman_workspace,
@@ -45,7 +46,8 @@ def index():
 @permission_required(can_view_unit_workspace)
 def unit():
     lists = worklists.unit_worklists(db.session, current_user)
-    return render_template("home/unit.html", lists=lists, ended=new_dossier_notice(current_user))
+    tasks = unit_tasks(db.session, current_user, local_today())
+    return render_template("home/unit.html", lists=lists, ended=new_dossier_notice(current_user), movement_tasks=tasks)
 
 
 @bp.get("/office")

@@ -14,7 +14,17 @@ from types import ModuleType
 from transitions import Machine
 
 from workflow.core.transition import Transition
-from workflow.definitions import council_session, decision, dossier, identity_match, initiative, nomination, poll
+from workflow.definitions import (
+    council_session,
+    decision,
+    dossier,
+    identity_match,
+    initiative,
+    movement,
+    nomination,
+    poll,
+    unit_report,
+)
 
 
 @dataclass(frozen=True)
@@ -64,4 +74,11 @@ INITIATIVE = build(initiative)
 COUNCIL_SESSION = build(council_session)
 POLL = build(poll)
 DECISION = build(decision)
-WORKFLOWS = {w.name: w for w in (DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION)}
+UNIT_REPORT = build(unit_report)
+MOVEMENT = build(movement)
+WORKFLOWS = {
+    w.name: w
+    for w in (
+        DOSSIER, NOMINATION, IDENTITY_MATCH, INITIATIVE, COUNCIL_SESSION, POLL, DECISION, UNIT_REPORT, MOVEMENT
+    )
+}

@@ -17,12 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Council, CouncilSession, Dossier, Poll, PollParticipation, Unit, User
+from models import Council, CouncilSession, Dossier, Movement, Poll, PollParticipation, Unit, User
 from models.dossier import DossierState
 from workflow.core.today import LOCAL_TZ, local_today, told_on
 from workflow.council import polls, sessions
 from workflow.council.rules import voting_members
 from workflow.demo.dossiers import STORIES, UNITS, upload_everything
+from workflow.demo.movements import NAME as MOVEMENT_NAME
 from workflow.dossiers import editing as service
 from workflow.dossiers import transitions as steps
 from workflow.dossiers.appraisal import appraise, override_warning
@@ -92,7 +93,11 @@ def _appraise(session: Session, dossier: Dossier, office: User) -> None:
 
 def _past_dossier(session: Session, cast: dict[str, User], unit_code: str, upload_dir: Path) -> Dossier:
     officer, head = (cast[name] for name in UNITS[unit_code][:2])
-    dossier = service.create_dossier(session, actor=officer, procedure="regular", year=2024, title=PAST_DOSSIER_TITLE)
+    # The first round's dossiers grew out of the district's movement, so its review counts them and their awards.
+    movement_id = session.scalar(select(Movement.id).where(Movement.name == MOVEMENT_NAME))
+    dossier = service.create_dossier(
+        session, actor=officer, procedure="regular", year=2024, title=PAST_DOSSIER_TITLE, movement_id=movement_id
+    )
     for n, name in enumerate(PAST_PEOPLE[unit_code]):
         service.add_nomination(
             session,

@@ -21,19 +21,18 @@ from models import (
     Authority,
     Council,
     CouncilMembership,
-    Movement,
-    MovementRegistration,
     Role,
     Unit,
     User,
 )
-from models.movement import MovementState
 from workflow.accounts.users import create_user
 from workflow.core.calendar import seed_holidays
 from workflow.demo.council import seed_demo_council
 from workflow.demo.decisions import seed_demo_decisions
 from workflow.demo.dossiers import seed_demo_dossiers
 from workflow.demo.forwarding import seed_demo_forwarding
+from workflow.demo.movement_story import seed_demo_movement_story
+from workflow.demo.movements import seed_demo_movement
 from workflow.rules.rulesets import LoadReport, load_rulesets
 
 DEMO_PASSWORD = "demo"
@@ -147,37 +146,6 @@ SUCCESSOR_COUNCIL_MEMBERS = [
     ("thuky.xa", "secretary", "Công chức Văn phòng HĐND và UBND xã – Thư ký Hội đồng"),
 ]
 
-MOVEMENT_NAME = "Phong trào thi đua yêu nước giai đoạn 2020–2025"
-MOVEMENT_DESCRIPTION = (
-    "Phong trào do UBND huyện Ngọc Hồi phát động năm 2020. Hằng năm các cơ quan, đơn vị, xã, thị trấn báo cáo "
-    "kết quả về Hội đồng Thi đua – Khen thưởng huyện qua Phòng Nội vụ; thành viên Hội đồng kiểm tra theo phân "
-    "công. Phong trào kết thúc ngày 30/6/2025, khi cấp huyện chấm dứt hoạt động theo Luật Tổ chức chính quyền "
-    "địa phương số 72/2025/QH15."
-)
-MOVEMENT_CONTENTS = [
-    "Thi đua phát triển nông nghiệp bền vững và xây dựng nông thôn mới, nâng cao đời sống vật chất và tinh thần "
-    "của nhân dân.",
-    "Thi đua phát triển công nghiệp, tiểu thủ công nghiệp, thương mại – dịch vụ và hoàn thành vượt mức dự toán "
-    "thu ngân sách nhà nước trên địa bàn.",
-    "Thi đua thực hiện tốt các nhiệm vụ văn hóa – xã hội: giáo dục, y tế, giảm nghèo bền vững và chăm lo gia đình "
-    "chính sách.",
-    "Thi đua giữ vững quốc phòng – an ninh, bảo đảm trật tự, an toàn xã hội và bảo vệ vững chắc chủ quyền biên "
-    "giới quốc gia.",
-    "Thi đua đẩy mạnh cải cách hành chính, ứng dụng công nghệ thông tin, nâng cao chất lượng phục vụ người dân và "
-    "doanh nghiệp.",
-    "Thi đua xây dựng Đảng, chính quyền và các đoàn thể chính trị – xã hội trong sạch, vững mạnh.",
-    "Thi đua hưởng ứng các cuộc vận động và phong trào thi đua do tỉnh Kon Tum phát động.",
-]
-REGISTRATION_YEAR = 2024
-REGISTRATIONS = [
-    ("TT-PLEIKAN", "Hoàn thành 100% dự toán thu ngân sách được giao; giải quyết đúng hạn 100% hồ sơ thủ tục hành "
-                   "chính; giữ vững an ninh trật tự trên địa bàn."),
-    ("XA-DAKXU", "Duy trì các tiêu chí xã nông thôn mới; giảm 3% tỷ lệ hộ nghèo; bảo đảm an ninh trật tự khu vực "
-                 "biên giới."),
-    ("P-GDDT", "Duy trì phổ cập giáo dục các cấp; tỷ lệ học sinh chuyên cần đạt 98%; ít nhất 2 sáng kiến được công "
-               "nhận cấp huyện."),
-]
-
 KIND_LABELS = {
     "authorities": "cơ quan UBND",
     "units": "đơn vị",
@@ -185,7 +153,7 @@ KIND_LABELS = {
     "councils": "hội đồng",
     "council_memberships": "thành viên hội đồng",
     "movements": "phong trào",
-    "movement_registrations": "đăng ký thi đua",
+    "unit_reports": "báo cáo phong trào",
     "rule_sets": "bộ quy định",
     "base_salaries": "mức lương cơ sở",
     "holidays": "ngày nghỉ, ngày làm bù",
@@ -321,22 +289,6 @@ def _council(session: Session, report: SeedReport, plan: CouncilPlan, units: dic
         )
 
 
-def _movement(session: Session, report: SeedReport, district: Authority, units: dict[str, Unit]) -> None:
-    # Launched at creation: the workflow engine governs later changes of state, not the initial one.
-    movement = _ensure(
-        session, report, "movements", Movement, {"authority_id": district.id, "name": MOVEMENT_NAME},
-        period_start=TERM_START, period_end=DISTRICT_END, contents=list(MOVEMENT_CONTENTS),
-        description=MOVEMENT_DESCRIPTION, state=MovementState.LAUNCHED, launched_on=date(2020, 3, 1),
-    )
-    session.flush()
-    for unit_code, commitments in REGISTRATIONS:
-        _ensure(
-            session, report, "movement_registrations", MovementRegistration,
-            {"movement_id": movement.id, "unit_id": units[unit_code].id, "year": REGISTRATION_YEAR},
-            commitments=commitments,
-        )
-
-
 def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
     """Create whatever part of the demo is missing; flushes, never commits. Raises RuleSetError on bad rule files.
     With an upload folder, also the demo dossiers (made through the services, documents included) and the district
@@ -354,7 +306,7 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
         CouncilPlan(successor, SUCCESSOR_COUNCIL_NAME, "XA-VP", (MERGER, None), SUCCESSOR_COUNCIL_MEMBERS),
     ):
         _council(session, report, plan, units, users)
-    _movement(session, report, district, units)
+    report.created["movements"] += seed_demo_movement(session, district)
     report.created["holidays"] += seed_holidays(session, *HOLIDAY_YEARS)
     session.flush()
     if upload_dir is not None:
@@ -364,4 +316,5 @@ def seed_demo(session: Session, upload_dir: Path | None = None) -> SeedReport:
         report.created["council_sessions"] += council_sessions
         report.created.update(seed_demo_forwarding(session, upload_dir))
         report.created["decisions"] += seed_demo_decisions(session)
+        report.created["unit_reports"] += seed_demo_movement_story(session, upload_dir)
     return report

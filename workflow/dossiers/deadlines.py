@@ -18,6 +18,7 @@ from models import AuditEntry, Council, Dossier
 from models.dossier import DossierState
 from workflow.core import audit
 from workflow.core.calendar import WorkingCalendar, add_working_days, working_days_between
+from workflow.movements.reports import remind_due
 from workflow.notify.outbox import enqueue_event
 
 REMINDER_WORKING_DAYS = 3
@@ -70,6 +71,7 @@ class SweepReport:
     overdue: int = 0
     reminders: int = 0
     cleared: int = 0
+    unit_report_reminders: int = 0
 
     def summary(self) -> str:
         return (
@@ -119,6 +121,7 @@ def sweep(session: Session, today: date) -> SweepReport:
         enqueue_event(session, topic="dossier.deadline_near", entry=entry, audiences=["office", "unit_officers"])
         report.reminders += 1
 
+    report.unit_report_reminders = remind_due(session, today)
     session.flush()
     return report
 

@@ -23,6 +23,7 @@ from workflow.dossiers import attachments
 from workflow.dossiers.checklist import Checklist, dossier_checklist
 from workflow.dossiers.past_years import year_fact_errors
 from workflow.dossiers.succession import out_of_office
+from workflow.movements.dossier_link import link_problem
 from workflow.permissions import can_create_dossier, can_edit_dossier
 from workflow.registry import identity
 from workflow.rules.applicable import rule_set_for
@@ -56,6 +57,10 @@ def create_dossier(
         errors["year"] = [msg("Năm thành tích phải từ 2000 đến %(last)s.", last=today.year + 1)]
     if not title.strip():
         errors["title"] = [msg("Vui lòng nhập trích yếu hồ sơ.")]
+    if movement_id is not None and "year" not in errors:
+        problem = link_problem(session, movement_id, authority_id=actor.unit.authority_id, year=year)
+        if problem is not None:
+            errors["movement_id"] = [problem]
     if errors:
         raise InvalidInput(errors)
     dossier = Dossier(
@@ -77,7 +82,8 @@ def create_dossier(
         action="create",
         actor_id=actor.id,
         to_state=dossier.state,
-        data={"procedure": procedure, "year": year, "title": dossier.title},
+        data={"procedure": procedure, "year": year, "title": dossier.title}
+        | ({"movement_id": movement_id} if movement_id is not None else {}),
     )
     return dossier
 

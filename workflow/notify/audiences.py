@@ -17,6 +17,7 @@ from models import (
     CouncilMembership,
     CouncilSession,
     Dossier,
+    Movement,
     Nomination,
     Role,
     Unit,
@@ -97,9 +98,35 @@ AUDIENCES: dict[str, Callable[[int], Select]] = {
     "council_members": _council_members,
 }
 
+# Events about a unit rather than a dossier (a movement's invitations) name the unit in their data.
+UNIT_AUDIENCES: dict[str, Callable[[int | None], Select]] = {
+    "unit_officers_of_unit": lambda unit_id: _with_role(Role.UNIT_OFFICER).where(User.unit_id == unit_id),
+}
+
+
+def _movement_units(movement_id: int) -> Select:
+    """The officers and heads of every unit of the movement's authority (issue 14: a launch reaches them all)."""
+    authority_id = select(Movement.authority_id).where(Movement.id == movement_id).scalar_subquery()
+    holders = select(UserRole.user_id).where(UserRole.role.in_((Role.UNIT_OFFICER, Role.UNIT_HEAD)))
+    return (
+        select(User)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(Unit.authority_id == authority_id, User.id.in_(holders), User.active)
+        .options(lazyload(User.role_rows))
+    )
+
+
+# Audiences of a movement's events, keyed by the movement (the event's entity), not by a dossier.
+MOVEMENT_AUDIENCES: dict[str, Callable[[int], Select]] = {"movement_units": _movement_units}
+
 
 def resolve(session: Session, audience: str, payload: dict[str, Any]) -> list[User]:
     """The active users in `audience` for this event, the actor left out. Raises UnknownAudience."""
+    if audience in UNIT_AUDIENCES:
+        statement = UNIT_AUDIENCES[audience]((payload.get("data") or {}).get("unit_id")).order_by(User.id)
+        return list(session.scalars(statement.where(User.id != payload.get("actor_id"))))
+    if audience in MOVEMENT_AUDIENCES:
+        return _movement_audience(session, audience, payload)
     query = AUDIENCES.get(audience)
     if query is None:
         raise UnknownAudience(f"unknown audience {audience!r}")
@@ -110,6 +137,15 @@ def resolve(session: Session, audience: str, payload: dict[str, Any]) -> list[Us
     actor_id = payload.get("actor_id")
     if actor_id is not None:
         statement = statement.where(User.id != actor_id)
+    return list(session.scalars(statement))
+
+
+def _movement_audience(session: Session, audience: str, payload: dict[str, Any]) -> list[User]:
+    if payload.get("entity_type") != "movement":
+        return []
+    statement = MOVEMENT_AUDIENCES[audience](payload["entity_id"]).order_by(User.id)
+    if payload.get("actor_id") is not None:
+        statement = statement.where(User.id != payload["actor_id"])
     return list(session.scalars(statement))
 
 

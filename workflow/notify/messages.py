@@ -130,6 +130,26 @@ TITLES: dict[str, dict[str, str]] = {
         "vi": "Cần kiểm tra lại số định danh cá nhân của {nominee} (hồ sơ {code})",
         "en": "Please check the personal ID number of {nominee} (dossier {code})",
     },
+    "movement.launched": {
+        "vi": "Phong trào thi đua mới được phát động",
+        "en": "A new emulation movement was launched",
+    },
+    "movement.closed": {
+        "vi": "Phong trào thi đua đã kết thúc",
+        "en": "An emulation movement was closed",
+    },
+    "unit_report.submitted": {
+        "vi": "Đơn vị đã gửi báo cáo kết quả phong trào thi đua",
+        "en": "A unit sent its yearly movement report",
+    },
+    "unit_report.reviewed": {
+        "vi": "Báo cáo kết quả phong trào thi đua đã được xem xét",
+        "en": "Your yearly movement report was reviewed",
+    },
+    "unit_report.returned": {
+        "vi": "Báo cáo kết quả phong trào thi đua bị trả lại để bổ sung",
+        "en": "Your yearly movement report was returned for completion",
+    },
     "initiative.recognised": {
         "vi": "Sáng kiến, đề tài đã được công nhận",
         "en": "An initiative or research work was recognised",

@@ -25,6 +25,7 @@ SHEET_NAMES = {
     "timeliness": "Đúng hạn",
     "annual": "Tổng hợp",
     "holders": "Đang ở đâu",
+    "movement_review": "Sơ kết – Tổng kết",
 }
 FORMATS = {"count": "#,##0", "money": "#,##0", "ratio": "0.0%", "number": "0"}
 HEADER_FILL = PatternFill("solid", start_color="DDE7F3", end_color="DDE7F3")

@@ -1,0 +1,1 @@
+"""Emulation movements (phong trào thi đua): launch, registrations, unit reports, inspections and reviews."""
