@@ -4,11 +4,13 @@ The schema is built once per run by the real Alembic migrations; every test then
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
 import re
 import uuid
+from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +20,7 @@ import time_machine
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import Table, create_engine, make_url, select, text
+from weasyprint import HTML
 
 from config import TestingConfig
 from models import Base, Dossier, Nomination, User, db
@@ -71,6 +74,40 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+class _RenderedOnce:
+    """WeasyPrint's HTML, whose PDF is laid out once per process for each distinct document.
+
+    WeasyPrint's output is a pure function of the HTML (byte for byte, no date or random id in it), so the second
+    rendering of the same document gives the bytes of the first. The suite downloads the same minutes, decisions and
+    reports many times over (every role, every hostile query string); each distinct document is still rendered for
+    real, by workflow/rendering/pdf.py::render_pdf, the first time it is asked for."""
+
+    pdfs: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+    KEEP = 256
+
+    def __init__(self, *, string: str, base_url: str, url_fetcher) -> None:
+        self._key = (string, base_url)
+        self._html = HTML(string=string, base_url=base_url, url_fetcher=url_fetcher)
+
+    def write_pdf(self) -> bytes:
+        if self._key in self.pdfs:
+            self.pdfs.move_to_end(self._key)
+            return self.pdfs[self._key]
+        pdf = self.pdfs[self._key] = self._html.write_pdf()
+        if len(self.pdfs) > self.KEEP:
+            self.pdfs.popitem(last=False)
+        return pdf
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pdf_once():
+    from workflow.rendering import pdf
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "HTML", _RenderedOnce)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -222,6 +259,38 @@ def demo_story(app, _story_rows):
     db.session.commit()
     if day not in _story_rows:
         _story_rows[day] = {t: db.session.execute(t.select()).mappings().all() for t in Base.metadata.sorted_tables}
+
+
+@pytest.fixture(scope="session")
+def _built_rows() -> dict:
+    """Per key and day: every row a `built` setup left, and what it returned."""
+    return {}
+
+
+@pytest.fixture
+def built(app, _built_rows):
+    """`built(key, make)`: the state `make()` leaves, for a setup many tests repeat. The first time in the run (per
+    key and day the suite is pinned to), `make()` runs through the services on the empty tables and its rows are
+    taken; later, on the empty tables, they are put back row for row, ids and audit hashes and all, and what `make()`
+    returned is returned again. So it must return plain values (ids, names), never rows of the session. A test that
+    wrote rows of its own first gets `make()` run again. Files it uploaded stay in the run's upload folder."""
+    from workflow.core.today import local_today
+
+    def build(key: str, make):
+        day = local_today()
+        if (key, day) in _built_rows and not filled_tables():
+            rows, value = _built_rows[key, day]
+            _put_back(rows)
+            return copy.deepcopy(value)
+        empty = not filled_tables()
+        value = make()
+        db.session.commit()
+        if empty and (key, day) not in _built_rows:
+            rows = {t: db.session.execute(t.select()).mappings().all() for t in Base.metadata.sorted_tables}
+            _built_rows[key, day] = (rows, value)
+        return value
+
+    return build
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -494,6 +563,35 @@ def accepted(make_dossier, user):
         return dossier
 
     return make
+
+
+# The files that take longest, longest first: they start first, so that `--dist loadfile --no-loadscope-reorder`
+# (scripts/test.sh) never leaves one of them running alone on one worker at the end while the other worker idles.
+# (pytest-xdist's own reorder puts files with many tests first, which sent these few-test, long files last.)
+# Seconds are one worker's on PostgreSQL before the speed-ups of December 2026; the other files take under 25 s.
+SLOW_FILES_FIRST = (
+    "tests/web/test_route_permissions.py",  # 376 s
+    "tests/web/test_bad_input.py",  # 173 s
+    "tests/web/test_api_schemathesis.py",  # 131 s
+    "tests/web/test_every_button.py",  # 122 s
+    "tests/e2e/test_council_vote.py",  # 50 s
+    "tests/e2e/test_dossier_walkthrough.py",  # 35 s
+    "tests/e2e/test_narrow_screens.py",  # 30 s
+    "tests/web/test_api.py",  # 22 s
+    "tests/web/test_api_reports.py",  # 21 s (the first demo_story of a worker)
+    "tests/e2e/test_job_progress_browser.py",  # 20 s
+    "tests/web/test_api_council.py",  # 20 s
+    "tests/unit/test_demo_seed.py",  # 18 s
+    "tests/e2e/test_dashboard_browser.py",  # 18 s
+    "tests/web/test_appraisal.py",  # 18 s
+    "tests/unit/test_workflow_stateful.py",  # 16 s
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The slow files first (SLOW_FILES_FIRST); every other file keeps its place, and every test its file order."""
+    rank = {path: i for i, path in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 ACTION_COUNTS = Path(__file__).resolve().parents[1] / "test-artifacts"

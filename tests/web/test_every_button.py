@@ -5,6 +5,7 @@ the services), so one press never changes what the next one finds."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from models import Dossier, Unit, User, db
 from tests.conftest import AuthActions, csrf_token_from
 from workflow.accounts.tokens import issue_token
 from workflow.core.machines import DOSSIER
+from workflow.core.today import local_today
 from workflow.demo.dossiers import STORIES, make_demo_dossier
 from workflow.reporting.worklists import visible_dossiers
 
@@ -30,10 +32,22 @@ API_DATA = {
 }
 
 
+# What `offered` found, per day the suite is pinned to: looking only reads the demo, so the three tests share it.
+_OFFERED: dict[date, dict[tuple[str, str, str], tuple[list[str], list[str]]]] = {}
+
+
 @pytest.fixture
 def offered(app, demo_story):
     """(username, unit code, state) → the triggers the dossier page shows and the API lists, for every demo user
-    and every demo dossier the user may see."""
+    and every demo dossier the user may see. Gathered once per run (and day), by the first test that asks; every
+    test still gets its own fresh demo (demo_story) to press the buttons on."""
+    day = local_today()
+    if day not in _OFFERED:
+        _OFFERED[day] = _gather_offered(app)
+    return _OFFERED[day]
+
+
+def _gather_offered(app) -> dict[tuple[str, str, str], tuple[list[str], list[str]]]:
     found: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
     for user in db.session.scalars(select(User).order_by(User.username)).all():
         browser = app.test_client()

@@ -398,8 +398,17 @@ def test_every_view_declares_its_permission(app):
 
 
 @pytest.fixture
-def sample_args(make_dossier, user) -> dict[str, object]:
-    """Values for URL parameters, by parameter name; a route with an unknown parameter fails the test."""
+def sample_args(built, request) -> dict[str, object]:
+    """Values for URL parameters, by parameter name; a route with an unknown parameter fails the test. The samples
+    are made through the services once per run, then put back row for row before each test (tests/conftest.py
+    `built`): every test starts from the same fresh draft, session, poll and decision."""
+    return built(
+        "route_permissions.sample_args",
+        lambda: _make_samples(request.getfixturevalue("make_dossier"), request.getfixturevalue("user")),
+    )
+
+
+def _make_samples(make_dossier, user) -> dict[str, object]:
     dossier = make_dossier()
     first, second = (n.nominee for n in dossier.nominations[:2])
     match = IdentityMatch(
