@@ -18,10 +18,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from models import OutboxMessage, User
-from models.outbox import OutboxState
+from models import User
 from workflow.notify import audiences, messages
-from workflow.notify.outbox import WRITTEN_FLAG
+from workflow.notify.outbox import WRITTEN_FLAG, direct_email
 
 TOPIC = "audit.checkpoint"
 # Keeps a checkpoint's signature apart from an entry's hash made with the same key.
@@ -93,25 +92,7 @@ def notify_office_heads(session: Session, checkpoint: Checkpoint, signed: str, n
             taken_at=datetime.fromisoformat(checkpoint.taken_at),
             signature=signed,
         )
-        session.add(
-            OutboxMessage(
-                topic=TOPIC,
-                channel="email",
-                recipient=user.email,
-                payload={
-                    "user_id": user.id,
-                    "to_name": user.full_name,
-                    "language": language,
-                    "subject": text.title,
-                    "body": text.body,
-                },
-                idempotency_key=f"{TOPIC}:{signed}:{user.id}",
-                state=OutboxState.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                last_error="",
-            )
-        )
+        session.add(direct_email(TOPIC, user, language, text.title, text.body, f"{TOPIC}:{signed}:{user.id}", now))
     if heads:
         session.flush()
         session.info[WRITTEN_FLAG] = True

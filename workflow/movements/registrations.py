@@ -17,13 +17,13 @@ from models import AwardTitle, Movement, MovementRegistration, MovementYear, Out
 from models.base import utcnow
 from models.catalogue import RuleSet
 from models.movement import MovementState
-from models.outbox import OutboxState
 from workflow.core import audit
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.messages import DataLabel, data_label, msg
 from workflow.dossiers.documents import store_content
 from workflow.movements.contents import content_items
 from workflow.notify.messages import language_of
+from workflow.notify.outbox import direct_email
 from workflow.permissions import can_follow_registrations, can_register_for_movement
 
 REMINDER_TOPIC = "movement.registration_reminder"
@@ -344,23 +344,5 @@ def email_unit(session: Session, unit_id: int, topic: str, prefix: str, texts: d
     for user in users:
         language = language_of(user)
         subject, body = texts.get(language, texts["vi"])
-        session.add(
-            OutboxMessage(
-                topic=topic,
-                channel="email",
-                recipient=user.email,
-                payload={
-                    "user_id": user.id,
-                    "to_name": user.full_name,
-                    "language": language,
-                    "subject": subject,
-                    "body": body,
-                },
-                idempotency_key=f"{prefix}:{user.id}",
-                state=OutboxState.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                last_error="",
-            )
-        )
+        session.add(direct_email(topic, user, language, subject, body, f"{prefix}:{user.id}", now))
     return bool(users)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from models import Dossier, OutboxMessage, Role, User
 from models.base import utcnow
 from models.dossier import DossierState
-from models.outbox import OutboxState
 from workflow.core.calendar import WorkingCalendar
 from workflow.dossiers.deadlines import REMINDER_WORKING_DAYS
 from workflow.notify import messages, preferences
+from workflow.notify.outbox import direct_email
 from workflow.reporting import worklists
 
 TOPIC = "digest.daily"
@@ -140,25 +140,7 @@ def send_digests(session: Session, today: date, *, base_url: str) -> DigestRepor
             continue
         language = messages.language_of(user)
         subject, body = digest_text(user, items, today, language, base_url)
-        session.add(
-            OutboxMessage(
-                topic=TOPIC,
-                channel="email",
-                recipient=user.email,
-                payload={
-                    "user_id": user.id,
-                    "to_name": user.full_name,
-                    "language": language,
-                    "subject": subject,
-                    "body": body,
-                },
-                idempotency_key=key,
-                state=OutboxState.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                last_error="",
-            )
-        )
+        session.add(direct_email(TOPIC, user, language, subject, body, key, now))
         report.queued += 1
         report.users.append(user.username)
     session.flush()

@@ -68,3 +68,19 @@ def _event_row(topic: str, audiences: list[str], entry: dict[str, Any]) -> dict[
         version=1,
         next_attempt_at=entry["occurred_at"],
     )
+
+
+def direct_email(topic: str, user, language: str, subject: str, body: str, key: str, now) -> OutboxMessage:
+    """An e-mail written for one person outside any transition (a digest, a reminder, a checkpoint notice), keyed so
+    that writing it twice delivers it once."""
+    return OutboxMessage(
+        topic=topic,
+        channel="email",
+        recipient=user.email,
+        payload={"user_id": user.id, "to_name": user.full_name, "language": language, "subject": subject, "body": body},
+        idempotency_key=key,
+        state=OutboxState.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        last_error="",
+    )
