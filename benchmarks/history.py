@@ -167,7 +167,7 @@ def build(url: str, dossiers: int, seed: int = 15) -> dict:
             seed_demo(db.session, upload_dir=upload_dir)
             db.session.commit()
             seeded = time.perf_counter()
-            counts = _write_history(db.session, dossiers, random.Random(seed))
+            counts = write_history(db.session, dossiers, random.Random(seed))
             db.session.remove()
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
@@ -181,7 +181,8 @@ def build(url: str, dossiers: int, seed: int = 15) -> dict:
     }
 
 
-def _write_history(session, n_dossiers: int, rng: random.Random) -> Counter:
+def write_history(session, n_dossiers: int, rng: random.Random) -> Counter:
+    """Write `n_dossiers` dossiers' history on top of the seeded demo (tests use a few dozen); commits."""
     district = session.scalar(select(Authority).where(Authority.code == DISTRICT_CODE))
     units = _fifty_units(session, district, rng)
     session.commit()
@@ -195,15 +196,20 @@ def _write_history(session, n_dossiers: int, rng: random.Random) -> Counter:
     movement_id = session.scalar(select(Movement.id).order_by(Movement.id))
     rule_sets = [
         (rs.effective_from, rs.id)
-        for rs in session.scalars(select(RuleSet).where(RuleSet.override_for_authority_id.is_(None)).order_by(RuleSet.effective_from))
+        for rs in session.scalars(
+            select(RuleSet).where(RuleSet.override_for_authority_id.is_(None)).order_by(RuleSet.effective_from)
+        )
     ]
     next_id = {
         name: (session.scalar(select(func.max(table.c.id))) or 0) + 1
         for name, table in db.metadata.tables.items()
         if "id" in table.c and table.c.id.primary_key
     }
-    numbers = Counter(dict(session.execute(text("SELECT year, max(number) FROM decisions WHERE year IS NOT NULL "
-                                                "GROUP BY year")).all()))
+    numbers = Counter(
+        dict(
+            session.execute(text("SELECT year, max(number) FROM decisions WHERE year IS NOT NULL GROUP BY year")).all()
+        )
+    )
     last_hash = session.scalar(text("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1")) or "0" * 64
     session.commit()
 
@@ -230,6 +236,12 @@ def _write_history(session, n_dossiers: int, rng: random.Random) -> Counter:
             if "id" in table.c and table.c.id.primary_key:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
     raw.commit()
+    # The connection goes back to the pool: checks on again for whoever uses it next.
+    if dialect == "sqlite":
+        raw.cursor().execute("PRAGMA foreign_keys = ON")
+    else:
+        raw.cursor().execute("SET session_replication_role = DEFAULT")
+        raw.commit()
     raw.close()
     return sink.counts
 
@@ -261,7 +273,7 @@ class History:
         self.units, self.users, self.officer_of = units, users, officer_of
         self.members, self.council_id, self.district, self.movement_id = members, council_id, district, movement_id
         self.rule_sets, self.last_hash, self.n_dossiers = rule_sets, last_hash, n_dossiers
-        self.audit_per_dossier = 22
+        self.audit_per_dossier = 24
         # Each unit's people: a pool large enough that nobody is nominated twice in one year.
         self.pool_size = n_dossiers * 5 // len(YEARS) // len(units) * 2 + 60
         self.pool: dict[int, list[int]] = {}
@@ -316,11 +328,11 @@ class History:
             created = year_start + timedelta(seconds=rng.random() * span.total_seconds() * 0.6)
             path = PATHS[state]
             if state == "withdrawn" and rng.random() < 0.5:
-                path = PATHS["submitted"][:1] + [("withdraw", "awaiting_head", "withdrawn")]
+                path = [*PATHS["submitted"][:1], ("withdraw", "awaiting_head", "withdrawn")]
             if procedure != "regular" and "schedule" in [p[0] for p in path]:
-                path = [p for p in path if p[0] not in ("schedule", "close_review")]
-                path = [(t, "accepted" if t == "decide" and frm == "awaiting_decision" else frm, to)
-                        for t, frm, to in path]  # fmt: skip
+                # Procedures that may skip the council go straight to the chairman.
+                path = [p for p in path if p[0] != "close_review"]
+                path = [("skip_council", "accepted", "awaiting_decision") if p[0] == "schedule" else p for p in path]
             # Moments of each step, a few working days apart, never past the story day.
             moments, moment = [], created
             limit = STORY_MOMENT.astimezone(UTC) if year == 2025 else created + span
@@ -330,8 +342,10 @@ class History:
             dossier_id = self.new_id("dossiers")
             officer = self.officer_of.get(unit_id, self.users["canbo.pleikan"])
             title = f"Đề nghị khen thưởng năm {year} – {unit_name}"
-            submitted_at = next((m for (t, *_), m in zip(path, moments) if t == "approve_submission"), None)
-            accepted = next((m for (t, *_), m in zip(path, moments) if t == "accept"), None)
+            submitted_at = next(
+                (m for (t, *_), m in zip(path, moments, strict=True) if t == "approve_submission"), None
+            )
+            accepted = next((m for (t, *_), m in zip(path, moments, strict=True) if t == "accept"), None)
             accepted_on = accepted.date() if accepted else None
             due_on = (accepted_on + timedelta(days=28)) if accepted_on else None
             overdue = False
@@ -392,7 +406,7 @@ class History:
                 ))  # fmt: skip
                 if n_state == "awarded":
                     awarded.append((dossier_id, nomination_id, nominee_id, title_code, decided_on, decision_id))
-                reviewed = next((m for (t, *_), m in zip(path, moments) if t == "close_review"), None)
+                reviewed = next((m for (t, *_), m in zip(path, moments, strict=True) if t == "close_review"), None)
                 if procedure == "regular" and reviewed is not None:
                     council_nominations.append((nomination_id, dossier_id, reviewed, n_state not in (
                         "not_approved", "ineligible")))  # fmt: skip
@@ -469,8 +483,8 @@ class History:
         """Sessions of SESSION_SIZE agenda items, each item with its published poll; attendance for every member."""
         held = sorted((n for n in nominations if n[2] is not None), key=lambda n: n[2])
         waiting = [n for n in nominations if n[2] is None]
-        chunks = [held[i:i + SESSION_SIZE] for i in range(0, len(held), SESSION_SIZE)]
-        chunks += [waiting[i:i + SESSION_SIZE] for i in range(0, len(waiting), SESSION_SIZE)]
+        chunks = [held[i : i + SESSION_SIZE] for i in range(0, len(held), SESSION_SIZE)]
+        chunks += [waiting[i : i + SESSION_SIZE] for i in range(0, len(waiting), SESSION_SIZE)]
         for number, chunk in enumerate(chunks, start=1):
             done = chunk[0][2] is not None
             day = max(n[2] for n in chunk) - timedelta(hours=2) if done else STORY_MOMENT + timedelta(days=7)
@@ -489,7 +503,7 @@ class History:
                                   (session_id, member, "", "present"))  # fmt: skip
                 events.append((day, "council_session", session_id, None, "open", "scheduled", "open",
                                {"members": len(self.members)}, self.office))  # fmt: skip
-            for position, (nomination_id, dossier_id, _reviewed, passed) in enumerate(chunk, start=1):
+            for position, (nomination_id, _dossier, _reviewed, passed) in enumerate(chunk, start=1):
                 item_id = self.new_id("agenda_items")
                 self.sink.put("agenda_items", ("id", "session_id", "nomination_id", "position"),
                               (item_id, session_id, nomination_id, position))  # fmt: skip

@@ -30,7 +30,7 @@ import time_machine
 from sqlalchemy import func, select, text
 
 from benchmarks.history import STORY_MOMENT, build, make_app
-from models import AgendaItem, CouncilSession, Dossier, Nomination, Unit, User, db
+from models import AgendaItem, CouncilSession, Dossier, Nomination, User, db
 from tests.statements import counting_statements
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -158,9 +158,7 @@ def measure(app, n: int, only: str | None) -> list[dict]:
 def machine(app) -> dict:
     with app.app_context():
         dialect = db.engine.dialect.name
-        version = (
-            db.session.scalar(text("SHOW server_version")) if dialect == "postgresql" else sqlite3.sqlite_version
-        )
+        version = db.session.scalar(text("SHOW server_version")) if dialect == "postgresql" else sqlite3.sqlite_version
         dossiers = db.session.scalar(select(func.count()).select_from(Dossier))
         db.session.remove()
     return {
