@@ -152,6 +152,10 @@ class Dossier(WorkflowState, Timestamped, db.Model):
         ),
         CheckConstraint("(state = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_iff_reason"),
         CheckConstraint("year BETWEEN 1945 AND 2200", name="year_range"),
+        # The lists' WHERE and ORDER BY together, at a province's scale (benchmarks/pages.py).
+        db.Index("ix_dossiers_authority_id_state_due_on", "authority_id", "state", "due_on"),
+        db.Index("ix_dossiers_authority_id_year_id", "authority_id", "year", "id"),
+        db.Index("ix_dossiers_unit_id_id", "unit_id", "id"),
     )
 
     @property
@@ -210,6 +214,8 @@ class NomineeYear(db.Model):
 
     __table_args__ = (
         UniqueConstraint("nominee_id", "year"),
+        # Registry scope: the people with a recorded year in the actor's units.
+        db.Index("ix_nominee_years_unit_id_nominee_id", "unit_id", "nominee_id"),
         one_of("discipline_status", DISCIPLINE_STATUSES),
         CheckConstraint(
             f"annual_rating IS NULL OR annual_rating IN ({', '.join(repr(r) for r in ANNUAL_RATINGS)})",
