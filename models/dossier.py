@@ -172,13 +172,15 @@ class Nominee(Timestamped, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # Indexed: appraisal looks for name twins born the same day (E-rules' duplicate check).
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
     gender: Mapped[str | None] = mapped_column(String(8))
     # The unit a collective is, or the unit a person belongs to now.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"))
+    # Indexed: every history and appraisal follows the merges (workflow/registry/identity.py::merged_ids).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"), index=True)
 
     unit: Mapped[Unit | None] = relationship()
     years: Mapped[list[NomineeYear]] = relationship(back_populates="nominee", order_by="NomineeYear.year")

@@ -1,4 +1,4 @@
-"""list indexes: the dossier lists, home worklists, registry search and registry scope at a province's scale
+"""list indexes: dossier lists, home worklists, registry search and scope, appraisal's look-ups at a province's scale
 
 Revision ID: c1d2e3f4a5b6
 Revises: a4c7e2b9d1f6
@@ -25,6 +25,9 @@ INDEXES = (
     ('ix_registry_entries_year_decision_date_id', 'registry_entries', ['year', 'decision_date', 'id']),
     # Registry scope: the people with a recorded year in the actor's units.
     ('ix_nominee_years_unit_id_nominee_id', 'nominee_years', ['unit_id', 'nominee_id']),
+    # Appraisal and a person's history follow merges, and look for name twins born the same day.
+    ('ix_nominees_merged_into_id', 'nominees', ['merged_into_id']),
+    ('ix_nominees_date_of_birth', 'nominees', ['date_of_birth']),
 )
 
 
