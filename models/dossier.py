@@ -152,6 +152,10 @@ class Dossier(WorkflowState, Timestamped, db.Model):
         ),
         CheckConstraint("(state = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_iff_reason"),
         CheckConstraint("year BETWEEN 1945 AND 2200", name="year_range"),
+        # The lists' WHERE and ORDER BY together, at a province's scale (benchmarks/pages.py).
+        db.Index("ix_dossiers_authority_id_state_due_on", "authority_id", "state", "due_on"),
+        db.Index("ix_dossiers_authority_id_year_id", "authority_id", "year", "id"),
+        db.Index("ix_dossiers_unit_id_id", "unit_id", "id"),
     )
 
     @property
@@ -168,13 +172,15 @@ class Nominee(Timestamped, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     search_key: Mapped[str] = mapped_column(Text, default="")  # workflow/search/keys.py
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # Indexed: appraisal looks for name twins born the same day (E-rules' duplicate check).
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
     gender: Mapped[str | None] = mapped_column(String(8))
     # The unit a collective is, or the unit a person belongs to now.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"))
+    # Indexed: every history and appraisal follows the merges (workflow/registry/identity.py::merged_ids).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"), index=True)
 
     unit: Mapped[Unit | None] = relationship()
     years: Mapped[list[NomineeYear]] = relationship(back_populates="nominee", order_by="NomineeYear.year")
@@ -210,6 +216,8 @@ class NomineeYear(db.Model):
 
     __table_args__ = (
         UniqueConstraint("nominee_id", "year"),
+        # Registry scope: the people with a recorded year in the actor's units.
+        db.Index("ix_nominee_years_unit_id_nominee_id", "unit_id", "nominee_id"),
         one_of("discipline_status", DISCIPLINE_STATUSES),
         CheckConstraint(
             f"annual_rating IS NULL OR annual_rating IN ({', '.join(repr(r) for r in ANNUAL_RATINGS)})",

@@ -39,6 +39,8 @@ class RegistryEntry(Timestamped, db.Model):
     __table_args__ = (
         one_of("source", ("system", "import")),
         one_of("basis", ("regular", "sudden", "thematic")),
+        # The registry list, newest award first.
+        db.Index("ix_registry_entries_year_decision_date_id", "year", "decision_date", "id"),
     )
 
 

@@ -21,6 +21,17 @@ class Page:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """The page numbers a pager shows: the first, the last and a few either side of this one, None for a gap;
+        a list of 4,000 pages then renders a dozen links, not 4,000."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
+        numbers: list[int | None] = []
+        for n in shown:
+            if numbers and n - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
+
 
 def paginate(session: Session, query: Select, per_page: int = 25, max_per_page: int = 100) -> Page:
     page = int_arg("page", 1, MAX_ID, default=1)

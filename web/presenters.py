@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from models import AuditEntry, Dossier, User
+from models import AuditEntry, Dossier, Nomination, User
 from models.dossier import DossierState
 from web.forms import DocumentForm, NominationForm, ReassignForm, TransitionForm, build_nomination_form, options
 from web.params import MAX_ID, is_whole_number
@@ -53,6 +53,12 @@ CHANGE_ACTIONS = (
 
 def dossier_page_context(session: Session, dossier: Dossier, user: User, adding: bool = False) -> dict:
     """Everything the dossier page shows; `adding` keeps the nominee form open after a nominee was just added."""
+    # The page names every nominee: the nominations come with their nominees, not one query per nominee.
+    session.execute(
+        select(Dossier)
+        .where(Dossier.id == dossier.id)
+        .options(selectinload(Dossier.nominations).selectinload(Nomination.nominee))
+    ).all()
     title_rows = service.titles_for(session, dossier)
     titles = {t.code: data_label(t) for t in title_rows}
     nomination_form = build_nomination_form(title_rows)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy.orm import selectinload
 
 from models import Dossier, Nomination, db
 from web.api.auth import api_permission_required, current_actor
@@ -84,7 +83,7 @@ def detail(dossier: Dossier) -> DossierDetail:
 @blp.response(200, DossierPageSchema)
 def list_dossiers(query: dict):
     filters = {key: query.get(key) for key in ("state", "year", "unit_id")}
-    dossiers = visible_dossiers(db.session, current_actor(), **filters).options(selectinload(Dossier.unit))
+    dossiers = visible_dossiers(db.session, current_actor(), **filters)
     page = paginate(db.session, dossiers, per_page=query["per_page"])
     return {"items": page.items, "meta": page}
 

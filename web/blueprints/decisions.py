@@ -32,7 +32,7 @@ from workflow.core.messages import msg
 from workflow.core.today import local_today
 from workflow.decisions import documents, drafting, signed_copy
 from workflow.decisions.candidates import candidates
-from workflow.decisions.listing import visible_decisions
+from workflow.decisions.listing import item_counts, visible_decisions
 from workflow.permissions import can_draft_decision, can_list_decisions, can_perform, can_view_decision
 from workflow.registry.entries import title_names
 from workflow.rendering.decision_docs import ARTICLE_1, place_and_date
@@ -116,7 +116,8 @@ def index():
     if state is not None and state not in DecisionState.ALL:
         raise InvalidInput({"state": [msg("Trạng thái không hợp lệ.")]})
     page = paginate(db.session, visible_decisions(current_user, state=state))
-    return render_template("decisions/index.html", page=page, state=state)
+    counts = item_counts(db.session, page.items)
+    return render_template("decisions/index.html", page=page, state=state, item_counts=counts)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from models import (
     Poll,
     User,
 )
-from models.catalogue import ProcedureRule
+from models.catalogue import AwardTitle, ProcedureRule
 from models.council import ATTENDANCE_STATUSES, PollState, SessionState
 from models.dossier import DossierState
 from workflow.core import audit
@@ -39,7 +39,7 @@ from workflow.council.rules import council_rules, voting_members
 from workflow.decisions import public
 from workflow.dossiers.appraisal import schedulable
 from workflow.permissions import can_manage_council_sessions, can_preside_council_session
-from workflow.rules.eligibility.basis import award_title, rule_book_on
+from workflow.rules.eligibility.basis import rule_book_on
 
 TITLE_MAX = LOCATION_MAX = NOTE_MAX = 200
 # Attendance is kept until the session closes: a late arrival is marked present while it is open.
@@ -367,15 +367,28 @@ def agenda_groups(session: Session, council_session: CouncilSession) -> list[Age
         .join(Dossier, Dossier.id == Nomination.dossier_id)
         .where(AgendaItem.session_id == council_session.id)
         .order_by(AgendaItem.position)
+        # The page shows each item's poll and each dossier's unit: loaded with the agenda, not one query per row.
+        .options(selectinload(AgendaItem.poll), selectinload(Dossier.unit))
     ).all()
     book = rule_book_on(session, council_session.council.authority, session_day(council_session))
+    # Every title's name in one query (the first rule set of the book's precedence that defines it, as award_title).
+    codes = {row.Nomination.title_code for row in rows}
+    defined = {}
+    if book is not None and codes:
+        for title in session.scalars(
+            select(AwardTitle).where(AwardTitle.rule_set_id.in_(book.precedence), AwardTitle.code.in_(codes))
+        ):
+            defined[title.code, title.rule_set_id] = title
+    names: dict[str, DataLabel | str] = {}
+    for code in codes:
+        title = next((defined[code, i] for i in (book.precedence if book else ()) if (code, i) in defined), None)
+        names[code] = data_label(title) if title else code
     groups: list[AgendaGroup] = []
     for row in rows:
         entry = AgendaEntry(*row)
         code = entry.nomination.title_code
         if not groups or groups[-1].title_code != code:
-            title = award_title(session, book, code) if book is not None else None
-            groups.append(AgendaGroup(code, data_label(title) if title else code, []))
+            groups.append(AgendaGroup(code, names[code], []))
         groups[-1].entries.append(entry)
     return groups
 

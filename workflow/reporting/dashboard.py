@@ -213,7 +213,7 @@ def dashboard(session: Session, actor: User, filters: Filters, today: date) -> D
         nominations_by_title=[tuple(row) for row in by_title],
         outcomes={state: outcomes.get(state, 0) for state in OUTCOMES},
         stage_times=_stage_times(stays),
-        months=_months(session, stays),
+        months=_months(session, where, stays),
         pipeline=_pipeline(session, where, stays),
         year=year,
         compare=_compare(session, [*scope(actor), *_without_year(filters).conditions()], year),
@@ -266,17 +266,23 @@ def _stage_times(stays: list[_Stay]) -> list[StageTime]:
     return [StageTime(state, _average(by_state[state]), len(by_state[state])) for state in STAGES]
 
 
-def _months(session: Session, stays: list[_Stay]) -> list[MonthTime]:
+def _months(session: Session, where: list, stays: list[_Stay]) -> list[MonthTime]:
     clocked = [stay for stay in stays if stay.state in CLOCK_STAGES]
-    limits = dict(
-        session.execute(
-            select(Dossier.id, ProcedureRule.time_limit_working_days)
-            .join(
-                ProcedureRule,
-                (ProcedureRule.rule_set_id == Dossier.rule_set_id) & (ProcedureRule.procedure == Dossier.procedure),
-            )
-            .where(Dossier.id.in_({stay.dossier_id for stay in clocked}))
-        ).all()
+    # The limits of the filtered dossiers (the stays' own among them), chosen by the same conditions: a list of
+    # their ids would pass PostgreSQL's 65,535 parameters at a province's scale.
+    limits = (
+        dict(
+            session.execute(
+                select(Dossier.id, ProcedureRule.time_limit_working_days)
+                .join(
+                    ProcedureRule,
+                    (ProcedureRule.rule_set_id == Dossier.rule_set_id) & (ProcedureRule.procedure == Dossier.procedure),
+                )
+                .where(*where)
+            ).all()
+        )
+        if clocked
+        else {}
     )
     by_month: dict[str, list[_Stay]] = defaultdict(list)
     for stay in clocked:

@@ -106,12 +106,13 @@ def holders_board(
     )
     if not dossiers:
         return []
-    ids = [dossier.id for dossier in dossiers]
+    # The same conditions again rather than a list of ids: a province's running dossiers would pass PostgreSQL's
+    # 65,535 parameters.
     entered = dict(
         session.execute(
             select(AuditEntry.entity_id, func.max(AuditEntry.occurred_at))
             .join(Dossier, and_(Dossier.id == AuditEntry.entity_id, Dossier.state == AuditEntry.to_state))
-            .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id.in_(ids))
+            .where(AuditEntry.entity_type == "dossier", Dossier.state.in_(HOLDER_OF), *conditions)
             .group_by(AuditEntry.entity_id)
         ).all()
     )

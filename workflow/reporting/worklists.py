@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from models import (
     AgendaItem,
@@ -25,7 +25,7 @@ from models.council import SessionState
 from models.decision import DecisionState
 from models.dossier import DossierState
 from workflow.dossiers.deadlines import overdue_on
-from workflow.permissions import can_view_dossier
+from workflow.permissions import can_view_dossier, on_members_agenda
 from workflow.reporting.holders import held_by
 
 # The page a user lands on after login: the first role in this order that the user holds.
@@ -53,8 +53,8 @@ def primary_role(user: User) -> str | None:
 
 
 def _dossiers(session: Session, *conditions) -> list[Dossier]:
-    # The home pages name each dossier's unit: load the units with the dossiers, not one query per row.
-    query = select(Dossier).options(selectinload(Dossier.unit)).where(*conditions)
+    # The home pages name each dossier's unit: joined to the dossiers, one statement however many rows (or none).
+    query = select(Dossier).options(joinedload(Dossier.unit)).where(*conditions)
     return list(session.scalars(query.order_by(Dossier.due_on, Dossier.id).limit(50)))
 
 
@@ -147,7 +147,10 @@ def council_worklists(session: Session, user: User) -> list[Worklist]:
         .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
         .where(AgendaItem.session_id.in_(coming))
     )
-    dossiers = [d for d in _dossiers(session, Dossier.id.in_(on_agenda)) if can_view_dossier(user, d)]
+    listed = _dossiers(session, Dossier.id.in_(on_agenda))
+    # The same rule as can_view_dossier for a member, checked for the whole list in one query.
+    visible = on_members_agenda(session, user, [d.id for d in listed])
+    dossiers = [d for d in listed if d.id in visible or can_view_dossier(user, d)]
     return [Worklist("sessions", sessions), Worklist("agenda", dossiers)]
 
 
@@ -193,7 +196,8 @@ def visible_dossiers(
     """The dossiers this actor may see (unit isolation), newest first, as a query to page through; narrowed by
     state, year, unit, procedure, movement, who holds them (workflow/reporting/holders.py) and being overdue on
     `today`: the dashboard's counts open this list with the same filters."""
-    query = select(Dossier).order_by(Dossier.id.desc())
+    # The lists name each dossier's unit: loaded with the page, not one query per row.
+    query = select(Dossier).options(joinedload(Dossier.unit)).order_by(Dossier.id.desc())
     if actor.has_role(Role.OFFICE, Role.SECRETARY, Role.CHAIRMAN) and actor.unit is not None:
         query = query.where(Dossier.authority_id == actor.unit.authority_id)
         if unit_id is not None:

@@ -124,7 +124,6 @@ def _dossiers(session: Session, user: User, words: tuple[str, ...]) -> Select:
     return (
         visible_dossiers(session, user)
         .where(*(matches(word) for word in words))
-        .options(selectinload(Dossier.unit))
         .order_by(None)
         .order_by(_closest_first(Dossier.search_key, words), Dossier.id.desc())
     )
