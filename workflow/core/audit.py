@@ -29,8 +29,9 @@ from workflow.core import audit_checkpoints
 from workflow.core.audit_checkpoints import Checkpoint
 
 GENESIS = "0" * 64
-# Any fixed number; it names the one lock every audit append takes on PostgreSQL.
-_CHAIN_LOCK_KEY = 7_302_611
+# Any fixed number; it names the one lock every audit append takes on PostgreSQL (the engine's lean path takes it
+# in its UPDATE, workflow/core/engine.py::_update_row).
+CHAIN_LOCK_KEY = 7_302_611
 # Built once: every transition pays for these (benchmarks/transition.py). A table-level INSERT, not the unit of
 # work, because entries are never changed after this.
 _TABLE = AuditEntry.__table__
@@ -113,8 +114,10 @@ def append(
     from_state: str | None = None,
     to_state: str | None = None,
     data: dict[str, Any] | None = None,
+    chain_locked: bool = False,
 ) -> AuditEntry:
-    """Add one entry at the end of the chain, in the caller's transaction."""
+    """Add one entry at the end of the chain, in the caller's transaction. `chain_locked`: the caller's
+    transaction already holds the chain lock (the engine takes it with the row's UPDATE on PostgreSQL)."""
     [values] = append_many(
         session,
         [
@@ -129,18 +132,21 @@ def append(
                 "data": data,
             }
         ],
+        chain_locked=chain_locked,
     )
     return AuditEntry(**values)
 
 
-def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def append_many(session: Session, entries: list[dict[str, Any]], chain_locked: bool = False) -> list[dict[str, Any]]:
     """Add entries at the end of the chain in the order given, in the caller's transaction, under one lock:
     each hash is chained in memory and the rows go in with one executemany. Each entry names entity_type,
     entity_id, action, actor_id and optionally dossier_id, from_state, to_state, data. Returns each stored
-    row's column values, its id included; all share one moment."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK, {"key": _CHAIN_LOCK_KEY})
-    head = session.execute(_LAST).first()
+    row's column values, its id included; all share one moment. Core statements on the session's connection:
+    the entries are never changed after this, so the unit of work has nothing to track."""
+    connection = session.connection()
+    if not chain_locked and connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"key": CHAIN_LOCK_KEY})
+    head = connection.execute(_LAST).first()
     prev_hash, last_id = (head.hash, head.id) if head else (GENESIS, 0)
     now = utcnow()
     rows = []
@@ -160,11 +166,11 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> list[dict[st
         prev_hash = values["hash"]
         rows.append(values)
     if len(rows) == 1:
-        rows[0]["id"] = session.execute(_INSERT, rows[0]).scalar_one()
+        rows[0]["id"] = connection.execute(_INSERT, rows[0]).scalar_one()
         return rows
     # A plain executemany inserts in order; under the chain lock the ids after the old head are these rows'.
-    session.execute(_TABLE.insert(), rows)
-    ids = session.scalars(select(_TABLE.c.id).where(_TABLE.c.id > last_id).order_by(_TABLE.c.id)).all()
+    connection.execute(_TABLE.insert(), rows)
+    ids = connection.scalars(select(_TABLE.c.id).where(_TABLE.c.id > last_id).order_by(_TABLE.c.id)).all()
     if len(ids) != len(rows):
         raise RuntimeError(f"audit append: {len(rows)} entries written, {len(ids)} found after #{last_id}")
     for entry_id, values in zip(ids, rows, strict=True):
