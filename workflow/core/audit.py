@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, Text, and_, cast, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
@@ -253,7 +253,7 @@ class Verification:
             self.omitted += 1
 
 
-def verify(session: Session, batch: int = 1000) -> Verification:
+def verify(session: Session, batch: int = 50_000) -> Verification:
     """Everything that shows the log or the states were altered: the keyed chain entry by entry (streamed in
     batches of `batch`), the chain against the last validly signed checkpoint, the checkpoint file's own
     signatures, and each dossier's and nomination's state against its last audited transition."""
@@ -262,67 +262,190 @@ def verify(session: Session, batch: int = 1000) -> Verification:
     for number, reason in bad_lines:
         result.add(Problem(CHECKPOINT_FILE, f"tệp điểm kiểm tra, dòng {number}", reason))
 
-    watched_id = latest.last_id if latest else None
-    watched_hash = None
-    for problem, row in _scan_chain(session, batch):
-        if problem is not None:
-            result.add(problem)
-            continue
-        result.entries += 1
-        if row.id == watched_id:
-            watched_hash = row.hash
+    scan = _ChainScan(session, batch, watched_id=latest.last_id if latest else None)
+    for problem in scan:
+        result.add(problem)
+    result.entries = scan.entries
 
     if latest is not None:
-        for problem in _against_checkpoint(latest, result.entries, watched_hash):
+        for problem in _against_checkpoint(latest, result.entries, scan.watched_hash):
             result.add(problem)
-    for problem in _state_problems(session):
+    for problem in _state_problems(session, scan.last_states):
         result.add(problem)
     return result
 
 
-def verify_chain(session: Session, batch: int = 1000) -> Problem | None:
+def verify_chain(session: Session, batch: int = 50_000) -> Problem | None:
     """The first entry whose link or keyed hash does not hold, or that cannot be read; None if the chain holds."""
-    return next((problem for problem, _ in _scan_chain(session, batch) if problem is not None), None)
+    return next(iter(_ChainScan(session, batch)), None)
 
 
-def _scan_chain(session: Session, batch: int) -> Iterator[tuple[Problem | None, Any]]:
-    """Each row once as (None, row), preceded by a (problem, row) for whatever is wrong with it."""
-    prev_hash = GENESIS
-    for row in _raw_rows(session, batch):
-        subject = f"mục #{row.id}"
-        if row.prev_hash != prev_hash:
-            yield Problem(CHAIN, subject, "prev_hash không khớp mã băm của mục liền trước (mục bị xóa hoặc chèn)"), row
+# The canonical JSON of an entry (`canonical(_fields(...))`) written out directly: keys in sorted order, the
+# values as json.dumps writes a str, an int or None. Any other type, or a mismatch, is judged the slow, exact way.
+_BODY = (
+    '{"action":%s,"actor_id":%s,"data":%s,"dossier_id":%s,"entity_id":%s,"entity_type":%s,"from_state":%s,'
+    '"occurred_at":%s,"to_state":%s}'
+)
+# The stored columns in verify's order; occurred_at as SQLite's text, or on PostgreSQL as the ISO text
+# `_fields` writes (UTC, microseconds); data as its JSON text.
+_SCAN_COLUMNS = (
+    "id, {at}, actor_id, entity_type, entity_id, dossier_id, action, from_state, to_state, {data}, prev_hash, hash"
+)
+_SCAN_SQL = {
+    "sqlite": "SELECT " + _SCAN_COLUMNS.format(at="occurred_at", data="CAST(data AS TEXT)")
+    + " FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?",
+    "postgresql": "SELECT "
+    + _SCAN_COLUMNS.format(
+        at="""to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""", data="data::text"
+    )
+    + " FROM audit_entries WHERE id > %s ORDER BY id LIMIT %s",
+}
+
+
+_BROKEN_LINK = "prev_hash không khớp mã băm của mục liền trước (mục bị xóa hoặc chèn)"
+
+
+class _Raw(NamedTuple):
+    id: int
+    occurred_at: Any
+    actor_id: Any
+    entity_type: Any
+    entity_id: Any
+    dossier_id: Any
+    action: Any
+    from_state: Any
+    to_state: Any
+    data: Any
+    prev_hash: Any
+    hash: Any
+
+
+class _ChainScan:
+    """One pass over the log in id order, iterated for the problems it finds. Along the way it counts the
+    entries, keeps the hash of the entry a checkpoint names, and the last audited state of each stateful row
+    (for `_state_problems`). Each entry is first checked the fast way (its canonical JSON written out directly,
+    one HMAC call); an entry that fails is judged again exactly as `append` hashed it, which names what is wrong."""
+
+    def __init__(self, session: Session, batch: int, watched_id: int | None = None):
+        self.session, self.batch, self.watched_id = session, batch, watched_id
+        self.entries = 0
+        self.watched_hash: str | None = None
+        self.last_states: dict[tuple[str, int], tuple[int, str]] = {}
+
+    def __iter__(self) -> Iterator[Problem]:
+        if _settings["mac"] is None:
+            raise RuntimeError("the audit key is not configured: call workflow.core.audit.configure first")
+        key, digest, encode = _settings["key"], hmac.digest, json.encoder.encode_basestring
+        stateful = {entity_type for _, entity_type, _, _ in _STATEFUL}
+        last_states, watched_id = self.last_states, self.watched_id
+        canonical_data: dict[str, str] = {}  # stored JSON text → its canonical text (most entries repeat a few)
+        prev_hash = GENESIS
+        for rows in self._pages():
+            for raw in rows:
+                (entry_id, at, actor_id, entity_type, entity_id, dossier_id, action, from_state, to_state, data, prev,
+                 stored) = raw  # fmt: skip
+                if prev != prev_hash:
+                    yield Problem(CHAIN, f"mục #{entry_id}", _BROKEN_LINK)
+                body = None
+                if (
+                    type(at) is str
+                    and type(action) is str
+                    and type(entity_type) is str
+                    and type(entity_id) is int
+                    and (actor_id is None or type(actor_id) is int)
+                    and (dossier_id is None or type(dossier_id) is int)
+                    and (from_state is None or type(from_state) is str)
+                    and (to_state is None or type(to_state) is str)
+                    and type(data) is str
+                    and type(prev) is str
+                ):
+                    if len(at) == 26 and at[10] == " ":  # SQLite's naive UTC text
+                        at = at[:10] + "T" + at[11:] + "+00:00"
+                    data_text = canonical_data.get(data)
+                    if data_text is None:
+                        try:
+                            data_text = canonical(json.loads(data)).decode()
+                        except ValueError:
+                            data_text = None
+                        else:
+                            if len(canonical_data) < 100_000:
+                                canonical_data[data] = data_text
+                    if data_text is not None:
+                        body = _BODY % (
+                            encode(action),
+                            "null" if actor_id is None else actor_id,
+                            data_text,
+                            "null" if dossier_id is None else dossier_id,
+                            entity_id,
+                            encode(entity_type),
+                            "null" if from_state is None else encode(from_state),
+                            encode(at),
+                            "null" if to_state is None else encode(to_state),
+                        )
+                if body is None or digest(key, (prev + body).encode(), "sha256").hex() != stored:
+                    problem = _exact_problem(_Raw(*raw))
+                    if problem is not None:
+                        yield problem
+                if to_state is not None and entity_type in stateful:
+                    last_states[entity_type, entity_id] = (entry_id, to_state)
+                if entry_id == watched_id:
+                    self.watched_hash = stored
+                self.entries += 1
+                prev_hash = stored
+
+    def _pages(self) -> Iterator[list[tuple]]:
+        """Keyset pages in id order, read through the driver (no result processing): memory stays flat on a log of
+        millions of entries."""
+        connection = self.session.connection()
+        sql = _SCAN_SQL.get(connection.dialect.name)
+        if sql is None:
+            yield from _orm_pages(self.session, self.batch)
+            return
+        cursor = connection.connection.cursor()
         try:
-            fields = _fields(
-                occurred_at=_stored_time(row.occurred_at),
-                actor_id=row.actor_id,
-                entity_type=row.entity_type,
-                entity_id=row.entity_id,
-                dossier_id=row.dossier_id,
-                action=row.action,
-                from_state=row.from_state,
-                to_state=row.to_state,
-                data=_stored_json(row.data),
-            )
-        except _Unreadable as error:
-            yield Problem(UNREADABLE, subject, str(error)), row
-        else:
-            # The entry's own prev_hash: a broken link is reported above, the content is judged on its own.
-            if entry_hash(row.prev_hash, fields) != row.hash:
-                yield Problem(CHAIN, subject, "nội dung không khớp mã băm (HMAC): mục bị sửa hoặc giả mạo"), row
-        yield None, row
-        prev_hash = row.hash
+            last_id = 0
+            while True:
+                cursor.execute(sql, (last_id, self.batch))
+                rows = cursor.fetchall()
+                if not rows:
+                    return
+                yield rows
+                last_id = rows[-1][0]
+        finally:
+            cursor.close()
 
 
-def _raw_rows(session: Session, batch: int) -> Iterator[Any]:
-    """Keyset pages in id order: memory stays flat on a log of millions of entries."""
+def _orm_pages(session: Session, batch: int) -> Iterator[list[tuple]]:
     last_id = 0
     while True:
-        rows = session.execute(_RAW.where(_TABLE.c.id > last_id).limit(batch)).all()
+        rows = [tuple(row) for row in session.execute(_RAW.where(_TABLE.c.id > last_id).limit(batch))]
         if not rows:
             return
-        yield from rows
-        last_id = rows[-1].id
+        yield rows
+        last_id = rows[-1][0]
+
+
+def _exact_problem(row: _Raw) -> Problem | None:
+    """An entry judged exactly as `append` hashed it: unreadable, altered, or (None) sound after all."""
+    subject = f"mục #{row.id}"
+    try:
+        fields = _fields(
+            occurred_at=_stored_time(row.occurred_at),
+            actor_id=row.actor_id,
+            entity_type=row.entity_type,
+            entity_id=row.entity_id,
+            dossier_id=row.dossier_id,
+            action=row.action,
+            from_state=row.from_state,
+            to_state=row.to_state,
+            data=_stored_json(row.data),
+        )
+    except _Unreadable as error:
+        return Problem(UNREADABLE, subject, str(error))
+    # The entry's own prev_hash: a broken link is reported apart, the content is judged on its own.
+    if entry_hash(row.prev_hash, fields) != row.hash:
+        return Problem(CHAIN, subject, "nội dung không khớp mã băm (HMAC): mục bị sửa hoặc giả mạo")
+    return None
 
 
 class _Unreadable(ValueError):
@@ -372,37 +495,47 @@ _STATEFUL = (
 )
 
 
-def _state_problems(session: Session) -> Iterator[Problem]:
-    """One statement per table: each row joined to the last audit entry of it that carries a to_state, keeping
-    only the rows that disagree. One snapshot each, so a transition committing meanwhile (state and entry in one
-    transaction) is seen whole or not at all."""
+def _state_problems(session: Session, last_states: dict[tuple[str, int], tuple[int, str]]) -> Iterator[Problem]:
+    """Each stateful row against the last audited state the chain scan saw (`last_states`: (entity type, id) →
+    (entry id, to_state)); the rows that seem to disagree are then judged by one exact statement per table, each row
+    joined to the last audit entry of it that carries a to_state. One snapshot each, so a transition committing
+    during the scan (state and entry in one transaction) is seen whole or not at all."""
     for model, entity_type, noun, initial in _STATEFUL:
-        last = (
-            select(_TABLE.c.entity_id, func.max(_TABLE.c.id).label("entry_id"))
-            .where(_TABLE.c.entity_type == entity_type, _TABLE.c.to_state.is_not(None))
-            .group_by(_TABLE.c.entity_id)
-            .subquery()
-        )
-        unaudited = last.c.entry_id.is_(None)
-        if initial is not None:
-            unaudited = and_(unaudited, model.state != initial)
-        statement = (
-            select(model.id, model.state, last.c.entry_id, _TABLE.c.to_state)
-            .outerjoin(last, last.c.entity_id == model.id)
-            .outerjoin(_TABLE, _TABLE.c.id == last.c.entry_id)
-            .where(or_(unaudited, _TABLE.c.to_state != model.state))
-            .order_by(model.id)
-            .execution_options(yield_per=500)
-        )
-        for row_id, state, entry_id, audited in session.execute(statement):
-            subject = f"{noun} #{row_id}"
-            if entry_id is None and initial is None:
-                reason = f"ở trạng thái '{state}' nhưng nhật ký không có mục nào ghi nhận trạng thái của nó"
-            elif entry_id is None:
-                reason = f"ở trạng thái '{state}' nhưng nhật ký chưa ghi chuyển trạng thái nào (phải là '{initial}')"
-            else:
-                reason = f"ở trạng thái '{state}', khác trạng thái '{audited}' ghi ở mục #{entry_id} của nhật ký"
-            yield Problem(STATE, subject, reason)
+        doubtful = []
+        for row_id, state in session.execute(select(model.id, model.state)):
+            audited = last_states.get((entity_type, row_id))
+            if (audited is None and state != initial) or (audited is not None and audited[1] != state):
+                doubtful.append(row_id)
+        for start in range(0, len(doubtful), 500):
+            yield from _exact_state_problems(session, model, entity_type, noun, initial, doubtful[start : start + 500])
+
+
+def _exact_state_problems(session: Session, model, entity_type: str, noun: str, initial, ids: list[int]):
+    last = (
+        select(_TABLE.c.entity_id, func.max(_TABLE.c.id).label("entry_id"))
+        .where(_TABLE.c.entity_type == entity_type, _TABLE.c.entity_id.in_(ids), _TABLE.c.to_state.is_not(None))
+        .group_by(_TABLE.c.entity_id)
+        .subquery()
+    )
+    unaudited = last.c.entry_id.is_(None)
+    if initial is not None:
+        unaudited = and_(unaudited, model.state != initial)
+    statement = (
+        select(model.id, model.state, last.c.entry_id, _TABLE.c.to_state)
+        .outerjoin(last, last.c.entity_id == model.id)
+        .outerjoin(_TABLE, _TABLE.c.id == last.c.entry_id)
+        .where(model.id.in_(ids), or_(unaudited, _TABLE.c.to_state != model.state))
+        .order_by(model.id)
+    )
+    for row_id, state, entry_id, audited in session.execute(statement):
+        subject = f"{noun} #{row_id}"
+        if entry_id is None and initial is None:
+            reason = f"ở trạng thái '{state}' nhưng nhật ký không có mục nào ghi nhận trạng thái của nó"
+        elif entry_id is None:
+            reason = f"ở trạng thái '{state}' nhưng nhật ký chưa ghi chuyển trạng thái nào (phải là '{initial}')"
+        else:
+            reason = f"ở trạng thái '{state}', khác trạng thái '{audited}' ghi ở mục #{entry_id} của nhật ký"
+        yield Problem(STATE, subject, reason)
 
 
 def dossier_timeline(session: Session, dossier_id: int) -> list[AuditEntry]:

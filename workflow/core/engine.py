@@ -11,10 +11,9 @@ hand-written one would: UPDATE, the chain head, the audit INSERT, the outbox INS
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-from contextlib import contextmanager
 
 from sqlalchemy import Text, bindparam, cast, func, inspect, select, update
 from sqlalchemy.exc import OperationalError
