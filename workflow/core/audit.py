@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -262,10 +265,12 @@ def verify(session: Session, batch: int = 50_000) -> Verification:
     for number, reason in bad_lines:
         result.add(Problem(CHECKPOINT_FILE, f"tệp điểm kiểm tra, dòng {number}", reason))
 
-    scan = _ChainScan(session, batch, watched_id=latest.last_id if latest else None)
-    for problem in scan:
+    scan = _scan(session, batch, latest.last_id if latest else None)
+    for problem in scan.found:
         result.add(problem)
     result.entries = scan.entries
+    result.omitted += sum(scan.omitted.values())
+    result._per_kind.update(scan.omitted)
 
     if latest is not None:
         for problem in _against_checkpoint(latest, result.entries, scan.watched_hash):
@@ -277,7 +282,8 @@ def verify(session: Session, batch: int = 50_000) -> Verification:
 
 def verify_chain(session: Session, batch: int = 50_000) -> Problem | None:
     """The first entry whose link or keyed hash does not hold, or that cannot be read; None if the chain holds."""
-    return next(iter(_ChainScan(session, batch)), None)
+    connection = session.connection()
+    return next(iter(_ChainScan(_pages(connection, batch, 0, _NO_END))), None)
 
 
 # The canonical JSON of an entry (`canonical(_fields(...))`) written out directly: keys in sorted order, the
@@ -293,12 +299,12 @@ _SCAN_COLUMNS = (
 )
 _SCAN_SQL = {
     "sqlite": "SELECT " + _SCAN_COLUMNS.format(at="occurred_at", data="CAST(data AS TEXT)")
-    + " FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?",
+    + " FROM audit_entries WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
     "postgresql": "SELECT "
     + _SCAN_COLUMNS.format(
         at="""to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""", data="data::text"
     )
-    + " FROM audit_entries WHERE id > %s ORDER BY id LIMIT %s",
+    + " FROM audit_entries WHERE id > %s AND id <= %s ORDER BY id LIMIT %s",
 }
 
 
@@ -326,8 +332,11 @@ class _ChainScan:
     (for `_state_problems`). Each entry is first checked the fast way (its canonical JSON written out directly,
     one HMAC call); an entry that fails is judged again exactly as `append` hashed it, which names what is wrong."""
 
-    def __init__(self, session: Session, batch: int, watched_id: int | None = None):
-        self.session, self.batch, self.watched_id = session, batch, watched_id
+    def __init__(self, pages: Iterator[list[tuple]], watched_id: int | None = None, prev_hash: str | None = GENESIS):
+        # prev_hash None: the first entry's link is judged by whoever knows the entry before it (`_Halves`).
+        self.pages, self.watched_id, self.prev_hash = pages, watched_id, prev_hash
+        self.first: tuple[int, str] | None = None  # the first entry's id and prev_hash
+        self.last_hash: str | None = None
         self.entries = 0
         self.watched_hash: str | None = None
         self.last_states: dict[tuple[str, int], tuple[int, str]] = {}
@@ -339,8 +348,11 @@ class _ChainScan:
         stateful = {entity_type for _, entity_type, _, _ in _STATEFUL}
         last_states, watched_id = self.last_states, self.watched_id
         canonical_data: dict[str, str] = {}  # stored JSON text → its canonical text (most entries repeat a few)
-        prev_hash = GENESIS
-        for rows in self._pages():
+        prev_hash = self.prev_hash
+        for rows in self.pages:
+            if self.first is None and rows:
+                self.first = (rows[0][0], rows[0][10])
+                prev_hash = rows[0][10] if prev_hash is None else prev_hash
             for raw in rows:
                 (entry_id, at, actor_id, entity_type, entity_id, dossier_id, action, from_state, to_state, data, prev,
                  stored) = raw  # fmt: skip
@@ -392,37 +404,121 @@ class _ChainScan:
                     self.watched_hash = stored
                 self.entries += 1
                 prev_hash = stored
-
-    def _pages(self) -> Iterator[list[tuple]]:
-        """Keyset pages in id order, read through the driver (no result processing): memory stays flat on a log of
-        millions of entries."""
-        connection = self.session.connection()
-        sql = _SCAN_SQL.get(connection.dialect.name)
-        if sql is None:
-            yield from _orm_pages(self.session, self.batch)
-            return
-        cursor = connection.connection.cursor()
-        try:
-            last_id = 0
-            while True:
-                cursor.execute(sql, (last_id, self.batch))
-                rows = cursor.fetchall()
-                if not rows:
-                    return
-                yield rows
-                last_id = rows[-1][0]
-        finally:
-            cursor.close()
+        self.last_hash = prev_hash
 
 
-def _orm_pages(session: Session, batch: int) -> Iterator[list[tuple]]:
-    last_id = 0
-    while True:
-        rows = [tuple(row) for row in session.execute(_RAW.where(_TABLE.c.id > last_id).limit(batch))]
-        if not rows:
-            return
-        yield rows
-        last_id = rows[-1][0]
+_NO_END = 2**62
+
+
+def _pages(connection, batch: int, after: int, upto: int, dialect: str | None = None) -> Iterator[list[tuple]]:
+    """The entries with after < id <= upto in keyset pages of `batch`, in id order, read through the driver (no
+    result processing): memory stays flat on a log of millions of entries. `connection`: SQLAlchemy's, or a
+    driver connection with its `dialect` named."""
+    dialect = dialect or connection.dialect.name
+    sql = _SCAN_SQL.get(dialect)
+    if sql is None:  # another database: SQLAlchemy reads it
+        while True:
+            statement = _RAW.where(_TABLE.c.id > after, _TABLE.c.id <= upto).limit(batch)
+            rows = [tuple(row) for row in connection.execute(statement)]
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+    cursor = connection.connection.cursor() if hasattr(connection, "dialect") else connection.cursor()
+    try:
+        while True:
+            cursor.execute(sql, (after, upto, batch))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+    finally:
+        cursor.close()
+
+
+# A log this long is checked in two halves side by side (two processes) on a machine with two cores or more.
+PARALLEL_FROM = 200_000
+
+
+@dataclass
+class _ScanResult:
+    """What a scan of the whole log (or of one half, in another process) hands back."""
+
+    found: list[Problem]
+    omitted: Counter[str]
+    entries: int
+    watched_hash: str | None
+    last_states: dict[tuple[str, int], tuple[int, str]]
+    first: tuple[int, str] | None
+    last_hash: str | None
+
+
+def _collect(scan: _ChainScan) -> _ScanResult:
+    found, per_kind, omitted = [], Counter(), Counter()
+    for problem in scan:
+        per_kind[problem.kind] += 1
+        if per_kind[problem.kind] <= MAX_PER_KIND:
+            found.append(problem)
+        else:
+            omitted[problem.kind] += 1
+    return _ScanResult(found, omitted, scan.entries, scan.watched_hash, scan.last_states, scan.first, scan.last_hash)
+
+
+def _scan(session: Session, batch: int, watched_id: int | None) -> _ScanResult:
+    """The whole chain, in two halves at once when the log is long and the database can be opened a second time
+    (a file or a server): this process checks the first half on the session's connection while a forked one
+    checks the second on its own; the link between the halves is checked here."""
+    connection = session.connection()
+    low, high = connection.execute(select(func.min(_TABLE.c.id), func.max(_TABLE.c.id))).one()
+    reopen = _reopener(connection)
+    if low is None or high - low < PARALLEL_FROM or reopen is None or (os.cpu_count() or 1) < 2:
+        return _collect(_ChainScan(_pages(connection, batch, 0, _NO_END), watched_id))
+    middle = (low + high) // 2
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        second = pool.submit(_scan_half, reopen, connection.dialect.name, batch, middle, watched_id)
+        first = _collect(_ChainScan(_pages(connection, batch, 0, middle), watched_id))
+        second = second.result()
+    if second.first is not None and second.first[1] != first.last_hash:
+        first.found.append(Problem(CHAIN, f"mục #{second.first[0]}", _BROKEN_LINK))
+    for problem in second.found:
+        kind_count = sum(1 for p in first.found if p.kind == problem.kind) + first.omitted[problem.kind]
+        if kind_count < MAX_PER_KIND:
+            first.found.append(problem)
+        else:
+            first.omitted[problem.kind] += 1
+    first.omitted.update(second.omitted)
+    first.entries += second.entries
+    first.watched_hash = first.watched_hash or second.watched_hash
+    first.last_states.update(second.last_states)
+    return first
+
+
+def _reopener(connection) -> tuple[str, str] | None:
+    """How another process opens the same database: a SQLite file's path, or PostgreSQL's connection URL."""
+    url = connection.engine.url
+    if connection.dialect.name == "sqlite" and url.database and url.database != ":memory:":
+        return ("sqlite", url.database)
+    if connection.dialect.name == "postgresql":
+        return ("postgresql", url.set(drivername="postgresql").render_as_string(hide_password=False))
+    return None
+
+
+def _scan_half(reopen: tuple[str, str], dialect: str, batch: int, after: int, watched_id: int | None) -> _ScanResult:
+    """In the forked process: the entries after `after`, on a connection of its own."""
+    kind, target = reopen
+    if kind == "sqlite":
+        import sqlite3
+
+        driver = sqlite3.connect(target)
+    else:
+        import psycopg
+
+        driver = psycopg.connect(target)
+    try:
+        return _collect(_ChainScan(_pages(driver, batch, after, _NO_END, dialect), watched_id, prev_hash=None))
+    finally:
+        driver.close()
 
 
 def _exact_problem(row: _Raw) -> Problem | None:
