@@ -34,23 +34,23 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, text
+from tally import machine
+from transition import make_app, pleikan_awaiting_head
 
 from models import Dossier, User, db
-from tally import machine
-from transition import make_app
 from workflow.accounts.users import load_user
 from workflow.core.today import told_on
 from workflow.demo.dossiers import STORY_DAY
 from workflow.dossiers import transitions as steps
 
+HERE = Path(__file__).resolve().parent
 STEPS = (("submit_to_head", "canbo.pleikan"), ("approve_submission", "truong.pleikan"), ("accept", "noivu"))
 KEY = b"testing-audit-key"  # TestingConfig.AUDIT_HMAC_KEY, as the app's audit uses it
 # The dossier back to draft as it was before it was ever submitted (untimed, between two rounds).
@@ -64,7 +64,7 @@ RESET = text(
 def ours_us(app, rounds: int) -> float:
     """Mean committed cost of one of the three steps through the services."""
     with app.app_context():
-        dossier_id = db.session.scalar(select(Dossier.id).where(Dossier.title.like("%(chờ ký)")))
+        dossier_id = pleikan_awaiting_head()
         actors = {name: db.session.scalar(select(User.id).where(User.username == name)) for _, name in STEPS}
         db.session.remove()
         total, timed = 0.0, 0
