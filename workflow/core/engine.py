@@ -27,7 +27,7 @@ from models.base import state_writes_by_the_engine
 from workflow.core import audit
 from workflow.core.errors import GuardFailed, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import Workflow
-from workflow.notify.outbox import enqueue_event, enqueue_events
+from workflow.notify.outbox import enqueue_events
 
 
 def available_triggers(workflow: Workflow, row, actor: User | None) -> list[str]:
@@ -94,20 +94,25 @@ def fire(
         _update_through_the_orm(session, workflow, row, trigger, actor, changes)
         chain_locked = False
 
-    entry = audit.append(
+    [values] = audit.append_many(
         session,
-        entity_type=workflow.name,
-        entity_id=row.id,
-        dossier_id=_dossier_id(row),
-        action=trigger,
-        actor_id=actor.id,
-        from_state=from_state,
-        to_state=row.state,
-        data=data,
+        [
+            {
+                "entity_type": workflow.name,
+                "entity_id": row.id,
+                "dossier_id": _dossier_id(row),
+                "action": trigger,
+                "actor_id": actor.id,
+                "from_state": from_state,
+                "to_state": row.state,
+                "data": data,
+            }
+        ],
         chain_locked=chain_locked,
     )
-    enqueue_event(session, topic=transition.topic, entry=entry, audiences=list(transition.notify))
-    return entry
+    # The event row with a Core INSERT: nothing for the unit of work to track.
+    enqueue_events(session, [(transition.topic, values, list(transition.notify))])
+    return AuditEntry(**values)
 
 
 def _lean(workflow: Workflow, row, changes: dict[str, Any]) -> bool:
