@@ -23,7 +23,8 @@ database). Targets: a committed transition at most 3× the floor on SQLite and 2
   the facts their services would compute: the vote and the tally are measured on their own); the decision
   drafted, sent for signature and signed, which awards, decides and closes (services).
 
-Usage: .venv/bin/python benchmarks/transition.py [--n 300] [--runs 3]
+Usage: .venv/bin/python benchmarks/transition.py [--n 300] [--runs 3] [--profile]
+(--profile: no figures; pyinstrument's profile of --n committed send_back transitions on SQLite, to stderr.)
 """
 
 from __future__ import annotations
@@ -479,9 +480,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="transitions per measurement")
     parser.add_argument("--runs", type=int, default=3, help="runs per database; medians are printed")
+    parser.add_argument("--profile", action="store_true", help="print where a transition's time goes instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            app = make_app(f"sqlite:///{tmp_path / 'bench.db'}", tmp_path / "up1")
+            with told_on(STORY_DAY):
+                service_us(app, 20, "send_back")  # warm
+                with Profiler(interval=0.0002) as profiler:
+                    service_us(app, args.n, "send_back")
+            print(profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
+            return
         print(json.dumps(measure("sqlite", f"sqlite:///{tmp_path / 'bench.db'}", tmp_path / "up1", args.n, args.runs)),
               flush=True)  # fmt: skip
         pg = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
