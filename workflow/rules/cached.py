@@ -8,9 +8,7 @@ an old entry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,17 +33,6 @@ class Requirement:
 
 
 _REQUIRED: dict[tuple[int, str, str], tuple[Requirement, ...]] = {}
-_OTHER: dict[tuple, Any] = {}
-
-
-def remembered(key: tuple, read: Callable[[], Any]) -> Any:
-    """What `read` returns for a key naming rule-set revisions (ids with their content hashes), read once. The value
-    is shared by every caller: never change it, copy it."""
-    if key not in _OTHER:
-        if len(_OTHER) >= _LIMIT:
-            _OTHER.clear()
-        _OTHER[key] = read()
-    return _OTHER[key]
 
 
 def required_documents(session: Session, rule_set: RuleSet | None, procedure: str) -> list[Requirement]:

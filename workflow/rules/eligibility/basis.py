@@ -23,7 +23,6 @@ from models import Authority, AwardTitle, Nomination, RuleParameter, RuleSet
 from workflow.core.errors import InvalidInput
 from workflow.core.messages import msg
 from workflow.core.today import LOCAL_TZ
-from workflow.rules import cached
 from workflow.rules.applicable import ACHIEVEMENT_YEAR, BASES, REACHED_AUTHORITY, REVIEW, rule_set_for
 from workflow.rules.rulesets import APPLIES_TO_KEY, rule_set_in_force
 
@@ -136,19 +135,8 @@ def _layers(session: Session, rule_set: RuleSet, authority: Authority | None, da
 
 
 def parameters(session: Session, book: RuleBook) -> dict[str, Parameter]:
-    """Every parameter of the rule book by key, a layer's value replacing the national one. Read once per set of
-    revisions (workflow/rules/cached.py): every vote and every appraisal asks."""
-    key = tuple((layer.id, layer.content_hash) for layer in (*book.layers, book.rule_set))
-    return dict(cached.remembered(("parameters", key), lambda: _parameters(session, book)))
-
-
-def _parameters(session: Session, book: RuleBook) -> dict[str, Parameter]:
-    rows = session.execute(
-        select(
-            RuleParameter.rule_set_id, RuleParameter.key, RuleParameter.value, RuleParameter.configurable,
-            RuleParameter.legal_source,
-        ).where(RuleParameter.rule_set_id.in_(book.precedence))
-    ).all()  # fmt: skip
+    """Every parameter of the rule book by key, a layer's value replacing the national one."""
+    rows = session.scalars(select(RuleParameter).where(RuleParameter.rule_set_id.in_(book.precedence))).all()
     rank = {rule_set_id: i for i, rule_set_id in enumerate(book.precedence)}
     found: dict[str, Parameter] = {}
     for row in sorted(rows, key=lambda r: rank[r.rule_set_id], reverse=True):
