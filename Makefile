@@ -23,6 +23,11 @@ $(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/python
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 
+# Measurement-only packages (SpiffWorkflow for the peer benchmark, pyinstrument for profiles): `make bench` only.
+$(VENV)/.stamp-bench: requirements-bench.txt requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements-bench.txt
+	touch $@
+
 venv: $(VENV)/.stamp-run
 
 venv-dev: $(VENV)/.stamp-dev
@@ -45,7 +50,8 @@ test: venv-dev translations
 
 # Every measurement script in benchmarks/ (JSON lines), never part of `make test`; PostgreSQL too when
 # TEST_DATABASE_URL points at a throw-away database (its schema is rebuilt). One failing script does not stop the rest.
-bench: venv
+# requirements-bench.txt is installed into the venv first.
+bench: venv $(VENV)/.stamp-bench
 	status=0; for script in benchmarks/*.py; do echo "# $$script"; $(VENV)/bin/python $$script || status=1; done; \
 	exit $$status
 

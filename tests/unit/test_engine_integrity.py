@@ -31,7 +31,7 @@ def test_a_failure_after_the_state_change_leaves_state_audit_and_outbox_as_they_
     def broken_outbox(*args, **kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr("workflow.core.engine.enqueue_event", broken_outbox)
+    monkeypatch.setattr("workflow.core.engine.enqueue_events", broken_outbox)
     with pytest.raises(RuntimeError):
         steps.accept(db.session, dossier, actor=user("noivu"))
     db.session.rollback()
@@ -42,7 +42,7 @@ def test_a_failure_after_the_state_change_leaves_state_audit_and_outbox_as_they_
 def test_a_failure_during_a_request_is_a_rolled_back_500_page(app, make_dossier, user, monkeypatch, auth, client):
     dossier = _submitted(make_dossier, user)
     before = audit_and_outbox_counts()
-    monkeypatch.setattr("workflow.core.engine.enqueue_event", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("workflow.core.engine.enqueue_events", lambda *a, **k: 1 / 0)
     auth.login("noivu")
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     from tests.conftest import csrf_token_from

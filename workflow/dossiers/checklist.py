@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Document, Dossier, Nomination, RequiredDocument, RuleSet
+from models import Document, Dossier, Nomination, RuleSet
 from models.dossier import NominationState
 from workflow.core.messages import DataLabel, data_label
 from workflow.rules.applicable import rule_set_for
+from workflow.rules.cached import Requirement
+from workflow.rules.cached import required_documents as cached_required_documents
 
 
 def item_key(kind: str, nomination_id: int | None) -> str:
@@ -48,19 +49,11 @@ class Checklist:
         return {item.key: item for item in self.items}
 
 
-def required_documents(session: Session, rule_set: RuleSet | None, procedure: str) -> list[RequiredDocument]:
-    if rule_set is None:
-        return []
-    return list(
-        session.scalars(
-            select(RequiredDocument)
-            .where(RequiredDocument.rule_set_id == rule_set.id, RequiredDocument.procedure == procedure)
-            .order_by(RequiredDocument.id)
-        )
-    )
+def required_documents(session: Session, rule_set: RuleSet | None, procedure: str) -> list[Requirement]:
+    return cached_required_documents(session, rule_set, procedure)
 
 
-def item_label(requirement: RequiredDocument, nomination: Nomination | None) -> DataLabel:
+def item_label(requirement: Requirement, nomination: Nomination | None) -> DataLabel:
     """"Báo cáo thành tích — Nguyễn Văn An": the kind's name in both languages, then the nominee's."""
     if nomination is None:
         return data_label(requirement)
