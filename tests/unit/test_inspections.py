@@ -84,3 +84,16 @@ def test_bad_input_names_every_field(movement, user):
             findings=" ", follow_ups=[FollowUp("Khắc phục", None)],
         )
     assert set(error.value.errors) == {"unit_id", "inspected_on", "inspector_ids", "findings", "follow_ups"}
+
+
+def test_a_unit_that_has_ended_is_not_inspected(movement, user):
+    # Thanh tra huyện is made to end on 31/05/2025: inspected before that day, not after.
+    ended = unit("THANHTRA")
+    db.session.execute(Unit.__table__.update().where(Unit.id == ended.id).values(valid_to=date(2025, 5, 31)))
+    db.session.commit()
+    with pytest.raises(InvalidInput) as error:
+        record(movement, user("uyvien1"), unit_id=ended.id, inspected_on=date(2025, 6, 2))
+    assert set(error.value.errors) == {"unit_id"}
+    assert ended.id not in {u.id for u in service.units_of(db.session, movement, date(2025, 6, 2))}
+    assert ended.id in {u.id for u in service.units_of(db.session, movement, date(2025, 5, 20))}
+    assert record(movement, user("uyvien1"), unit_id=ended.id, inspected_on=date(2025, 5, 20)).unit_id == ended.id

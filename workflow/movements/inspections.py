@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Inspection, Movement, Role, Unit, User, UserRole
@@ -39,8 +39,21 @@ def council_members(session: Session, movement: Movement) -> list[User]:
     )
 
 
-def units_of(session: Session, movement: Movement) -> list[Unit]:
-    return list(session.scalars(select(Unit).where(Unit.authority_id == movement.authority_id).order_by(Unit.name)))
+def units_of(session: Session, movement: Movement, on: date | None = None) -> list[Unit]:
+    """The units of the launching authority that exist on the day (today by default): an ended unit is not
+    inspected."""
+    day = on or local_today()
+    return list(
+        session.scalars(
+            select(Unit)
+            .where(
+                Unit.authority_id == movement.authority_id,
+                Unit.valid_from <= day,
+                or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
+            )
+            .order_by(Unit.name)
+        )
+    )
 
 
 def inspections(session: Session, movement: Movement, actor: User) -> list[Inspection]:
@@ -74,7 +87,7 @@ def record_inspection(
     if not can_record_inspection(actor, movement):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
-    units = {unit.id: unit for unit in units_of(session, movement)}
+    units = {unit.id: unit for unit in units_of(session, movement, inspected_on)}
     if unit_id not in units:
         errors["unit_id"] = [msg("Vui lòng chọn một đơn vị thuộc cơ quan phát động phong trào.")]
     today = local_today()
