@@ -16,6 +16,7 @@ from models import (
     Dossier,
     IdentityMatch,
     Initiative,
+    Movement,
     Nomination,
     Nominee,
     OutboxMessage,
@@ -236,3 +237,15 @@ def decision_in_state(state: str) -> Decision:
     db.session.add(decision)
     db.session.commit()
     return decision
+
+
+def launched_movement(authority_id: int, name: str, contents: list[str]) -> Movement:
+    """A movement of the authority for 2020–2025, launched on 2 March 2020, stored as the demo seed stores one
+    (its content items keyed nd1, nd2… by position); flushed, not committed."""
+    row = Movement(
+        authority_id=authority_id, name=name, period_start=date(2020, 1, 1), period_end=date(2025, 12, 31),
+        contents=contents, state="launched", launched_on=date(2020, 3, 2),
+    )  # fmt: skip
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Movement, OutboxMessage, Unit, db
+from tests.workflow_helpers import launched_movement
 from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.movements import registrations as service
 from workflow.movements.contents import content_items
@@ -21,17 +22,11 @@ def movement(demo, user):
     """A launched movement of the district, as the demo seed would store one, with two content items and a 2025
     registration deadline of 31 March."""
     office = user("noivu")
-    row = Movement(
-        authority_id=office.unit.authority_id,
-        name="Phong trào thi đua “Chung sức xây dựng nông thôn mới”",
-        period_start=date(2020, 1, 1),
-        period_end=date(2025, 12, 31),
-        contents=["Phát triển kinh tế", "Xây dựng nông thôn mới"],
-        state="launched",
-        launched_on=date(2020, 3, 2),
+    row = launched_movement(
+        office.unit.authority_id,
+        "Phong trào thi đua “Chung sức xây dựng nông thôn mới”",
+        ["Phát triển kinh tế", "Xây dựng nông thôn mới"],
     )
-    db.session.add(row)
-    db.session.flush()
     service.set_year(db.session, row, 2025, actor=office, registration_due=date(2025, 3, 31), report_due=None)
     db.session.commit()
     return row

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEntry, Movement, OutboxMessage, UnitReport, db
+from models import AuditEntry, OutboxMessage, UnitReport, db
 from tests.conftest import PDF_BYTES
+from tests.workflow_helpers import launched_movement
 from workflow.core.errors import GuardFailed, InvalidInput, PermissionDenied
 from workflow.dossiers.deadlines import sweep
 from workflow.movements import registrations, reports
@@ -23,17 +24,11 @@ from workflow.movements.registrations import Upload
 def movement(demo, user):
     """A launched movement of the district with two content items; the 2024 report is due on Friday 25 April 2025."""
     office = user("noivu")
-    row = Movement(
-        authority_id=office.unit.authority_id,
-        name="Phong trào thi đua “Chung sức xây dựng nông thôn mới”",
-        period_start=date(2020, 1, 1),
-        period_end=date(2025, 12, 31),
-        contents=["Phát triển kinh tế", "Xây dựng nông thôn mới"],
-        state="launched",
-        launched_on=date(2020, 3, 2),
+    row = launched_movement(
+        office.unit.authority_id,
+        "Phong trào thi đua “Chung sức xây dựng nông thôn mới”",
+        ["Phát triển kinh tế", "Xây dựng nông thôn mới"],
     )
-    db.session.add(row)
-    db.session.flush()
     registrations.set_year(db.session, row, 2024, actor=office, registration_due=None, report_due=date(2025, 4, 25))
     db.session.commit()
     return row

@@ -11,18 +11,16 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Inspection, Movement, Unit, db
+from models import Inspection, Unit, db
 from tests.conftest import AuthActions, csrf_token_from
+from tests.workflow_helpers import launched_movement
 
 
 @pytest.fixture
 def movement(demo, user):
-    row = Movement(
-        authority_id=user("noivu").unit.authority_id, name="Phong trào thi đua “Dân vận khéo”",
-        period_start=date(2020, 1, 1), period_end=date(2025, 12, 31), contents=["Dân vận chính quyền"],
-        state="launched", launched_on=date(2020, 3, 2),
-    )  # fmt: skip
-    db.session.add(row)
+    row = launched_movement(
+        user("noivu").unit.authority_id, "Phong trào thi đua “Dân vận khéo”", ["Dân vận chính quyền"]
+    )
     db.session.commit()
     return row
 

@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Movement, MovementRegistration, OutboxMessage, UnitReport, db
+from models import MovementRegistration, OutboxMessage, UnitReport, db
 from tests.conftest import PDF_BYTES, AuthActions, csrf_token_from
+from tests.workflow_helpers import launched_movement
 from workflow.movements import registrations
 
 NAME = "Phong trào thi đua “Chung sức xây dựng nông thôn mới”"
@@ -23,12 +24,7 @@ NAME = "Phong trào thi đua “Chung sức xây dựng nông thôn mới”"
 @pytest.fixture
 def movement(demo, user):
     """A launched movement of Ngọc Hồi district with two content items (keyed nd1, nd2 by position)."""
-    row = Movement(
-        authority_id=user("noivu").unit.authority_id, name=NAME,
-        period_start=date(2020, 1, 1), period_end=date(2025, 12, 31),
-        contents=["Phát triển kinh tế", "Xây dựng nông thôn mới"], state="launched", launched_on=date(2020, 3, 2),
-    )  # fmt: skip
-    db.session.add(row)
+    row = launched_movement(user("noivu").unit.authority_id, NAME, ["Phát triển kinh tế", "Xây dựng nông thôn mới"])
     db.session.commit()
     return row
 
