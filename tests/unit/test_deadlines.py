@@ -6,7 +6,7 @@ from sqlalchemy import select
 from models import AuditEntry, Dossier, OutboxMessage, Unit, User, db
 from models.dossier import DossierState
 from workflow.core.calendar import seed_holidays, working_days_between
-from workflow.dossiers.deadlines import pause_clock, resume_clock, start_clock, sweep
+from workflow.dossiers.deadlines import clock_start, pause_clock, resume_clock, sweep
 
 
 @pytest.fixture
@@ -36,6 +36,12 @@ def insert_dossier(demo):
 
 def topics() -> list[str]:
     return list(db.session.scalars(select(OutboxMessage.topic).order_by(OutboxMessage.id)))
+
+
+def start_clock(session, dossier: Dossier, day: date, working_days: int) -> None:
+    """What acceptance writes with its state: the clock columns `clock_start` gives."""
+    for column, value in clock_start(session, dossier, day, lambda: working_days).items():
+        setattr(dossier, column, value)
 
 
 def audit_actions(dossier: Dossier) -> list[str]:

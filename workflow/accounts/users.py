@@ -64,8 +64,9 @@ def set_password(user: User, raw: str) -> None:
 
 
 def load_user(session: Session, user_id: int) -> User | None:
-    """The signed-in user with their roles in one query (every request does this)."""
-    user = session.get(User, user_id, options=[joinedload(User.role_rows)])
+    """The signed-in user with their roles and unit in one query (every request does this; most permissions ask
+    for the unit)."""
+    user = session.get(User, user_id, options=[joinedload(User.role_rows), joinedload(User.unit)])
     return user if user is not None and user.active else None
 
 

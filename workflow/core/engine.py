@@ -11,13 +11,14 @@ hand-written one would: UPDATE, the chain head, the audit INSERT, the outbox INS
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, func, inspect, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import MANYTOONE, Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
@@ -75,16 +76,17 @@ def fire(
     actor: User,
     data: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
-    changes: dict[str, Any] | None = None,
+    changes: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     expected_version: int | None = None,
 ) -> AuditEntry:
     """Fire `trigger` on `row`. `data` is audited and seen by guards; `context` (computed facts such as the
     document checklist) is seen by guards only; `changes` are column values written in the same UPDATE as the
-    new state (CHECK constraints may tie them together). Raises TransitionNotAllowed, PermissionDenied,
-    StaleObject, GuardFailed."""
+    new state (CHECK constraints may tie them together), or a function computing them once the transition is
+    allowed (a due date read from the calendar). Raises TransitionNotAllowed, PermissionDenied, StaleObject,
+    GuardFailed."""
     data = data or {}
-    changes = changes or {}
     transition = _check(workflow, row, trigger, actor, {**(context or {}), **data}, expected_version)
+    changes = (changes() if callable(changes) else changes) or {}
     from_state = row.state
     session = object_session(row)
     if _lean(workflow, row, changes):
@@ -165,6 +167,19 @@ def _update_row(session: Session, workflow: Workflow, row, dest: str, changes: d
         raise StaleObject()
     for column, value in (("state", dest), ("version", version + 1), *changes.items()):
         set_committed_value(row, column, value)
+    _forget_stale_references(session, row, changes)
+
+
+def _forget_stale_references(session: Session, row, changes: dict[str, Any]) -> None:
+    """A changed foreign key (`rule_set_id`) leaves its loaded relationship (`rule_set`) naming the old row:
+    expire it, so the next read loads the new one."""
+    stale = [
+        relationship.key
+        for relationship in inspect(row).mapper.relationships
+        if relationship.direction is MANYTOONE and any(c.key in changes for c in relationship.local_columns)
+    ]
+    if stale:
+        session.expire(row, stale)
 
 
 def _update_through_the_orm(session: Session, workflow: Workflow, row, trigger: str, actor: User, changes) -> None:

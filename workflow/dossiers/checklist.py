@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Document, Dossier, Nomination, RuleSet
 from models.dossier import NominationState
@@ -64,6 +66,7 @@ def item_label(requirement: Requirement, nomination: Nomination | None) -> DataL
 def dossier_checklist(session: Session, dossier: Dossier, today: date) -> Checklist:
     """One item per required document, per nominee where the rule says so; current revisions only."""
     requirements = required_documents(session, rule_set_for(session, dossier, today), dossier.procedure)
+    _load_parts(session, dossier)
     current = {(d.kind, d.nomination_id): d for d in dossier.documents if d.current}
     whole_dossier = {d.kind: d for d in dossier.documents if d.current}
     nominations = [n for n in dossier.nominations if n.state != NominationState.WITHDRAWN]
@@ -81,3 +84,16 @@ def dossier_checklist(session: Session, dossier: Dossier, today: date) -> Checkl
                 ChecklistItem(req.kind, item_label(req, nomination), nomination.id, found is not None, found)
             )
     return Checklist(items)
+
+
+def _load_parts(session: Session, dossier: Dossier) -> None:
+    """The nominations with their nominees' names in one statement, not one per nominee, unless the caller already
+    loaded them (a page's eager loads)."""
+    if "nominations" in inspect(dossier).unloaded:
+        nominations = session.scalars(
+            select(Nomination)
+            .where(Nomination.dossier_id == dossier.id)
+            .options(joinedload(Nomination.nominee))
+            .order_by(Nomination.id)  # the relationship's order
+        ).all()
+        set_committed_value(dossier, "nominations", list(nominations))

@@ -8,6 +8,7 @@ inside the transition's transaction."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,11 +37,13 @@ def overdue_on(today: date) -> ColumnElement[bool]:
     return and_(clock_running(), Dossier.due_on < today)
 
 
-def start_clock(session: Session, dossier: Dossier, day: date, working_days: int) -> None:
-    """Set the due date `working_days` working days after `day` (the acceptance day does not count).
-    A clock that already ran is left alone: re-accepting a resubmitted dossier continues the old count."""
+def clock_start(session: Session, dossier: Dossier, day: date, working_days: Callable[[], int]) -> dict[str, date]:
+    """The clock columns acceptance writes with its state: the due date `working_days()` working days after `day`
+    (the acceptance day does not count). Nothing for a clock that already ran: re-accepting a resubmitted dossier
+    continues the old count (and `working_days` is not asked)."""
     if dossier.due_on is None and dossier.working_days_left is None:
-        dossier.due_on = add_working_days(session, day, working_days)
+        return {"due_on": add_working_days(session, day, working_days())}
+    return {}
 
 
 def pause_clock(session: Session, dossier: Dossier, day: date) -> None:

@@ -56,7 +56,8 @@ def approve_submission(
     today = local_today()
     changes: dict[str, Any] = {"submitted_at": filing_moment()}
     if dossier.rule_set_id is None:
-        changes["rule_set"] = rule_set_for(session, dossier, today)
+        rule_set = rule_set_for(session, dossier, today)
+        changes["rule_set_id"] = rule_set.id if rule_set is not None else None
     return fire(
         DOSSIER,
         dossier,
@@ -74,19 +75,19 @@ def accept(session: Session, dossier: Dossier, *, actor: User, comment: str = ""
     A re-accepted dossier keeps the day it was first accepted: that day decides whether it continues under the
     transitional rules once its authority has ended."""
     today = local_today()
-    entry = fire(
+    return fire(
         DOSSIER,
         dossier,
         "accept",
         actor=actor,
         data=_comment(comment),
         context=_facts(session, dossier, today),
-        changes={"accepted_on": dossier.accepted_on or today},
+        changes=lambda: {
+            "accepted_on": dossier.accepted_on or today,
+            **deadlines.clock_start(session, dossier, today, lambda: time_limit(session, dossier)),
+        },
         expected_version=version,
     )
-    deadlines.start_clock(session, dossier, today, time_limit(session, dossier))
-    session.flush()
-    return entry
 
 
 def return_for_supplement(
@@ -137,7 +138,8 @@ def resubmit(
     explained = {key: text.strip() for key, text in (explanations or {}).items() if text and text.strip()}
     changes: dict[str, Any] = {}
     if dossier.rule_set_id is None:
-        changes["rule_set"] = rule_set_for(session, dossier, today)
+        rule_set = rule_set_for(session, dossier, today)
+        changes["rule_set_id"] = rule_set.id if rule_set is not None else None
     entry = fire(
         DOSSIER,
         dossier,
