@@ -3,6 +3,7 @@ the procedure's titles and checklist. Services flush, never commit; each takes t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -128,12 +129,14 @@ def titles_for(session: Session, dossier: Dossier) -> list[AwardTitle]:
     )
 
 
-def nominee_problems(session: Session, dossier: Dossier, data: NomineeInput) -> dict[str, list[str]]:
+def nominee_problems(
+    session: Session, dossier: Dossier, data: NomineeInput, titles: Sequence[AwardTitle] | None = None
+) -> dict[str, list[str]]:
     """Everything wrong with a nominee for this dossier, by field, without writing anything: the services refuse
-    on it, and the page runs it also when its own form is invalid, so the clerk sees every problem in one round."""
+    on it, and the page runs it also when its own form is invalid, so the clerk sees every problem in one round.
+    `titles`: the dossier's `titles_for`, when the caller read them once for many rows (an import)."""
     errors: dict[str, list[str]] = {}
-    titles = {t.code: t for t in titles_for(session, dossier)}
-    title = titles.get(data.title_code)
+    title = {t.code: t for t in (titles_for(session, dossier) if titles is None else titles)}.get(data.title_code)
     if title is None:
         errors["title_code"] = [msg("Danh hiệu/hình thức khen thưởng không có trong bộ quy định đang áp dụng.")]
     elif title.subject_kind != data.kind:
@@ -232,10 +235,18 @@ def _record_year(session: Session, nominee: Nominee, year: int, unit_id: int, da
         setattr(record, name, getattr(data, name) if nominee.kind == "collective" else None)
 
 
-def add_nomination(session: Session, dossier: Dossier, *, actor: User, data: NomineeInput) -> Nomination:
-    """Propose one nominee for one title in the dossier. Raises PermissionDenied, InvalidInput."""
+def add_nomination(
+    session: Session,
+    dossier: Dossier,
+    *,
+    actor: User,
+    data: NomineeInput,
+    titles: Sequence[AwardTitle] | None = None,
+) -> Nomination:
+    """Propose one nominee for one title in the dossier (`titles` as in nominee_problems). Raises PermissionDenied,
+    InvalidInput."""
     _require(can_edit_dossier(actor, dossier))
-    errors = nominee_problems(session, dossier, data)
+    errors = nominee_problems(session, dossier, data, titles)
     if errors:
         raise InvalidInput(errors)
     nominee = _find_or_create_nominee(session, dossier, data, actor)

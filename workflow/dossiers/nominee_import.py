@@ -143,12 +143,14 @@ def import_nominees(
     the report."""
     if not can_edit_dossier(actor, dossier):
         raise PermissionDenied()
+    titles = dossiers.titles_for(session, dossier)  # read once for the file, not once per row
 
     def write(row: dict) -> None:
         dossiers.add_nomination(
             session,
             dossier,
             actor=actor,
+            titles=titles,
             data=dossiers.NomineeInput(
                 kind=row["kind"],
                 full_name=row["full_name"],
