@@ -48,12 +48,10 @@ run: venv translations
 test: venv-dev translations
 	bash scripts/test.sh $(PYTEST_ARGS)
 
-# Every measurement script in benchmarks/ (JSON lines), never part of `make test`; PostgreSQL too when
-# TEST_DATABASE_URL points at a throw-away database (its schema is rebuilt). One failing script does not stop the rest.
-# requirements-bench.txt is installed into the venv first.
+# Every measurement in benchmarks/ (JSON lines) on SQLite and a private throw-away PostgreSQL, never part of
+# `make test`; requirements-bench.txt is installed into the venv first. About 40 minutes.
 bench: venv $(VENV)/.stamp-bench
-	status=0; for script in benchmarks/*.py; do echo "# $$script"; $(VENV)/bin/python $$script || status=1; done; \
-	exit $$status
+	bash scripts/bench.sh
 
 vendor:
 	bash scripts/vendor.sh

@@ -9,11 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PGBIN=/usr/lib/postgresql/15/bin
 CHROMIUM=/usr/bin/chromium
 PY=.venv/bin/python
-FIRST_PORT=55432
-PORT_TRIES=20
 # pytest-xdist workers per database (each PostgreSQL worker gets its own database beside app_test).
 WORKERS=${TEST_WORKERS:-2}
 
@@ -30,6 +27,7 @@ fi
 # --- prerequisites: Chromium, PostgreSQL 15, the documents' font, poppler -------------------
 
 source scripts/require.sh
+source scripts/private_pg.sh
 
 require Chromium "$CHROMIUM" chromium
 require_document_fonts
@@ -37,15 +35,7 @@ require_document_fonts
 require pdftotext /usr/bin/pdftotext poppler-utils
 require pdftoppm /usr/bin/pdftoppm poppler-utils
 
-if [[ ! -x $PGBIN/initdb ]]; then
-    require "PostgreSQL 15" "$PGBIN/initdb" postgresql-15
-    # Debian's package creates and may start a default cluster; we use our own, so stop it.
-    if command -v pg_lsclusters >/dev/null; then
-        pg_lsclusters -h 2>/dev/null | while read -r ver name _port status _rest; do
-            if [[ $status == online* ]]; then pg_ctlcluster "$ver" "$name" stop || true; fi
-        done
-    fi
-fi
+require_postgres
 
 # --- compiled once, read by every worker --------------------------------------------------
 # Each pytest process imports the app and the ~110 test modules; pytest rewrites every test module's asserts first
@@ -58,74 +48,8 @@ PREWARM_PID=$!
 
 # --- a private, throw-away PostgreSQL cluster ---------------------------------------------
 
-PGTMP=$(mktemp -d /tmp/ci-pg.XXXXXX)
-if is_root; then chown postgres: "$PGTMP"; fi
-
-# Run a PostgreSQL binary as the cluster owner (postgres when we are root, else ourselves).
-as_pg() {
-    if is_root; then
-        (cd "$PGTMP" && runuser -u postgres -- "$@")
-    else
-        (cd "$PGTMP" && "$@")
-    fi
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    # A run still going (interrupted) must not outlive its database.
-    jobs -p | xargs -r kill 2>/dev/null || true
-    if [[ -f $PGTMP/data/postmaster.pid ]]; then
-        as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 ||
-            as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 ||
-            echo "test.sh: could not stop PostgreSQL in $PGTMP/data" >&2
-    fi
-    rm -rf "$PGTMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_free() {
-    "$PY" - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-finally:
-    s.close()
-PY
-}
-
-if ! as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
-        >"$PGTMP/initdb.log" 2>&1; then
-    cat "$PGTMP/initdb.log" >&2
-    echo "test.sh: initdb failed" >&2
-    exit 1
-fi
-
-PGPORT=
-port=$FIRST_PORT
-for (( i = 0; i < PORT_TRIES; i++, port++ )); do
-    port_free "$port" || continue
-    if as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 60 \
-            -o "-p $port -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
-        PGPORT=$port
-        break
-    fi
-    # lost a race for the port, or something else: the log tells
-    tail -n 5 "$PGTMP/log" >&2 || true
-done
-if [[ -z $PGPORT ]]; then
-    echo "test.sh: could not start PostgreSQL on any port in $FIRST_PORT..$((port - 1))" >&2
-    exit 1
-fi
-as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres app_test
-PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/app_test"
-echo "test.sh: private PostgreSQL 15 on 127.0.0.1:$PGPORT (data in $PGTMP)"
+start_private_postgres
+PG_URL=$(create_database app_test)
 
 # --- the suite, twice -----------------------------------------------------------------------
 

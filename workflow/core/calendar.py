@@ -7,6 +7,7 @@ Saturdays each year, so the package only seeds the table and an administrator's 
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -111,15 +112,31 @@ class WorkingCalendar:
             return 0
         self._require(start + timedelta(days=1))
         self._require(end)
-        count = _weekdays_up_to(end) - _weekdays_up_to(start)
-        for day, kind in self.exceptions.items():
-            if start < day <= end:
-                weekday = day.weekday() < 5
-                if kind == DAY_OFF and weekday:
-                    count -= 1
-                elif kind == WORKING_DAY and not weekday:
-                    count += 1
-        return count
+        return self._working_days_up_to(end) - self._working_days_up_to(start)
+
+    def _working_days_up_to(self, day: date) -> int:
+        """Working days from 0001-01-01 up to and including `day`: the weekdays, moved by the exceptions up to it
+        (a bisection, not a pass over every holiday: the dashboard asks this for each of a province's stays)."""
+        days, shifts = self._shifts
+        passed = bisect_right(days, day.toordinal())
+        return _weekdays_up_to(day) + (shifts[passed - 1] if passed else 0)
+
+    @functools.cached_property
+    def _shifts(self) -> tuple[list[int], list[int]]:
+        """The exceptions that move the weekday count (a weekday off, a weekend day worked), in order, each with the
+        running sum of what they moved it by."""
+        days, shifts, total = [], [], 0
+        for day in sorted(self.exceptions):
+            weekday = day.weekday() < 5
+            if self.exceptions[day] == DAY_OFF and weekday:
+                total -= 1
+            elif self.exceptions[day] == WORKING_DAY and not weekday:
+                total += 1
+            else:
+                continue
+            days.append(day.toordinal())
+            shifts.append(total)
+        return days, shifts
 
     def _require(self, day: date) -> None:
         if not self.start <= day <= self.end:
