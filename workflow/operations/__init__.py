@@ -1,0 +1,1 @@
+"""What an operator runs beside the workflow: backups and restores, readiness checks (docs/operations/)."""
