@@ -49,8 +49,9 @@ test: venv-dev translations
 	bash scripts/test.sh $(PYTEST_ARGS)
 
 # Every measurement in benchmarks/ (JSON lines) on SQLite and a private throw-away PostgreSQL, never part of
-# `make test`; requirements-bench.txt is installed into the venv first. About 40 minutes.
-bench: venv $(VENV)/.stamp-bench
+# `make test`; the development venv (time-machine pins the story's day) and requirements-bench.txt come first.
+# About 40 minutes.
+bench: venv-dev $(VENV)/.stamp-bench
 	bash scripts/bench.sh
 
 vendor:

@@ -38,6 +38,8 @@ from config import TestingConfig
 from models import Dossier, User, db
 from web import create_app
 from workflow.core.errors import InvalidInput
+from workflow.core.today import told_on
+from workflow.demo.dossiers import STORY_DAY
 from workflow.demo.seed import seed_demo
 from workflow.dossiers import editing as dossiers
 from workflow.dossiers import nominee_import
@@ -216,7 +218,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="measure only the file of this name")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    # The demo district's day: its district ended on 30 June 2025, so a dossier made at today's date would be refused.
+    with tempfile.TemporaryDirectory() as tmp, told_on(STORY_DAY):
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         config = type("BenchConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": tmp})
         app = create_app(config)

@@ -19,7 +19,9 @@ PG=$(create_database bench) || exit 1
 status=0
 run() {  # run COMMAND...: print what runs, then its JSON lines
     echo "# $*"
-    "$@" || { status=1; echo "# FAILED (exit $?): $*"; }
+    local rc=0
+    "$@" || rc=$?
+    if (( rc != 0 )); then status=1; echo "# FAILED (exit $rc): $*"; fi
 }
 
 # These measure SQLite, then PostgreSQL in the same run when TEST_DATABASE_URL names one (its schema is rebuilt).
