@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from config import ROOT
 
@@ -89,6 +90,10 @@ def migrate_to_head(connection: Connection) -> None:
 # --- emptiness -----------------------------------------------------------------------------------------------
 
 
+class Unreachable(RuntimeError):
+    """The database named cannot be opened (it does not exist, or the server refuses the connection)."""
+
+
 def tables_in(url: str) -> list[str]:
     """The tables a database holds; none for a SQLite file that does not exist yet (restoring creates it)."""
     if kind_of(url) == "sqlite" and not sqlite_path(url).exists():
@@ -97,6 +102,8 @@ def tables_in(url: str) -> list[str]:
     try:
         with engine.connect() as connection:
             return inspect(connection).get_table_names()
+    except OperationalError as error:
+        raise Unreachable(f"không mở được cơ sở dữ liệu {make_url(url)!r}: {error.orig}") from None
     finally:
         engine.dispose()
 

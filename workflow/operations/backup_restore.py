@@ -112,7 +112,10 @@ def _refusals(folder: Path, manifest: dict, installation: Installation) -> list[
     problems = bad_files(folder, manifest)
     if problems:
         return ["tệp hỏng trong bản sao lưu — " + problem for problem in problems]
-    tables = backup_database.tables_in(installation.database_url)
+    try:
+        tables = backup_database.tables_in(installation.database_url)
+    except backup_database.Unreachable as error:
+        return [str(error)]
     if tables:
         return [
             f"cơ sở dữ liệu đích không trống ({len(tables)} bảng, ví dụ {', '.join(sorted(tables)[:3])}): chỉ khôi "

@@ -112,7 +112,10 @@ def copy_database(source_url: str, target_url: str) -> Copied:
     """Copy the source database into the empty target; raises CopyRefused before writing anything when the
     target is not empty or the source is not at this code's schema head, and rolls everything back when a
     table's row count differs after the copy."""
-    tables = backup_database.tables_in(target_url)
+    try:
+        tables = backup_database.tables_in(target_url)
+    except backup_database.Unreachable as error:
+        raise CopyRefused(str(error)) from None
     if tables:
         raise CopyRefused(
             f"cơ sở dữ liệu đích không trống ({len(tables)} bảng, ví dụ {', '.join(sorted(tables)[:3])}): tạo một "
