@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -182,11 +183,14 @@ def test_a_folder_without_a_manifest_is_not_a_backup(app, tmp_path):
     assert "không có manifest.json" in result.output
 
 
-def test_a_tar_that_is_not_a_backup_is_refused(app, tmp_path):
+def test_a_tar_that_is_not_a_backup_is_refused_and_its_unpacked_copy_removed(app, tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # TMPDIR, where a .tar is unpacked
     archive = tmp_path / "other.tar"
     with tarfile.open(archive, "w") as tar:
         tar.add(__file__, arcname="other/readme.py")
     result = invoke(app, "backup", "restore", str(archive))
     assert result.exit_code == 2
     assert "không có manifest.json" in result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["other.tar"]
+    assert list(scratch.iterdir()) == []

@@ -45,13 +45,14 @@ class Restored:
 
 @contextmanager
 def opened(path: Path) -> Iterator[Path]:
-    """The backup's folder: the path itself, or a .tar unpacked beside it (same disk) for the restore's time."""
+    """The backup's folder: the path itself, or a .tar unpacked into the temporary folder (TMPDIR) for the
+    restore's time (the backup's own folder may be read-only media)."""
     if path.is_dir():
         yield path
         return
     if not tarfile.is_tarfile(path):
         raise RestoreRefused([f"{path} không phải thư mục sao lưu hay tệp .tar"])
-    unpacked = Path(tempfile.mkdtemp(prefix=".restore-", dir=path.parent))
+    unpacked = Path(tempfile.mkdtemp(prefix="restore-"))
     try:
         try:
             with tarfile.open(path) as archive:
