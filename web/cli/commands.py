@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.cli import audit, calendar, demo, digest, jobs, outbox, rules
+from web.cli import audit, backup, calendar, demo, digest, jobs, outbox, rules
 
 
 def register(app: Flask) -> None:
-    for module in (audit, calendar, demo, digest, jobs, outbox, rules):
+    for module in (audit, backup, calendar, demo, digest, jobs, outbox, rules):
         module.register(app)
