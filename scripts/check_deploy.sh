@@ -8,8 +8,9 @@
 #   - `systemd-analyze verify` on the units and `systemd-analyze calendar` on the timers (when systemd-analyze
 #     exists);
 #   - the container image built from deploy/Containerfile when a container daemon answers (else said so).
-# Nothing is installed or started system-wide: nginx comes from Debian (scripts/require.sh, as root) and runs from
-# the temporary prefix, which is removed at the end. Bounded: about a minute (5 minutes with a container build).
+# The script starts nothing system-wide: its nginx and gunicorn run from a temporary prefix on free loopback ports and
+# are stopped, the prefix removed, at the end. nginx, openssl and curl come from Debian when missing
+# (scripts/require.sh, as root). Bounded: about 15 s here; 5 minutes at most with a container build.
 # Exit 0 when every check that could run passed, 1 otherwise.
 # Usage: bash scripts/check_deploy.sh        (after `make venv`)
 set -euo pipefail
