@@ -168,7 +168,7 @@ if command -v systemd-analyze >/dev/null; then
     for unit in deploy/systemd/*.service deploy/systemd/*.timer; do
         sed "s|/opt/thidua/.venv/bin/|$PWD/.venv/bin/|g" "$unit" >"$WORK/units/${unit##*/}"
     done
-    if systemd-analyze verify --man=no "$WORK"/units/* >"$WORK/verify.log" 2>&1; then
+    if timeout 60 systemd-analyze verify --man=no "$WORK"/units/* >"$WORK/verify.log" 2>&1; then
         check systemd-analyze-verify true "$(ls "$WORK/units" | wc -l) units; $(grep -c . "$WORK/verify.log" || true) remarks"
     else
         check systemd-analyze-verify false "$(tr '\n' ' ' <"$WORK/verify.log" | cut -c1-600)"
