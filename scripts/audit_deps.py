@@ -160,11 +160,8 @@ def main() -> int:
         return NOT_AUDITED
 
     report = run_pip_audit(args.pip_audit, versions, service, args.osv_url, ignored_ids(args.ignore_file))
-    skipped = [dep for dep in report["dependencies"] if "skip_reason" in dep]
-    found = 0
     for dep in report["dependencies"]:
         for vuln in dep.get("vulns", []):
-            found += 1
             emit(
                 check="vulnerability",
                 package=dep["name"],
@@ -175,21 +172,32 @@ def main() -> int:
                 fix_versions=vuln.get("fix_versions", []),
                 description=(vuln.get("description") or "")[:300],
             )
-    for dep in skipped:
-        emit(check="skipped", package=dep["name"], reason=dep["skip_reason"])
-    audited = len(report["dependencies"]) - len(skipped)
-    status = "not audited" if audited == 0 else ("vulnerable" if found else "clean")
+        if "skip_reason" in dep:
+            emit(check="skipped", package=dep["name"], reason=dep["skip_reason"])
+    status, code, counts = verdict(report)
     emit(
         check="dependency-audit",
         status=status,
         service=service,
         packages=len(versions),
         pinned=len(direct_names),
-        audited=audited,
-        skipped=len(skipped),
-        vulnerabilities=found,
+        **counts,
     )
-    return NOT_AUDITED if audited == 0 else (VULNERABLE if found else CLEAN)
+    return code
+
+
+def verdict(report: dict) -> tuple[str, int, dict[str, int]]:
+    """pip-audit's JSON report judged: (status, exit status, counts). A report whose every package was skipped
+    audited nothing, whatever pip-audit's own exit status said."""
+    dependencies = report["dependencies"]
+    skipped = sum("skip_reason" in dep for dep in dependencies)
+    found = sum(len(dep.get("vulns", [])) for dep in dependencies)
+    counts = {"audited": len(dependencies) - skipped, "skipped": skipped, "vulnerabilities": found}
+    if found:
+        return "vulnerable", VULNERABLE, counts
+    if skipped == len(dependencies):
+        return "not audited", NOT_AUDITED, counts
+    return "clean", CLEAN, counts
 
 
 if __name__ == "__main__":

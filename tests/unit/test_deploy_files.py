@@ -4,8 +4,10 @@ a night's timer fails or an upload is refused. scripts/check_deploy.sh runs them
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shlex
+import sysconfig
 from pathlib import Path
 
 import click
@@ -186,3 +188,45 @@ def test_the_container_runs_as_a_non_root_user_with_the_document_fonts():
     packages = {line.split()[-1] for line in fonts.splitlines() if line.strip().startswith("require ")}
     installed = set(" ".join(lines).split())
     assert packages and packages <= installed
+
+
+def _audit_script():
+    """scripts/audit_deps.py, loaded from its path (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("audit_deps", ROOT / "scripts" / "audit_deps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_audit_that_skipped_every_package_is_not_a_pass():
+    audit = _audit_script()
+    # What pip-audit 2.10.1 wrote, exiting 0 with "No known vulnerabilities found", where PyPI's per-release JSON
+    # API answered 404.
+    skipped = {
+        "dependencies": [
+            {"name": "flask", "skip_reason": "Dependency not found on PyPI and could not be audited: flask (3.1.3)"},
+            {"name": "werkzeug", "skip_reason": "Dependency not found on PyPI and could not be audited: werkzeug"},
+        ],
+        "fixes": [],
+    }
+    assert audit.verdict(skipped)[:2] == ("not audited", 3)
+    vulnerable = {
+        "dependencies": [
+            {"name": "flask", "version": "3.1.3", "vulns": []},
+            {"name": "werkzeug", "version": "3.1.9", "vulns": [{"id": "GHSA-x", "fix_versions": ["3.1.10"]}]},
+        ]
+    }
+    assert audit.verdict(vulnerable) == ("vulnerable", 1, {"audited": 2, "skipped": 0, "vulnerabilities": 1})
+    clean = {"dependencies": [{"name": "flask", "version": "3.1.3", "vulns": []}, skipped["dependencies"][1]]}
+    assert audit.verdict(clean) == ("clean", 0, {"audited": 1, "skipped": 1, "vulnerabilities": 0})
+
+
+def test_the_audit_covers_what_production_installs_and_nothing_the_tests_add():
+    audit = _audit_script()
+    direct = audit.pinned(ROOT / "requirements.txt")
+    versions = audit.runtime_closure(Path(sysconfig.get_paths()["purelib"]), direct)
+    assert {req.name for req in direct} <= set(versions)
+    assert versions["flask"] == "3.1.3"
+    # Werkzeug needs MarkupSafe, psycopg[binary] its binary wheel; pytest and ruff are for development only.
+    assert {"markupsafe", "psycopg-binary"} <= set(versions)
+    assert not {"pytest", "ruff", "playwright"} & set(versions)
