@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
 
-.PHONY: venv venv-dev run test bench vendor lint translations messages
+.PHONY: venv venv-dev run test bench vendor lint translations messages audit-deps
 
 # Create the virtualenv only when it does not exist yet (order-only prerequisite
 # below, so its timestamp never forces a re-install).
@@ -56,6 +56,11 @@ bench: venv-dev $(VENV)/.stamp-bench
 
 vendor:
 	bash scripts/vendor.sh
+
+# Known vulnerabilities in the runtime packages (pip-audit in its own venv, requirements-audit.txt); JSON lines.
+# Exit 1: a vulnerability; 3: not audited (no vulnerability service answers). CI runs it before `make test`.
+audit-deps: venv
+	bash scripts/audit_deps.sh
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
