@@ -25,10 +25,6 @@ NGINX_SITE = DEPLOY / "nginx" / "thidua.conf"
 CONTAINERFILE = DEPLOY / "Containerfile"
 INSTALL_GUIDE = ROOT / "docs" / "operations" / "install.md"
 
-# Commands the deployment files call ahead of the branch of this issue that adds them, with the options they are
-# given. Each must still be missing from the CLI: the day one arrives, the test below names it and it leaves here.
-AWAITED = {("backup", "create"): {"--to"}}
-
 # Every service runs sandboxed the same way (deploy/systemd/*.service repeat the block).
 SANDBOX = {
     "User": "thidua",
@@ -111,19 +107,11 @@ def options_given(words: list[str]) -> set[str]:
 def test_every_flask_command_in_the_deployment_files_exists_with_its_options(app):
     calls = flask_invocations()
     assert len(calls) >= 12, calls  # the units (7), compose (3), the guide
-    arrived = set()
     for where, words in calls:
         command, rest = resolve(app.cli, words)
-        awaited = next((name for name in AWAITED if tuple(words[: len(name)]) == name), None)
-        if awaited:
-            assert options_given(words[len(awaited) :]) <= AWAITED[awaited], f"{where}: {shlex.join(words)}"
-            if command is not None:
-                arrived.add(awaited)
-            continue
         assert command is not None and not isinstance(command, click.Group), f"{where}: no command {words}"
         known = {opt for param in command.params for opt in param.opts + param.secondary_opts}
         assert options_given(rest) <= known, f"{where}: unknown option in {shlex.join(words)}"
-    assert not arrived, f"now in the CLI, take them out of AWAITED (and check their options): {sorted(arrived)}"
 
 
 def test_every_timer_starts_an_existing_oneshot_service_daily():
