@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
 
-.PHONY: venv venv-dev run test bench vendor lint translations messages
+.PHONY: venv venv-dev run test bench vendor lint translations messages ops ops-multi
 
 # Create the virtualenv only when it does not exist yet (order-only prerequisite
 # below, so its timestamp never forces a re-install).
@@ -52,6 +52,15 @@ test: venv-dev translations
 # `make test`; requirements-bench.txt is installed into the venv first. About 40 minutes.
 bench: venv $(VENV)/.stamp-bench
 	bash scripts/bench.sh
+
+# An operations script of scripts/ops/ against a private throw-away PostgreSQL (docs/operations/): JSON lines, bounded.
+# make ops SCRIPT=multi_instance ARGS="--dossiers 4"
+ops: venv-dev translations
+	bash scripts/ops.sh $(SCRIPT) $(ARGS)
+
+# Two app processes and two outbox workers on one PostgreSQL (docs/operations/scaling.md); one to two minutes.
+ops-multi:
+	$(MAKE) --no-print-directory ops SCRIPT=multi_instance
 
 vendor:
 	bash scripts/vendor.sh
