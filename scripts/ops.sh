@@ -26,6 +26,7 @@ unset TEST_DATABASE_URL DATABASE_URL
 
 source scripts/require.sh
 source scripts/private_pg.sh
+require_document_fonts >&2   # the demo's documents are set in it
 start_private_postgres >&2
 url=$(create_database "ops_$name") || exit 1
 

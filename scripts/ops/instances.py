@@ -44,8 +44,9 @@ def free_port() -> int:
 
 
 class Processes:
-    """Children started in their own process group, each logging to its own file; `stop_all` ends every one (TERM,
-    then KILL after STOP_SECONDS) and returns each one's exit status. Use it in a `finally`."""
+    """Children started in their own process group, each logging to its own file; `stop_all` ends every one (TERM
+    to the child, which passes it on as gunicorn's master does; its whole group KILLed after STOP_SECONDS) and returns
+    each one's exit status. Use it in a `finally`."""
 
     def __init__(self, log_dir: Path):
         self.log_dir = log_dir
@@ -64,7 +65,7 @@ class Processes:
     def stop_all(self) -> dict[str, int]:
         for child in self.children.values():
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                child.terminate()
         deadline = time.monotonic() + STOP_SECONDS
         exits = {}
         for name, child in self.children.items():

@@ -66,7 +66,7 @@ def run_worker(url, settings, errors: list[BaseException]) -> None:
                         return
                     session.rollback()
                     time.sleep(0.02)  # the other worker holds the rows (or, on SQLite, the write lock)
-    except BaseException as error:  # noqa: BLE001 - reported to the test's thread
+    except BaseException as error:  # reported to the test's thread
         errors.append(error)
     finally:
         engine.dispose()
