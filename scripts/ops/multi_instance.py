@@ -16,6 +16,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -288,14 +289,18 @@ def main() -> int:
         "none_lost": results.get("lost") == 0 and results.get("messages_written", 0) > 0,
         "clean_exits": bool(exits) and all(code == 0 for code in exits.values()),
     }
+    passed = all(checks.values()) and "error" not in results
+    if passed:
+        shutil.rmtree(work, ignore_errors=True)
     emit(
-        result="ok" if all(checks.values()) and "error" not in results else "FAILED",
+        result="ok" if passed else "FAILED",
         seconds=round(time.monotonic() - started, 1),
         **{key: results.get(key) for key in SUMMARY},
         exits=exits,
         failed=[name for name, ok in checks.items() if not ok],
+        **({} if passed else {"logs": str(work)}),
     )
-    return 0 if all(checks.values()) and "error" not in results else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
