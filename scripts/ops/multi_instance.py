@@ -46,13 +46,16 @@ from workflow.notify import webhooks
 from workflow.notify.email import message_id
 
 PASSWORD = "demo"  # the demo's (workflow/demo/seed.py)
-OFFICER, HEAD, ADMIN = "canbo.pleikan", "truong.pleikan", "admin"
+# A unit of the successor commune: Ngọc Hồi district, the demo's first authority, takes no new dossiers after 2025.
+OFFICER, HEAD, ADMIN = "canbo.vhxh", "truong.vhxh", "admin"
 THROTTLED_ACCOUNT = "uyvien7"  # a demo account the rest of the script does not use
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
 # The last line's figures, in this order.
 SUMMARY = ("messages_written", "emails_written", "webhooks_written", "delivered", "marked_sent", "duplicates", "lost",
-           "unexpected", "session_shared", "throttle_shared", "upload_shared", "transitions", "error")  # fmt: skip
+           "unexpected", "pending", "session_shared", "throttle_shared", "upload_shared", "transitions",
+           "delivered_by", "error")  # fmt: skip
+WORKERS = ("worker_a", "worker_b")
 START_SECONDS = 60
 DRAIN_SECONDS = 90
 
@@ -224,6 +227,15 @@ def tally(rows: list[tuple[str, str, str]], received, sender: str) -> dict:
     }
 
 
+def delivered_by(processes: Processes, workers: tuple[str, ...]) -> dict[str, int]:
+    """E-mails and webhooks each worker reports having sent (its pass summaries, web/cli/outbox.py): both took part."""
+    counts = {}
+    for name in workers:
+        text = (processes.log_dir / f"{name}.log").read_text(errors="replace")
+        counts[name] = sum(int(n) for n in re.findall(r"(?:e-mails|webhooks) sent (\d+)", text))
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=6, help="dossiers moved through two transitions each")
@@ -252,7 +264,7 @@ def main() -> int:
                 argv = [str(VENV_BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
                 processes.start(name, [*argv, "wsgi:app"], env)
                 apps.append(f"http://127.0.0.1:{port}")
-            for name in ("worker_a", "worker_b"):
+            for name in WORKERS:
                 flask = [str(VENV_BIN / "flask"), "--app", "wsgi", "outbox", "run", "--interval", "0.5"]
                 processes.start(name, [*flask, "--limit", "20"], env)
             if not all(wait_for_http(f"{base}/login", START_SECONDS) for base in apps):
@@ -269,13 +281,15 @@ def main() -> int:
 
             states = wait_drained(app, DRAIN_SECONDS)
             _, rows = outbox_counts(app)
-            results["outbox_states"] = states
+            results["pending"] = states.get("pending", 0)
             results.update(tally(rows, deliveries.snapshot(), app.config["MAIL_DEFAULT_SENDER"]))
             results["processes_alive_before_stop"] = processes.alive()
         except Exception as error:  # reported as a line, then everything is stopped
             results["error"] = f"{type(error).__name__}: {error}"
         finally:
             exits = processes.stop_all()
+        if exits:
+            results["delivered_by"] = delivered_by(processes, WORKERS)
     for name, code in exits.items():
         if code != 0:
             emit(step="log", process=name, tail=processes.tail(name))
@@ -284,7 +298,7 @@ def main() -> int:
         "throttle_shared": results.get("throttle_shared") is True,
         "upload_shared": results.get("upload_shared") is True,
         "transitions_done": results.get("transitions", 0) > 0 and results.get("refused") == 0,
-        "nothing_pending": not results.get("outbox_states", {}).get("pending", 1),
+        "nothing_pending": results.get("pending") == 0,
         "no_duplicates": results.get("duplicates") == 0,
         "none_lost": results.get("lost") == 0 and results.get("messages_written", 0) > 0,
         "clean_exits": bool(exits) and all(code == 0 for code in exits.values()),
