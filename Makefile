@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
 
-.PHONY: venv venv-dev run test bench vendor lint translations messages audit-deps
+.PHONY: venv venv-dev run test bench vendor lint translations messages audit-deps ops ops-multi
 
 # Create the virtualenv only when it does not exist yet (order-only prerequisite
 # below, so its timestamp never forces a re-install).
@@ -50,9 +50,18 @@ test: venv-dev translations
 
 # Every measurement in benchmarks/ (JSON lines) on SQLite and a private throw-away PostgreSQL, never part of
 # `make test`; the development venv (time-machine pins the story's day) and requirements-bench.txt come first.
-# About 40 minutes.
+# About 25 minutes.
 bench: venv-dev $(VENV)/.stamp-bench
 	bash scripts/bench.sh
+
+# An operations script of scripts/ops/ against a private throw-away PostgreSQL (docs/operations/): JSON lines, bounded.
+# make ops SCRIPT=multi_instance ARGS="--dossiers 4"
+ops: venv-dev translations
+	bash scripts/ops.sh $(SCRIPT) $(ARGS)
+
+# Two app processes and two outbox workers on one PostgreSQL (docs/operations/scaling.md); one to two minutes.
+ops-multi:
+	$(MAKE) --no-print-directory ops SCRIPT=multi_instance
 
 vendor:
 	bash scripts/vendor.sh
