@@ -17,7 +17,15 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask import Response, request
-from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_PLAIN_0_0_4,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +41,10 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # generate_latest writes the classic text format (version 0.0.4), which every Prometheus reads.
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 UNMATCHED = "unmatched"  # the endpoint label of a request no route matched (a 404): raw paths would never end
+
+# No `_created` twin of every series: one worker or several, a scrape reads the same series (multiprocess mode
+# has none).
+disable_created_metrics()
 
 REQUESTS = Counter(
     "thidua_http_requests",
