@@ -6,6 +6,7 @@ server is what the server runs with."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,6 +27,23 @@ class ConfigError(RuntimeError):
 
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _log_format(value: str) -> str:
+    if value.strip().lower() not in ("json", "text"):
+        raise ValueError(value)
+    return value.strip().lower()
+
+
+def _log_level(value: str) -> str:
+    if value.strip().upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(value)
+    return value.strip().upper()
+
+
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8, ::1); ValueError for anything else."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
 
 
 class BaseConfig:
@@ -79,6 +97,17 @@ class BaseConfig:
     # Absolute links in e-mails.
     APP_BASE_URL = "http://127.0.0.1:5000"
 
+    # Logs: "json" writes one JSON object per line on stderr (every request, every error, with its request id);
+    # "text" leaves logging as Python, Flask and gunicorn set it up.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /readyz answers 503 past these: outbox messages due for delivery now, and dead letters.
+    READY_MAX_OUTBOX_DUE = 500
+    READY_MAX_DEAD_LETTERS = 100
+    # /metrics answers only these client addresses (as ProxyFix gives them), or a request bearing METRICS_TOKEN.
+    METRICS_ALLOWED_NETWORKS = _networks("127.0.0.1, ::1")
+    METRICS_TOKEN: str | None = None
+
     # Which rule set judges a nomination (docs/DOMAIN.md §2): reached_authority (default), review or achievement_year.
     RULE_SET_BASIS = "reached_authority"
 
@@ -105,6 +134,12 @@ class BaseConfig:
         "OUTBOX_MAX_ATTEMPTS": ("OUTBOX_MAX_ATTEMPTS", int),
         "APP_BASE_URL": ("APP_BASE_URL", str),
         "RULE_SET_BASIS": ("RULE_SET_BASIS", str),
+        "LOG_FORMAT": ("LOG_FORMAT", _log_format),
+        "LOG_LEVEL": ("LOG_LEVEL", _log_level),
+        "READY_MAX_OUTBOX_DUE": ("READY_MAX_OUTBOX_DUE", int),
+        "READY_MAX_DEAD_LETTERS": ("READY_MAX_DEAD_LETTERS", int),
+        "METRICS_ALLOWED_NETWORKS": ("METRICS_ALLOWED_NETWORKS", _networks),
+        "METRICS_TOKEN": ("METRICS_TOKEN", str),
     }
 
     @classmethod
@@ -156,6 +191,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    LOG_FORMAT = "json"
     ENVIRONMENT = {k: v for k, v in BaseConfig.ENVIRONMENT.items() if k != "SESSION_COOKIE_SECURE"}
 
     @classmethod
@@ -168,6 +204,8 @@ class ProductionConfig(BaseConfig):
                 f"AUDIT_HMAC_KEY (a second random string of at least {MIN_SECRET_LENGTH} characters, "
                 "not the SECRET_KEY)"
             )
+        if values["METRICS_TOKEN"] is not None and _weak(values["METRICS_TOKEN"], ""):
+            problems.append(f"METRICS_TOKEN (unset, or a random string of at least {MIN_SECRET_LENGTH} characters)")
         if not environ.get("DATABASE_URL"):
             problems.append("DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db)")
         if problems:

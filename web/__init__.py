@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BaseConfig, config_from_env
 from models import User, db
+from web import observability
 from web.extensions import babel, csrf, login_manager, migrate
 from workflow.accounts.users import configure_password_hashing, load_user
 from workflow.core import audit
@@ -24,6 +25,7 @@ def create_app(config: type[BaseConfig] | None = None) -> Flask:
     if app.config["PROXY_COUNT"] > 0:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    observability.register(app)  # first: its request hooks wrap every other one
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 

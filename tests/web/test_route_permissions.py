@@ -71,6 +71,7 @@ PUBLIC = {
     "static", "auth.login", "api_auth.issue", "api_docs.openapi_json", "api_docs.docs_page",
     "public.comment_index", "public.comment", "public.decisions_index", "public.decision", "public.decision_pdf",
     "api_public.list_public_decisions", "api_public.get_public_decision",
+    "health.healthz", "health.readyz", "health.scrape",  # probes: no role; /metrics goes by address or token
 }  # fmt: skip
 KEEPS_REVOCATIONS = frozenset({"office", "chairman"})
 SIGNS = frozenset({"chairman"})

@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         decisions,
         dossiers,
         forwarding,
+        health,
         holidays,
         home,
         imports,
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         workflows_admin,
     )
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)

@@ -25,7 +25,7 @@ from transitions import MachineError
 
 from models import AuditEntry, User
 from models.base import state_writes_by_the_engine
-from workflow.core import audit
+from workflow.core import audit, committed_transitions
 from workflow.core.errors import GuardFailed, PermissionDenied, StaleObject, TransitionNotAllowed
 from workflow.core.machines import Workflow
 from workflow.notify.outbox import enqueue_events
@@ -114,6 +114,7 @@ def fire(
     )
     # The event row with a Core INSERT: nothing for the unit of work to track.
     enqueue_events(session, [(transition.topic, values, list(transition.notify))])
+    committed_transitions.note(session, workflow.name, (trigger,))
     return AuditEntry(**values)
 
 
@@ -302,6 +303,7 @@ def fire_many(workflow: Workflow, firings: list[Firing], *, actor: User) -> list
         session,
         [(t.topic, entry, list(t.notify)) for t, entry in zip(transitions, stored, strict=True)],
     )
+    committed_transitions.note(session, workflow.name, [firing.trigger for firing in firings])
     return stored
 
 
