@@ -78,9 +78,7 @@ def bearer(user):
     return headers
 
 
-def test_api_transition_cut_off_mid_write_is_a_503_problem_and_nothing_is_kept(
-    client, make_dossier, bearer, caplog
-):
+def test_api_transition_cut_off_mid_write_is_a_503_problem_and_nothing_is_kept(client, make_dossier, bearer, caplog):
     dossier = make_dossier()
     headers = bearer("canbo.pleikan")
     before = written()
