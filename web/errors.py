@@ -48,8 +48,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         503: (
             _("Mất kết nối cơ sở dữ liệu"),
             _(
-                "Mất kết nối tới cơ sở dữ liệu hoặc cơ sở dữ liệu đang bận, nên thao tác vừa rồi chưa được ghi lại. "
-                "Vui lòng thử lại sau ít giây; nếu lỗi còn lặp lại, hãy báo quản trị viên."
+                "Mất kết nối tới cơ sở dữ liệu hoặc cơ sở dữ liệu đang bận. Phần chưa kịp lưu đã được hủy, không có "
+                "gì bị ghi dở dang. Vui lòng tải lại trang sau ít giây để xem tình trạng hiện tại rồi thử lại; nếu "
+                "lỗi còn lặp lại, hãy báo quản trị viên."
             ),
         ),
     }

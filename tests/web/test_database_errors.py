@@ -93,7 +93,7 @@ def test_api_transition_cut_off_mid_write_is_a_503_problem_and_nothing_is_kept(c
     assert answer.content_type == "application/problem+json"
     assert answer.headers["Retry-After"] == "5"
     assert answer.json["title"] == "Mất kết nối cơ sở dữ liệu"
-    assert "chưa được ghi lại" in answer.json["detail"]
+    assert "không có gì bị ghi dở dang" in answer.json["detail"]
     assert "Traceback" not in answer.get_data(as_text=True)
     assert any(f"database unavailable on POST {path}" in r.getMessage() for r in caplog.records)
     # Neither the state change nor its audit entry nor its event survived the cut.
@@ -123,7 +123,7 @@ def test_button_pressed_as_the_connection_drops_shows_a_vietnamese_503_page_then
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "5"
     html = answer.get_data(as_text=True)
-    assert "Mất kết nối cơ sở dữ liệu" in html and "Vui lòng thử lại sau ít giây" in html
+    assert "Mất kết nối cơ sở dữ liệu" in html and "Vui lòng tải lại trang sau ít giây" in html
     assert "Traceback" not in html
     assert state_of(dossier) == ("draft", 1)
 
