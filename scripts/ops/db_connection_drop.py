@@ -157,9 +157,7 @@ def main() -> int:
             writers = max(args.clients // 2, 1)
             dossier_ids = [ready_dossier(api, f"Drop {i + 1}")["id"] for i in range(writers)]
             for i in range(args.clients):
-                client_api = Api(server.base)
-                client_api.tokens = dict(api.tokens)
-                client_api.headers(OFFICE)
+                client_api = api.sharing_tokens()
                 if i < writers:
                     target, params = transitions, (client_api, dossier_ids[i], stop, tally)
                 elif i % 2:

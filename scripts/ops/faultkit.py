@@ -176,6 +176,15 @@ class Api:
             self.tokens[username] = answer.json()["token"]
         return {"Authorization": f"Bearer {self.tokens[username]}"}
 
+    def sharing_tokens(self) -> Api:
+        """Another client (its own connections) with this one's tokens, taken now for the three commune people:
+        the app keeps only a user's five newest tokens alive, so clients must not each take their own."""
+        for username in (OFFICER, HEAD, OFFICE):
+            self.headers(username)
+        other = Api(self.base, self.timeout)
+        other.tokens = dict(self.tokens)
+        return other
+
     def call(self, method: str, username: str, path: str, **kwargs) -> requests.Response:
         return self.http.request(
             method, f"{self.base}/api/v1{path}", headers=self.headers(username), timeout=self.timeout, **kwargs

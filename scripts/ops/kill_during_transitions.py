@@ -118,10 +118,8 @@ def main() -> int:
             for trial in range(1, args.trials + 1):
                 if trial > 1:
                     server.start()
-                trial_api = Api(server.base)
-                trial_api.tokens = api.tokens
                 stop = threading.Event()
-                drivers = [Driver(trial_api, dossier_id, stop) for dossier_id in dossier_ids]
+                drivers = [Driver(api.sharing_tokens(), dossier_id, stop) for dossier_id in dossier_ids]
                 started = time.monotonic()
                 for driver in drivers:
                     driver.start()
