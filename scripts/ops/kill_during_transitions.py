@@ -57,34 +57,34 @@ class Driver(threading.Thread):
 
 def check(site: Site, dossier_ids: list[int], acknowledged: int) -> dict:
     """Read the tables directly: what a kill could have left half done."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from models import AuditEntry, Dossier, OutboxMessage, db
+    from workflow.core.machines import WORKFLOWS
 
     with site.app_context():
-        last_states: dict[int, str] = {}
-        for entity_id, to_state in db.session.execute(
-            select(AuditEntry.entity_id, AuditEntry.to_state)
-            .where(AuditEntry.entity_type == "dossier", AuditEntry.to_state.is_not(None))
+        # An audited transition: an entry whose action is a trigger of its entity's workflow (the engine's entries).
+        entries = db.session.execute(
+            select(AuditEntry.entity_type, AuditEntry.entity_id, AuditEntry.action, AuditEntry.to_state)
+            .add_columns(AuditEntry.hash)
+            .where(AuditEntry.entity_type.in_(list(WORKFLOWS)))
             .order_by(AuditEntry.id)
-        ):
-            last_states[entity_id] = to_state
+        ).all()
+        fired = [e for e in entries if e.action in WORKFLOWS[e.entity_type].transitions]
+        last_states = {e.entity_id: e.to_state for e in fired if e.entity_type == "dossier"}
         states = dict(db.session.execute(select(Dossier.id, Dossier.state)))
         wrong_state = sorted(i for i, to_state in last_states.items() if states.get(i) != to_state)
-        hashes = set(db.session.scalars(select(AuditEntry.hash).where(AuditEntry.to_state.is_not(None))))
         events = set(db.session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.channel == "event")))
-        without_event = len({f"event:{h}" for h in hashes} - events)
-        audited_here = db.session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id.in_(dossier_ids))
-            .where(AuditEntry.action.in_(("submit_to_head", "send_back")))
+        without_event = sum(f"event:{e.hash}" not in events for e in fired)
+        audited_here = sum(
+            e.entity_type == "dossier" and e.entity_id in dossier_ids and e.action in ("submit_to_head", "send_back")
+            for e in fired
         )
     verify = site.flask("audit", "verify", check=False)
     return {
         "dossiers_checked": len(last_states),
         "state_differs_from_last_audited_transition": wrong_state,
-        "audited_transitions": len(hashes),
+        "audited_transitions": len(fired),
         "audited_transitions_without_event": without_event,
         "transitions_acknowledged": acknowledged,
         "transitions_audited_on_run_dossiers": audited_here,
