@@ -62,8 +62,19 @@ class Tally:
                 self.unclean.append(f"{answer.request.method} {answer.url} → {answer.status_code}: {answer.text[:200]}")
 
 
+def current(api: Api, dossier_id: int, stop: threading.Event, tally: Tally) -> dict | None:
+    """The dossier as the database now holds it, asked again until the database answers."""
+    while not stop.is_set():
+        answer = api.call("GET", OFFICER, f"/dossiers/{dossier_id}")
+        if answer.status_code == 200:
+            return answer.json()
+        tally.note("api read", answer)
+    return None
+
+
 def transitions(api: Api, dossier_id: int, stop: threading.Event, tally: Tally) -> None:
-    shown = api.ok("GET", OFFICER, f"/dossiers/{dossier_id}")
+    if (shown := current(api, dossier_id, stop, tally)) is None:
+        return
     state, version = shown["state"], shown["version"]
     while not stop.is_set():
         if state == "draft":
@@ -74,18 +85,13 @@ def transitions(api: Api, dossier_id: int, stop: threading.Event, tally: Tally) 
         if answer.status_code == 200:
             state, version = answer.json()["state"], answer.json()["version"]
             continue
-        # Re-read until the database answers: the transition happened whole or not at all.
-        while not stop.is_set():
-            reread = api.call("GET", OFFICER, f"/dossiers/{dossier_id}")
-            if reread.status_code == 200:
-                break
-            tally.note("api read", reread)
-        else:
+        # The transition happened whole or not at all: the dossier says which.
+        if (shown := current(api, dossier_id, stop, tally)) is None:
             return
-        if reread.json()["version"] != version:
+        if shown["version"] != version:
             with tally.lock:
                 tally.failed_then_applied += 1  # committed, then the connection dropped before the answer
-        state, version = reread.json()["state"], reread.json()["version"]
+        state, version = shown["state"], shown["version"]
 
 
 def page_reader(base: str, dossier_id: int, stop: threading.Event, tally: Tally) -> None:
@@ -114,6 +120,16 @@ def page_reader(base: str, dossier_id: int, stop: threading.Event, tally: Tally)
 def api_reader(api: Api, stop: threading.Event, tally: Tally) -> None:
     while not stop.is_set():
         tally.note("api read", api.call("GET", OFFICE, "/dossiers"))
+
+
+def guarded(target, tally: Tally, *params) -> None:
+    """Run a client; a request that got no HTTP answer at all (the worker died, a timeout) is an unclean failure."""
+    try:
+        target(*params)
+    except requests.RequestException as error:
+        with tally.lock:
+            tally.answers["no answer UNCLEAN"] += 1
+            tally.unclean.append(f"no answer: {error}")
 
 
 def terminate_app_backends(admin) -> int:
@@ -164,7 +180,7 @@ def main() -> int:
                     target, params = page_reader, (server.base, dossier_ids[0], stop, tally)
                 else:
                     target, params = api_reader, (client_api, stop, tally)
-                threads.append(threading.Thread(target=target, args=params, daemon=True))
+                threads.append(threading.Thread(target=guarded, args=(target, tally, *params), daemon=True))
             for thread in threads:
                 thread.start()
             drops = terminated = 0
