@@ -51,7 +51,7 @@ class Driver(threading.Thread):
                 else:
                     shown = self.api.ok("GET", OFFICER, f"/dossiers/{self.dossier_id}")
                     state, version = shown["state"], shown["version"]
-        except (requests.ConnectionError, requests.Timeout, RuntimeError):
+        except (requests.RequestException, RuntimeError):
             self.statuses["connection lost"] += 1
 
 
@@ -72,7 +72,7 @@ def check(site: Site, dossier_ids: list[int], acknowledged: int) -> dict:
         ).all()
         fired = [e for e in entries if e.action in WORKFLOWS[e.entity_type].transitions]
         last_states = {e.entity_id: e.to_state for e in fired if e.entity_type == "dossier"}
-        states = dict(db.session.execute(select(Dossier.id, Dossier.state)))
+        states = {row.id: row.state for row in db.session.execute(select(Dossier.id, Dossier.state))}
         wrong_state = sorted(i for i, to_state in last_states.items() if states.get(i) != to_state)
         events = set(db.session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.channel == "event")))
         without_event = sum(f"event:{e.hash}" not in events for e in fired)
