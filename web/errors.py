@@ -154,6 +154,18 @@ def discard_session() -> None:
 
 
 def register(app: Flask) -> None:
+    @app.teardown_appcontext
+    def end_transaction(_error=None) -> None:
+        """End the request's transaction before Flask-SQLAlchemy closes the session (teardowns run last registered
+        first): if the database dropped the connection after the answer was made, the failed ROLLBACK is logged
+        here instead of escaping as a bare 500 that replaces a good answer. The database has ended the
+        transaction itself when it dropped the connection."""
+        try:
+            db.session.rollback()
+        except DBAPIError as error:
+            app.logger.warning("database connection lost after the answer was made: %s", str(error.orig).strip())
+            db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(

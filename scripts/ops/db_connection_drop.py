@@ -220,6 +220,8 @@ def main() -> int:
         )
         for line in tally.unclean[:10]:
             emit(unclean=line)
+        if not passed:
+            emit(gunicorn_log_tail=server.log_tail())
         emit(summary="db_connection_drop", database=site.database, passed=passed, clean_503=clean,
              unclean=len(tally.unclean), **{k: v for k, v in result.items() if k not in (
                  "transitions_acknowledged", "acknowledged_but_not_audited")})  # fmt: skip

@@ -157,6 +157,11 @@ class Gunicorn:
         return self.log.read_text(errors="replace").count("unhandled error on") if self.log.exists() else 0
 
 
+    def log_tail(self, lines: int = 60) -> list[str]:
+        """The end of gunicorn's log (the app's own log lines included), for a failed run's report."""
+        return self.log.read_text(errors="replace").splitlines()[-lines:] if self.log.exists() else []
+
+
 class Api:
     """The JSON API as the demo users, with a bearer token each (taken once)."""
 

@@ -24,31 +24,40 @@ from workflow.accounts.tokens import issue_token
 OUTBOX_INSERT = "INSERT INTO outbox_messages"
 
 
+def cut(conn, admin) -> None:
+    """Cut this SQLAlchemy connection's database connection: the server ends it, or SQLite's is closed."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if admin is None:
+        dbapi_connection.close()
+        return
+    with admin.connect() as other:
+        # The timeout (ms) waits until the backend has really exited.
+        ended = other.scalar(
+            text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": dbapi_connection.info.backend_pid}
+        )
+    assert ended
+
+
+def admin_engine():
+    return create_engine(db.engine.url, poolclass=NullPool) if db.engine.dialect.name == "postgresql" else None
+
+
 @contextmanager
 def connection_dropped_before(statement_start: str):
     """Cut the app's database connection the first time a statement starting with `statement_start` is about to
     run; yields the list of statements it was cut before (one at most)."""
-    cut: list[str] = []
-    admin = create_engine(db.engine.url, poolclass=NullPool) if db.engine.dialect.name == "postgresql" else None
+    done: list[str] = []
+    admin = admin_engine()
 
     def cut_once(conn, _cursor, statement, _parameters, _context, _executemany):
-        if cut or not statement.lstrip().startswith(statement_start):
+        if done or not statement.lstrip().startswith(statement_start):
             return
-        cut.append(statement)
-        dbapi_connection = conn.connection.dbapi_connection
-        if admin is None:
-            dbapi_connection.close()
-            return
-        with admin.connect() as other:
-            # The timeout (ms) waits until the backend has really exited.
-            ended = other.scalar(
-                text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": dbapi_connection.info.backend_pid}
-            )
-        assert ended
+        done.append(statement)
+        cut(conn, admin)
 
     event.listen(db.engine, "before_cursor_execute", cut_once)
     try:
-        yield cut
+        yield done
     finally:
         event.remove(db.engine, "before_cursor_execute", cut_once)
         if admin is not None:
@@ -85,10 +94,10 @@ def test_api_transition_cut_off_mid_write_is_a_503_problem_and_nothing_is_kept(c
     body = {"trigger": "submit_to_head", "version": 1, "data": {"comment": "Kính trình"}}
     path = f"/api/v1/dossiers/{dossier.id}/transitions"
 
-    with caplog.at_level(logging.ERROR), connection_dropped_before(OUTBOX_INSERT) as cut:
+    with caplog.at_level(logging.ERROR), connection_dropped_before(OUTBOX_INSERT) as done:
         answer = client.post(path, json=body, headers=headers)
 
-    assert cut, "the transition never reached its outbox INSERT"
+    assert done, "the transition never reached its outbox INSERT"
     assert answer.status_code == 503
     assert answer.content_type == "application/problem+json"
     assert answer.headers["Retry-After"] == "5"
@@ -116,10 +125,10 @@ def test_button_pressed_as_the_connection_drops_shows_a_vietnamese_503_page_then
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     form = {"csrf_token": csrf_token_from(page), "version": "1", "comment": "Kính trình"}
 
-    with connection_dropped_before(OUTBOX_INSERT) as cut:
+    with connection_dropped_before(OUTBOX_INSERT) as done:
         answer = client.post(f"/dossiers/{dossier.id}/actions/submit_to_head", data=form)
 
-    assert cut
+    assert done
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "5"
     html = answer.get_data(as_text=True)
@@ -141,9 +150,36 @@ def test_a_read_cut_off_is_a_503_and_the_next_read_works(client, make_dossier, b
     headers = bearer("noivu")
     path = f"/api/v1/dossiers/{dossier.id}"
 
-    with connection_dropped_before("SELECT") as cut:
+    with connection_dropped_before("SELECT") as done:
         answer = client.get(path, headers=headers)
 
-    assert cut
+    assert done
     assert answer.status_code == 503 and answer.json["status"] == 503
     assert client.get(path, headers=headers).json["state"] == "draft"
+
+
+def test_connection_dropped_after_the_answer_was_made_keeps_the_answer(client, make_dossier, bearer, caplog):
+    """The request's last act is ending its (read) transaction; the connection is cut just before that ROLLBACK."""
+    dossier = make_dossier()
+    headers = bearer("noivu")
+    admin = admin_engine()
+    done: list[bool] = []
+
+    def cut_before_rollback(conn):
+        if not done:
+            done.append(True)
+            cut(conn, admin)
+
+    event.listen(db.engine, "rollback", cut_before_rollback)
+    try:
+        with caplog.at_level(logging.WARNING):
+            answer = client.get(f"/api/v1/dossiers/{dossier.id}", headers=headers)
+    finally:
+        event.remove(db.engine, "rollback", cut_before_rollback)
+        if admin is not None:
+            admin.dispose()
+
+    assert done
+    assert answer.status_code == 200 and answer.json["state"] == "draft"
+    assert any("connection lost after the answer was made" in r.getMessage() for r in caplog.records)
+    assert client.get(f"/api/v1/dossiers/{dossier.id}", headers=headers).status_code == 200
