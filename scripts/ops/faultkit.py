@@ -156,7 +156,6 @@ class Gunicorn:
         """Requests that ended in a 500: web/errors.py logs each as "unhandled error on METHOD PATH"."""
         return self.log.read_text(errors="replace").count("unhandled error on") if self.log.exists() else 0
 
-
     def log_tail(self, lines: int = 60) -> list[str]:
         """The end of gunicorn's log (the app's own log lines included), for a failed run's report."""
         return self.log.read_text(errors="replace").splitlines()[-lines:] if self.log.exists() else []

@@ -83,6 +83,25 @@ def webhook_receiver(port: int, received: Received) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), Receiver)
 
 
+def deliver_demo_backlog(site: Site) -> float:
+    """Deliver what the demo's seed wrote (hundreds of events and e-mails) to a throw-away sink first, so that the
+    outage meets only the run's own messages. Returns the seconds it took."""
+    from aiosmtpd.controller import Controller
+
+    started = time.monotonic()
+    port = free_port()
+    sink = Controller(SmtpSink(Received()), hostname="127.0.0.1", port=port)
+    sink.start()
+    try:
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "outbox", "run", "--once", "--limit", "100000"],
+            cwd=ROOT, env={**site.env, "MAIL_PORT": str(port)}, capture_output=True, check=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        sink.stop()
+    return time.monotonic() - started
+
+
 def subscribe(site: Site, url: str) -> None:
     from sqlalchemy import select
 
@@ -102,7 +121,11 @@ def our_messages(dossier_ids: list[int]):
     from models import AuditEntry, OutboxMessage, db
 
     hashes = db.session.scalars(
-        select(AuditEntry.hash).where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id.in_(dossier_ids))
+        select(AuditEntry.hash).where(
+            AuditEntry.entity_type == "dossier",
+            AuditEntry.entity_id.in_(dossier_ids),
+            AuditEntry.action.in_({trigger for _, trigger, _ in STEPS}),
+        )
     ).all()
     prefixes = tuple(f"event:{h}:" for h in hashes)
     db.session.expire_all()
@@ -127,6 +150,7 @@ def main() -> int:
         site = Site(folder, MAIL_PORT=str(smtp_port), OUTBOX_BACKOFF_SECONDS="1", OUTBOX_MAX_ATTEMPTS="8")
         emit(script="mail_webhook_outage", database=site.database, dossiers=args.dossiers,
              down_seconds=args.down_seconds, seed_s=round(site.seed(), 1))  # fmt: skip
+        emit(phase="demo backlog delivered", seconds=round(deliver_demo_backlog(site), 1))
         subscribe(site, f"http://127.0.0.1:{webhook_port}/hook")
         received = Received()
         server = Gunicorn(site)
