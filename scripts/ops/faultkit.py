@@ -122,7 +122,10 @@ class Gunicorn:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", str(self.workers), "--threads", str(self.threads),
-                 "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "wsgi:app"],
+                 "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5",
+                 # Longer than any simulated user's pause: else a kept-alive connection may be closed by the
+                 # server just as the client reuses it (a reset no real browser behind nginx would meet).
+                 "--keep-alive", "10", "wsgi:app"],
                 cwd=ROOT, env=self.site.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + timeout
