@@ -233,10 +233,3 @@ def ready_dossier(api: Api, label: str, officer: str = OFFICER) -> dict:
         files = {"file": (f"{item['kind']}.pdf", PDF + label.encode() + b"\n", "application/pdf")}
         api.ok("POST", officer, f"/dossiers/{dossier['id']}/documents", data=form, files=files)
     return api.ok("GET", officer, f"/dossiers/{dossier['id']}")
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
