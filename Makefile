@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PIP    := $(VENV)/bin/python -m pip --disable-pip-version-check
 
-.PHONY: venv venv-dev run test bench vendor lint translations messages audit-deps ops ops-multi
+.PHONY: venv venv-dev run test bench vendor lint translations messages audit-deps ops ops-multi ops-faults
 
 # Create the virtualenv only when it does not exist yet (order-only prerequisite
 # below, so its timestamp never forces a re-install).
@@ -26,6 +26,11 @@ $(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/python
 # Measurement-only packages (SpiffWorkflow for the peer benchmark, pyinstrument for profiles): `make bench` only.
 $(VENV)/.stamp-bench: requirements-bench.txt requirements.txt | $(VENV)/bin/python
 	$(PIP) install -r requirements-bench.txt
+	touch $@
+
+# Fault-injection and load tooling (locust): `make ops-faults` only.
+$(VENV)/.stamp-ops: requirements-ops.txt requirements-dev.txt requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements-ops.txt
 	touch $@
 
 venv: $(VENV)/.stamp-run
@@ -62,6 +67,14 @@ ops: venv-dev translations
 # Two app processes and two outbox workers on one PostgreSQL (docs/operations/scaling.md); one to two minutes.
 ops-multi:
 	$(MAKE) --no-print-directory ops SCRIPT=multi_instance
+
+# kill -9 during transitions, database connections dropped under load, mail and webhook outage, 50 users for two
+# minutes: each on a fresh private PostgreSQL database (`bash scripts/ops.sh NAME` runs scripts/ops/NAME.py with
+# DATABASE_URL set), printing JSON lines; never part of `make test`. docs/operations/faults-and-load.md explains
+# them. About 6 minutes. One failing script does not stop the rest; the exit status says whether any failed.
+OPS_FAULTS := kill_during_transitions db_connection_drop mail_webhook_outage load
+ops-faults: venv-dev translations $(VENV)/.stamp-ops
+	@status=0; for name in $(OPS_FAULTS); do bash scripts/ops.sh $$name || status=1; done; exit $$status
 
 vendor:
 	bash scripts/vendor.sh

@@ -49,7 +49,9 @@ def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
 class BaseConfig:
     SECRET_KEY = DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'app.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection is tested (a round trip) before a request uses it: after the database restarted, failed
+    # over or dropped idle connections, the next request gets a fresh connection instead of an error page.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
     # Each uploaded file is at most 20 MB (workflow/dossiers/documents.py, which says so in its own message); the
     # dossier page sends up to five in one go, so past 105 MB the request itself is refused (web/errors.py says so).

@@ -8,6 +8,8 @@ from flask import Flask, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -43,6 +45,14 @@ def _messages() -> dict[int, tuple[str, str]]:
         422: (_("Dữ liệu không hợp lệ"), _("Vui lòng kiểm tra lại các trường đã nhập.")),
         429: (_("Quá nhiều lần thử"), _("Vui lòng chờ một lúc rồi thử lại.")),
         500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị viên.")),
+        503: (
+            _("Mất kết nối cơ sở dữ liệu"),
+            _(
+                "Mất kết nối tới cơ sở dữ liệu hoặc cơ sở dữ liệu đang bận. Phần chưa kịp lưu đã được hủy, không có "
+                "gì bị ghi dở dang. Vui lòng tải lại trang sau ít giây để xem tình trạng hiện tại rồi thử lại; nếu "
+                "lỗi còn lặp lại, hãy báo quản trị viên."
+            ),
+        ),
     }
 
 
@@ -122,7 +132,40 @@ def request_field_errors(error: HTTPException) -> dict:
     return {"errors": flat}
 
 
+# Seconds a client is told to wait after the database failed: a restart or failover takes about that long.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Whether a database error is the database's trouble (a dropped connection, a lock or a deadlock, the pool
+    exhausted), which a retry can cure, rather than a bug in a statement (IntegrityError, ProgrammingError…)."""
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def discard_session() -> None:
+    """Give back the request's connection after a database failure. The rollback goes to a connection that may be
+    dead; if even that fails, closing the session hands the connection to the pool, which throws it away."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.remove()
+
+
 def register(app: Flask) -> None:
+    @app.teardown_appcontext
+    def end_transaction(_error=None) -> None:
+        """End the request's transaction before Flask-SQLAlchemy closes the session (teardowns run last registered
+        first): if the database dropped the connection after the answer was made, the failed ROLLBACK is logged
+        here instead of escaping as a bare 500 that replaces a good answer. The database has ended the
+        transaction itself when it dropped the connection."""
+        try:
+            db.session.rollback()
+        except DBAPIError as error:
+            app.logger.warning("database connection lost after the answer was made: %s", str(error.orig).strip())
+            db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(
@@ -171,6 +214,25 @@ def register(app: Flask) -> None:
             return redirect(url_for("dossiers.show", dossier_id=request.view_args["dossier_id"], _anchor="documents"))
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return render_error(error.code or 500, headers=headers, **request_field_errors(error))
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: Exception):
+        """The database dropped the connection or could not answer in time: nothing of the request was committed
+        (its transaction is rolled back), the person is told so and asked to retry; the pool reconnects."""
+        if not database_unavailable(error):
+            return unexpected(error)
+        discard_session()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
+        app.logger.error(
+            "database unavailable on %s %s (%s%s): %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            ", connection invalidated" if getattr(error, "connection_invalidated", False) else "",
+            reason,
+        )
+        return render_error(503, headers=[("Retry-After", str(DATABASE_RETRY_AFTER_SECONDS))])
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
