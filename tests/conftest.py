@@ -25,6 +25,7 @@ from weasyprint import HTML
 from config import TestingConfig
 from models import Base, Dossier, Nomination, User, db
 from web import configure_workflow, create_app
+from workflow.accounts.tokens import issue_token
 
 
 def _database_url(tmp_dir: Path, worker: str) -> str:
@@ -342,6 +343,18 @@ def user(app):
         return found
 
     return find
+
+
+@pytest.fixture
+def bearer(user):
+    """The API's Authorization header for a (demo) user: a fresh token, committed."""
+
+    def headers(username: str) -> dict[str, str]:
+        token = issue_token(db.session, user(username)).token
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ def install_json_handler(stream: IO[str] | None = None, level: str = "INFO") -> 
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    # WeasyPrint narrates every step of every PDF at INFO; its warnings (a missing font) still come through.
+    logging.getLogger("weasyprint").setLevel(max(logging.WARNING, root.level))
     return handler
 
 

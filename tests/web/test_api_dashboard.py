@@ -2,21 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from models import db
-from workflow.accounts.tokens import issue_token
-
-
-@pytest.fixture
-def bearer(user):
-    def headers(username: str) -> dict[str, str]:
-        token = issue_token(db.session, user(username)).token
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
-
 
 def test_the_figures_of_the_demo(demo_story, client, bearer):
     """Counted in tests/unit/test_dashboard.py from workflow/demo/: 25 dossiers, 17 running, 2 in the council."""

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Inspection, Movement, MovementRegistration, Unit, UnitReport, db
 from tests.conftest import PDF_BYTES
-from workflow.accounts.tokens import issue_token
 from workflow.movements import registrations
 
 API = "/api/v1/movements"
@@ -38,16 +37,6 @@ PLAN = {
     "clusters": [{"name": "Khối xã", "units": ["Xã Diên Bình"]}],
 }
 DAKTO_UNITS = ["Phòng Nội vụ huyện Đắk Tô", "Xã Diên Bình"]
-
-
-@pytest.fixture
-def bearer(user):
-    def headers(username: str) -> dict[str, str]:
-        token = issue_token(db.session, user(username)).token
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
 
 
 @pytest.fixture

@@ -8,20 +8,9 @@ import pytest
 
 from models import Notification, db
 from tests.web.test_notifications_pages import centre_story, notify
-from workflow.accounts.tokens import issue_token
 from workflow.notify.preferences import preferences_of
 
 API = "/api/v1/notifications"
-
-
-@pytest.fixture
-def bearer(user):
-    def headers(username: str) -> dict[str, str]:
-        token = issue_token(db.session, user(username)).token
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
 
 
 def test_the_list_is_the_callers_own_newest_first_with_the_unread_count(demo, client, bearer):

@@ -9,21 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Unit, db
-from workflow.accounts.tokens import issue_token
 from workflow.dossiers import editing as service
 from workflow.dossiers.appraisal import evaluate
 
 API = "/api/v1/units"
-
-
-@pytest.fixture
-def bearer(user):
-    def headers(username: str) -> dict[str, str]:
-        token = issue_token(db.session, user(username)).token
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
 
 
 def unit(code: str) -> Unit:

@@ -13,13 +13,11 @@ import logging
 import re
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.pool import NullPool
 
 from models import AuditEntry, Dossier, OutboxMessage, db
 from tests.conftest import csrf_token_from
-from workflow.accounts.tokens import issue_token
 
 OUTBOX_INSERT = "INSERT INTO outbox_messages"
 
@@ -75,16 +73,6 @@ def written() -> tuple:
 def state_of(dossier: Dossier) -> tuple[str, int]:
     db.session.expire_all()
     return dossier.state, dossier.version
-
-
-@pytest.fixture
-def bearer(user):
-    def headers(username: str) -> dict[str, str]:
-        token = issue_token(db.session, user(username)).token
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
 
 
 def test_api_transition_cut_off_mid_write_is_a_503_problem_and_nothing_is_kept(client, make_dossier, bearer, caplog):

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +60,15 @@ def test_a_request_writes_one_json_line_with_the_id_its_response_carries(app, cl
     assert line["remote_addr"] == "127.0.0.1"  # the test client's address
     assert line["level"] == "INFO" and isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     assert line["time"].endswith("+00:00")
+
+
+def test_a_pdf_leaves_no_step_by_step_lines_in_the_log_but_a_warning_gets_through(json_log):
+    """WeasyPrint narrates each step of a layout at INFO: a decision's PDF would bury the request lines."""
+    from weasyprint import HTML
+
+    HTML(string=f"<p>Quyết định khen thưởng {uuid.uuid4()}</p>").write_pdf()
+    logging.getLogger("weasyprint").warning("Font not found")
+    assert [(line["logger"], line["level"]) for line in json_log()] == [("weasyprint", "WARNING")]
 
 
 @pytest.mark.parametrize("incoming", [None, "", "a b", "x" * 65, "id;drop", "<script>", "ồ"])
