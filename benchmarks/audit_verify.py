@@ -28,14 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade
 from sqlalchemy import select, text
 from tally import machine
 
-from config import TestingConfig
+from benchmarks.bench_app import bench_app, migrate_from_empty
 from models import AuditEntry, Dossier, Nomination, db
 from models.base import utcnow
-from web import create_app
 from workflow.core import audit
 from workflow.demo.dossiers import seed_demo_dossiers
 from workflow.demo.seed import seed_demo
@@ -47,22 +45,9 @@ AWAY = {"dossier": ("returned", "submitted"), "nomination": ("proposed", "eligib
 
 
 def make_app(url: str, tmp: Path):
-    config = type(
-        "BenchConfig",
-        (TestingConfig,),
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_DIR": str(tmp / "uploads"),
-            "AUDIT_CHECKPOINT_FILE": str(tmp / "checkpoints.jsonl"),
-        },
-    )
-    app = create_app(config)
+    app = bench_app(url, tmp / "uploads", AUDIT_CHECKPOINT_FILE=str(tmp / "checkpoints.jsonl"))
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        migrate_from_empty()
         seed_demo(db.session)
         seed_demo_dossiers(db.session, tmp / "uploads")
         db.session.commit()

@@ -34,12 +34,10 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import time_machine
-from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from config import TestingConfig
+from benchmarks.bench_app import bench_app, migrate_from_empty
 from models import Authority, Council, CouncilMembership, Movement, RuleSet, Unit, User, db
-from web import create_app
 from workflow.demo.seed import DISTRICT_CODE, seed_demo
 from workflow.search.keys import fold
 
@@ -147,23 +145,14 @@ def _weighted(rng: random.Random, weights: dict[str, int]):
     return lambda: keys[bisect(cumulative, rng.random() * total)]
 
 
-def make_app(url: str, upload_dir: Path):
-    config = type("HistoryConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(upload_dir)})
-    return create_app(config)
-
-
 def build(url: str, dossiers: int, seed: int = 15) -> dict:
     """Migrate a fresh database at `url`, seed the demo and write the history; returns what was written."""
     upload_dir = Path(tempfile.mkdtemp(prefix="history-uploads-"))
     started = time.perf_counter()
     with time_machine.travel(STORY_MOMENT, tick=True):
-        app = make_app(url, upload_dir)
+        app = bench_app(url, upload_dir)
         with app.app_context():
-            if url.startswith("postgresql"):
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
+            migrate_from_empty()
             seed_demo(db.session, upload_dir=upload_dir)
             db.session.commit()
             seeded = time.perf_counter()

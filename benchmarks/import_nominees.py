@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openpyxl
 import time_machine
-from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from benchmarks.history import FAMILY, GIVEN, MIDDLE, STORY_MOMENT, make_app
+from benchmarks.bench_app import bench_app, migrate_from_empty
+from benchmarks.history import FAMILY, GIVEN, MIDDLE, STORY_MOMENT
 from models import Nomination, User, db
 from workflow.demo.seed import seed_demo
 from workflow.dossiers import editing
@@ -71,13 +71,9 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{Path(tempfile.mkdtemp()) / 'import.db'}"
     with time_machine.travel(STORY_MOMENT, tick=True):
-        app = make_app(url, Path(tempfile.mkdtemp(prefix="import-uploads-")))
+        app = bench_app(url, Path(tempfile.mkdtemp(prefix="import-uploads-")))
         with app.app_context():
-            if url.startswith("postgresql"):
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
+            migrate_from_empty()
             seed_demo(db.session)
             db.session.commit()
             officer = db.session.scalar(select(User).where(User.username == "canbo.pleikan"))

@@ -30,7 +30,8 @@ import sqlite3
 import time_machine
 from sqlalchemy import func, select, text
 
-from benchmarks.history import STORY_MOMENT, build, make_app
+from benchmarks.bench_app import bench_app
+from benchmarks.history import STORY_MOMENT, build
 from models import AgendaItem, CouncilSession, Dossier, Nomination, User, db
 from tests.statements import counting_statements
 
@@ -198,7 +199,7 @@ def main() -> None:
             print(json.dumps(build(f"sqlite:///{path}", args.dossiers)), flush=True)
         url = f"sqlite:///{path}"
     with time_machine.travel(STORY_MOMENT, tick=True):
-        app = make_app(url, Path(tempfile.mkdtemp(prefix="pages-uploads-")))
+        app = bench_app(url, Path(tempfile.mkdtemp(prefix="pages-uploads-")))
         print(json.dumps(machine(app)), flush=True)
         measure(app, args.n, args.only, args.skip, args.budget)
 

@@ -32,11 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import contains_eager
 
-from config import TestingConfig
+from benchmarks.bench_app import bench_app, migrate_from_empty
 from models import (
     AgendaItem,
     Attendance,
@@ -53,7 +52,6 @@ from models import (
     User,
     db,
 )
-from web import create_app
 from workflow.accounts.users import load_user
 from workflow.core.today import LOCAL_TZ
 from workflow.council import polls as service
@@ -67,14 +65,9 @@ SESSION_DAY = datetime(2025, 6, 16, 8, 0, tzinfo=LOCAL_TZ)
 
 
 def make_app(url: str, upload_dir: Path):
-    config = type("BenchConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(upload_dir)})
-    app = create_app(config)
+    app = bench_app(url, upload_dir)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        migrate_from_empty()
         seed_demo(db.session)
         _thirty_members(_council())
         db.session.commit()

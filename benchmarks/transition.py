@@ -44,10 +44,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tally
-from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
-from config import TestingConfig
+from benchmarks.bench_app import bench_app, migrate_from_empty
 from models import (
     AgendaItem,
     Attendance,
@@ -63,7 +62,6 @@ from models import (
     User,
     db,
 )
-from web import create_app
 from workflow.accounts.users import load_user
 from workflow.core.engine import fire
 from workflow.core.machines import DOSSIER, NOMINATION
@@ -77,14 +75,9 @@ from workflow.dossiers import transitions as steps
 
 
 def make_app(url: str, upload_dir: Path):
-    config = type("BenchConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(upload_dir)})
-    app = create_app(config)
+    app = bench_app(url, upload_dir)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        migrate_from_empty()
         seed_demo(db.session)
         seed_demo_dossiers(db.session, upload_dir)
         db.session.commit()
